@@ -1,0 +1,86 @@
+"""User settings in config.toml: tolerant loading, atomic saving."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import tomllib
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+
+from reader import paths
+
+SORT_ORDERS = ("date", "title")
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Settings the user can change; unknown keys in the file are ignored."""
+
+    theme: str = "textual-dark"
+    """The Textual theme, remembered across runs."""
+    sort: str = "date"
+    """Article list order: "date" (newest first) or "title"."""
+    measure: int = 72
+    """Width of the reading column, in cells."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedConfig:
+    """A config plus the one-line warning to show when the file could not be read."""
+
+    config: Config
+    warning: str | None = None
+
+
+def load(path: Path | None = None) -> LoadedConfig:
+    """Read config.toml; a missing file gives defaults, a bad one defaults plus a warning."""
+    path = path or paths.config_file()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return LoadedConfig(Config())
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        return LoadedConfig(Config(), f"{path}: unreadable settings, using defaults ({error})")
+    return LoadedConfig(_from_mapping(raw))
+
+
+def _from_mapping(raw: dict[str, object]) -> Config:
+    config = Config()
+    for spec in fields(Config):
+        value = raw.get(spec.name)
+        default = getattr(config, spec.name)
+        if isinstance(value, type(default)) and not isinstance(value, bool):
+            config = replace(config, **{spec.name: value})
+    if config.sort not in SORT_ORDERS:
+        config = replace(config, sort="date")
+    if not 20 <= config.measure <= 200:
+        config = replace(config, measure=72)
+    return config
+
+
+def _to_toml(config: Config) -> str:
+    lines = ["# reader settings"]
+    for key, value in asdict(config).items():
+        if isinstance(value, str):
+            escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+            lines.append(f'{key} = "{escaped}"')
+        else:
+            lines.append(f"{key} = {value}")
+    return "\n".join(lines) + "\n"
+
+
+def save(config: Config, path: Path | None = None) -> None:
+    """Write config.toml atomically (temp file, fsync, rename)."""
+    path = path or paths.config_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(_to_toml(config))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
