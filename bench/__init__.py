@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic corpus generator (run them by hand, never in the test suite)."""

@@ -1,0 +1,319 @@
+"""The reading pane: an article drawn line by line on Textual's Line API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.models import Article
+from reader.ui.document import (
+    DEFAULT_MEASURE,
+    DocumentLayout,
+    DocumentStyles,
+    layout_article,
+)
+
+PLACEHOLDER = "Select an article to read"
+LAYOUTS_KEPT = 4
+"""Widths whose layout is kept, so resizing back and forth does not wrap again."""
+
+
+class ReadingPane(ScrollView, can_focus=True):
+    """Shows one article at a comfortable measure, centred, rendering only visible lines."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "scroll_lines(1)", "Line down", show=False, id="reading.line_down"),
+        Binding("k,up", "scroll_lines(-1)", "Line up", show=False, id="reading.line_up"),
+        Binding(
+            "space,pagedown", "scroll_pages(1)", "Page down", show=False, id="reading.page_down"
+        ),
+        Binding(
+            "shift+space,pageup", "scroll_pages(-1)", "Page up", show=False, id="reading.page_up"
+        ),
+        Binding("g,home", "scroll_top", "Top", show=False, id="reading.top"),
+        Binding("G,end", "scroll_bottom", "Bottom", show=False, id="reading.bottom"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "reading-pane--title",
+        "reading-pane--meta",
+        "reading-pane--tags",
+        "reading-pane--rule",
+        "reading-pane--h1",
+        "reading-pane--h2",
+        "reading-pane--h3",
+        "reading-pane--quote",
+        "reading-pane--quote-bar",
+        "reading-pane--bullet",
+        "reading-pane--code",
+        "reading-pane--code-inline",
+        "reading-pane--link",
+        "reading-pane--notice",
+        "reading-pane--placeholder",
+    }
+
+    DEFAULT_CSS = """
+    ReadingPane {
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-gutter: stable;
+        scrollbar-size-vertical: 1;
+        & > .reading-pane--title { color: $text; text-style: bold; }
+        & > .reading-pane--meta { color: $text-muted; }
+        & > .reading-pane--tags { color: $text-accent; }
+        & > .reading-pane--rule { color: $text-muted; }
+        & > .reading-pane--h1 { color: $text-accent; text-style: bold; }
+        & > .reading-pane--h2 { color: $text; text-style: bold; }
+        & > .reading-pane--h3 { color: $text-muted; text-style: bold italic; }
+        & > .reading-pane--quote { color: $text-muted; text-style: italic; }
+        & > .reading-pane--quote-bar { color: $accent; }
+        & > .reading-pane--bullet { color: $text-accent; }
+        & > .reading-pane--code { background: $panel; color: $text; }
+        & > .reading-pane--code-inline { background: $panel; color: $text; }
+        & > .reading-pane--link { color: $text-accent; text-style: underline; }
+        & > .reading-pane--notice { color: $text-warning; text-style: italic; }
+        & > .reading-pane--placeholder { color: $text-muted; }
+    }
+    """
+
+    @dataclass
+    class ProgressChanged(Message):
+        """The fraction of the article read changed (bursts collapse to the latest)."""
+
+        progress: float
+
+        def can_replace(self, message: Message) -> bool:
+            """A newer progress makes an older one still in the queue stale."""
+            return isinstance(message, ReadingPane.ProgressChanged)
+
+        @property
+        def control(self) -> ReadingPane | None:
+            """The pane that posted the message."""
+            sender = self._sender
+            return sender if isinstance(sender, ReadingPane) else None
+
+    def __init__(
+        self,
+        *,
+        measure: int = DEFAULT_MEASURE,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's own parameter name
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._measure = max(1, measure)
+        self._article: Article | None = None
+        self._layout: DocumentLayout | None = None
+        self._layouts: dict[int, DocumentLayout] = {}
+        self._strips: LRUCache[int, Strip] = LRUCache(1024)
+        self._styles: DocumentStyles | None = None
+        self._progress = 0.0
+        self._pending: tuple[int, int] | None = None
+        """A (block, offset) to scroll to once the pane has a size."""
+
+    # --- public API ---------------------------------------------------------------------
+
+    @property
+    def article(self) -> Article | None:
+        """The article shown, or None when the pane shows its placeholder."""
+        return self._article
+
+    @property
+    def measure(self) -> int:
+        """The widest body column, in cells."""
+        return self._measure
+
+    @measure.setter
+    def measure(self, value: int) -> None:
+        value = max(1, value)
+        if value != self._measure:
+            self._measure = value
+            self._layouts.clear()
+            self._relayout()
+
+    @property
+    def progress(self) -> float:
+        """Fraction of the article read: the bottom of the view over all lines (0.0-1.0)."""
+        return self._progress
+
+    @property
+    def document(self) -> DocumentLayout | None:
+        """The article as laid out for the current width (None before it has a width)."""
+        return self._layout
+
+    def show(self, article: Article | None) -> None:
+        """Show `article` from its top, or the placeholder for None."""
+        if article is self._article:
+            return
+        self._article = article
+        self._layouts.clear()
+        self._layout = None
+        self._pending = None
+        self._relayout(keep_position=False)
+        self.scroll_to(x=0, y=0, animate=False, force=True)
+        self.refresh()
+
+    def scroll_to_block(self, index: int, offset: int = 0, *, animate: bool = False) -> None:
+        """Scroll so the line showing character `offset` of block `index` is at the top."""
+        if self._layout is None:
+            self._pending = (index, offset)
+            return
+        self._pending = None
+        self.scroll_to(y=self._layout.line_of(index, offset), animate=animate, force=True)
+
+    def top_anchor(self) -> tuple[int, int] | None:
+        """(block, offset) of the first block line in view, to come back to it later."""
+        if self._layout is None:
+            return None
+        return self._layout.anchor(self.scroll_offset.y)
+
+    # --- actions ------------------------------------------------------------------------
+
+    def action_scroll_lines(self, count: int) -> None:
+        """Scroll by `count` lines (negative scrolls up)."""
+        self.scroll_to(y=self.scroll_offset.y + count, animate=False)
+
+    def action_scroll_pages(self, count: int) -> None:
+        """Scroll by `count` pages, keeping one line of the previous page for context."""
+        page = max(1, self.scrollable_content_region.height - 1)
+        self.scroll_to(y=self.scroll_offset.y + count * page, animate=False)
+
+    def action_scroll_top(self) -> None:
+        """Scroll to the start of the article."""
+        self.scroll_to(y=0, animate=False)
+
+    def action_scroll_bottom(self) -> None:
+        """Scroll to the end of the article."""
+        self.scroll_to(y=self.max_scroll_y, animate=False)
+
+    # --- layout -------------------------------------------------------------------------
+
+    def _layout_for(self, width: int) -> DocumentLayout | None:
+        """The article laid out for `width`, from the cache when it can be."""
+        if self._article is None or width <= 0:
+            return None
+        layout = self._layouts.get(width)
+        if layout is None:
+            layout = layout_article(self._article, width, self._measure)
+            if len(self._layouts) >= LAYOUTS_KEPT:
+                del self._layouts[next(iter(self._layouts))]
+            self._layouts[width] = layout
+        return layout
+
+    def _relayout(self, *, keep_position: bool = True) -> None:
+        """Wrap for the current width and keep the same text at the top of the view."""
+        anchor = self._pending
+        scrolled = self.scroll_offset.y > 0
+        if anchor is None and keep_position and scrolled and self._layout is not None:
+            anchor = self._layout.anchor(self.scroll_offset.y)
+        layout = self._layout_for(self.scrollable_content_region.width)
+        if layout is not self._layout:
+            self._strips.clear()
+        self._layout = layout
+        self.virtual_size = Size(layout.width, len(layout)) if layout is not None else Size(0, 0)
+        if layout is not None and anchor is not None:
+            self._pending = None
+            self.scroll_to(y=layout.line_of(*anchor), animate=False, force=True)
+        self._update_progress()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Re-wrap for the new width."""
+        self._relayout()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        """Theme or CSS changed: restyle every line."""
+        super().notify_style_update()
+        self._styles = None
+        self._strips.clear()
+
+    # --- progress -----------------------------------------------------------------------
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Track the reading progress as the view scrolls."""
+        super().watch_scroll_y(old_value, new_value)
+        self._update_progress()
+
+    def _update_progress(self) -> None:
+        """Recompute the progress and tell the screen when it changed."""
+        total = len(self._layout) if self._layout is not None else 0
+        bottom = self.scroll_offset.y + self.scrollable_content_region.height
+        progress = round(min(1.0, bottom / total), 4) if total else 0.0
+        if progress != self._progress:
+            self._progress = progress
+            self.post_message(self.ProgressChanged(progress).set_sender(self))
+
+    # --- rendering ----------------------------------------------------------------------
+
+    def _document_styles(self) -> DocumentStyles:
+        """Styles for each kind of line, from this widget's CSS (so themes apply)."""
+        if self._styles is None:
+            get = self.get_component_rich_style
+            self._styles = DocumentStyles(
+                title=get("reading-pane--title"),
+                meta=get("reading-pane--meta"),
+                tags=get("reading-pane--tags"),
+                rule=get("reading-pane--rule"),
+                heading1=get("reading-pane--h1"),
+                heading2=get("reading-pane--h2"),
+                heading3=get("reading-pane--h3"),
+                paragraph=self.rich_style,
+                quote=get("reading-pane--quote"),
+                quote_bar=get("reading-pane--quote-bar"),
+                bullet=get("reading-pane--bullet"),
+                code_block=get("reading-pane--code"),
+                code_inline=get("reading-pane--code-inline", partial=True),
+                link=get("reading-pane--link", partial=True),
+                notice=get("reading-pane--notice"),
+            )
+        return self._styles
+
+    def render_line(self, y: int) -> Strip:
+        """Render line `y` of the view (only visible lines are ever asked for)."""
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if width <= 0:
+            return Strip([], 0)
+        layout = self._layout
+        if layout is None or layout.width != width:
+            layout = self._layout_for(width)
+        if layout is None:
+            return self._placeholder_line(y, width, base)
+        index = self.scroll_offset.y + y
+        if index >= len(layout):
+            return Strip.blank(width, base)
+        strip = self._strips.get(index) if layout is self._layout else None
+        if strip is None:
+            strip = self._line_strip(layout, index, base)
+            if layout is self._layout:
+                self._strips[index] = strip
+        return strip.crop_extend(0, width, base)
+
+    def _line_strip(self, layout: DocumentLayout, index: int, base: Style) -> Strip:
+        """The uncropped strip of one laid-out line, margin included."""
+        text = layout.text(index, self._document_styles())
+        # Rich drops a Text's own style when it has no spans, so lay it under explicitly.
+        under = base + text.style if isinstance(text.style, Style) else base
+        body = Segment.apply_style(text.render(self.app.console), under)
+        return Strip([Segment(" " * layout.margin, base), *body])
+
+    def _placeholder_line(self, y: int, width: int, base: Style) -> Strip:
+        """The calm message shown when no article is open, centred in the pane."""
+        if self._article is not None or y != self.scrollable_content_region.height // 2:
+            return Strip.blank(width, base)
+        text = Text(PLACEHOLDER, style=self.get_component_rich_style("reading-pane--placeholder"))
+        text.truncate(width, overflow="ellipsis")
+        margin = max(0, (width - text.cell_len) // 2)
+        strip = Strip([Segment(" " * margin, base), *text.render(self.app.console)])
+        return strip.crop_extend(0, width, base)
