@@ -1,0 +1,108 @@
+"""The reader Textual app: wires the services given by the caller to the screens."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from typing import ClassVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.theme import Theme
+
+from reader import config as settings
+from reader.config import Config, LoadedConfig
+from reader.library import Library
+from reader.ui.commands import ReaderCommands
+from reader.ui.screens.help import HelpScreen
+from reader.ui.screens.main import MainScreen
+
+
+class ReaderApp(App[None]):
+    """Read a library of articles in the terminal."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "reader"
+    COMMANDS = App.COMMANDS | {ReaderCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "question_mark,f1",
+            "help",
+            "Help",
+            key_display="?",
+            tooltip="Show every key",
+            id="help",
+        ),
+        Binding("q", "quit", "Quit", tooltip="Quit reader", id="quit"),
+    ]
+
+    def __init__(
+        self,
+        library: Library,
+        config: Config | LoadedConfig | None = None,
+        *,
+        scan_on_start: bool = True,
+    ) -> None:
+        """Build the app around its services.
+
+        Args:
+            library: The articles to show.
+            config: The user's settings (a `LoadedConfig` carries a warning to show).
+            scan_on_start: Rescan the library folders in the background once shown.
+        """
+        super().__init__()
+        loaded = config if isinstance(config, LoadedConfig) else LoadedConfig(config or Config())
+        self.library = library
+        self.settings: Config = loaded.config
+        """The current settings; changes are written to config.toml in the background."""
+        self.scan_on_start = scan_on_start
+        self._config_warning = loaded.warning
+        self._save_lock = threading.Lock()
+
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen(
+            self.library,
+            sort=self.settings.sort,
+            measure=self.settings.measure,
+            scan=self.scan_on_start,
+        )
+
+    def on_mount(self) -> None:
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self.theme_changed_signal.subscribe(self, self._on_theme_changed)
+        if self._config_warning:
+            self.notify(self._config_warning, title="Settings", severity="warning")
+
+    def action_help(self) -> None:
+        """Show the key table, or close it when it is showing."""
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+        else:
+            self.push_screen(HelpScreen())
+
+    def _on_theme_changed(self, theme: Theme) -> None:
+        self.update_settings(theme=theme.name)
+
+    def on_main_screen_sort_changed(self, message: MainScreen.SortChanged) -> None:
+        self.update_settings(sort=message.sort)
+
+    def update_settings(self, **changes: str | int) -> None:
+        """Change settings and save them to config.toml, off the UI thread."""
+        updated = replace(self.settings, **changes)  # type: ignore[arg-type]
+        if updated != self.settings:
+            self.settings = updated
+            self._save_settings()
+
+    @work(thread=True, group="config")
+    def _save_settings(self) -> None:
+        # Under the lock the newest settings are written, so saves never go back in time.
+        with self._save_lock:
+            try:
+                settings.save(self.settings)
+            except OSError as error:
+                self.call_from_thread(
+                    self.notify, f"Could not save settings: {error}", severity="warning"
+                )

@@ -1,0 +1,1 @@
+"""Screens of the reader app: the main reading screen and the help dialog."""

@@ -1,0 +1,197 @@
+"""The article list: a virtual list on Textual's Line API that paints only the visible rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Protocol
+
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.models import ArticleMeta
+from reader.ui.plain import clean, fit
+
+ROW_HEIGHT = 2
+"""Lines per article: the title, then where from, when and how long."""
+MARKER_WIDTH = 2
+"""Cells before the title: a marker (unread, bookmarked) and a space."""
+
+
+class Rows(Protocol):
+    """What the list needs from its rows: length, indexing and finding an id."""
+
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: int) -> ArticleMeta: ...
+    def index_of(self, article_id: str) -> int | None: ...
+
+
+class NoRows:
+    """An empty set of rows, the list's value before a library is shown."""
+
+    def __len__(self) -> int:
+        return 0
+
+    def __getitem__(self, index: int) -> ArticleMeta:
+        raise IndexError(index)
+
+    def index_of(self, article_id: str) -> int | None:
+        return None
+
+
+def meta_line(meta: ArticleMeta) -> str:
+    """The second line of a row: place or source, date and reading time."""
+    parts = [
+        clean(meta.origin),
+        meta.date.isoformat() if meta.date else "",
+        f"{meta.reading_minutes} min",
+    ]
+    return " · ".join(part for part in parts if part)
+
+
+def row_lines(meta: ArticleMeta, width: int, marker: str = "") -> tuple[str, str]:
+    """The two lines of a row, each exactly `width` cells."""
+    lead = fit(marker, MARKER_WIDTH - 1) + " "
+    title = fit(lead + fit(clean(meta.title), width - MARKER_WIDTH), width)
+    return title, fit(" " * MARKER_WIDTH + meta_line(meta), width)
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """A list of articles that stays fast at 100k rows: only visible rows are drawn."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="list.page-down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page-up"),
+        Binding("home,g", "first", "First", show=False, id="list.first"),
+        Binding("end,G", "last", "Last", show=False, id="list.last"),
+        Binding(
+            "enter,l",
+            "open",
+            "Open",
+            tooltip="Open the article under the cursor in the reading pane",
+            id="list.open",
+        ),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-list--cursor",
+        "article-list--title",
+        "article-list--meta",
+    }
+
+    cursor: reactive[int] = reactive(0, init=False)
+    """Index of the row under the cursor."""
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor moved to another article."""
+
+        index: int
+        article: ArticleMeta
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, ArticleList.Highlighted)
+
+    @dataclass
+    class Selected(Message):
+        """The user asked to open an article (enter, `l` or a click)."""
+
+        index: int
+        article: ArticleMeta
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes)
+        self._rows: Rows = NoRows()
+
+    @property
+    def rows(self) -> Rows:
+        """The rows being shown."""
+        return self._rows
+
+    @property
+    def current(self) -> ArticleMeta | None:
+        """The article under the cursor, or None when the list is empty."""
+        return self._rows[self.cursor] if 0 <= self.cursor < len(self._rows) else None
+
+    def set_rows(self, rows: Rows, keep_id: str | None = None) -> None:
+        """Show new rows, keeping the cursor on `keep_id` when it is still there."""
+        self._rows = rows
+        self.virtual_size = Size(0, len(rows) * ROW_HEIGHT)
+        index = rows.index_of(keep_id) if keep_id else None
+        self.set_reactive(ArticleList.cursor, self.validate_cursor(index or 0))
+        self._scroll_to_cursor()
+        self.refresh()
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self._rows) - 1))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_lines(old * ROW_HEIGHT, ROW_HEIGHT)
+        self.refresh_lines(new * ROW_HEIGHT, ROW_HEIGHT)
+        self._scroll_to_cursor()
+        if (article := self.current) is not None:
+            self.post_message(self.Highlighted(new, article))
+
+    def _page_height(self) -> int:
+        """Whole rows that fit in the view, at least one."""
+        return max(1, self.scrollable_content_region.height // ROW_HEIGHT)
+
+    def _scroll_to_cursor(self) -> None:
+        top = round(self.scroll_offset.y)
+        height = max(1, self.scrollable_content_region.height)
+        first, last = self.cursor * ROW_HEIGHT, self.cursor * ROW_HEIGHT + ROW_HEIGHT - 1
+        if first < top:
+            self.scroll_to(y=first, animate=False, immediate=True)
+        elif last >= top + height:
+            self.scroll_to(y=max(first, last - height + 1), animate=False, immediate=True)
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_page_down(self) -> None:
+        self.cursor += self._page_height()
+
+    def action_page_up(self) -> None:
+        self.cursor -= self._page_height()
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self._rows) - 1
+
+    def action_open(self) -> None:
+        if (article := self.current) is not None:
+            self.post_message(self.Selected(self.cursor, article))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = (round(self.scroll_offset.y) + offset.y) // ROW_HEIGHT
+        if 0 <= index < len(self._rows):
+            self.cursor = index
+            self.action_open()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        # A zero-width line would reach rich's chop_cells, which divides by the width.
+        if width <= 0:
+            return Strip([])
+        index, part = divmod(round(self.scroll_offset.y) + y, ROW_HEIGHT)
+        if not 0 <= index < len(self._rows):
+            return Strip.blank(width, self.rich_style)
+        lines = row_lines(self._rows[index], width)
+        name = "cursor" if index == self.cursor else ("title", "meta")[part]
+        style = self.rich_style + self.get_component_rich_style(f"article-list--{name}")
+        return Strip([Segment(lines[part], style)], width)

@@ -1,0 +1,38 @@
+"""Snapshot tests, one per distinct screen state; fixed articles, dates and sizes."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from .conftest import settle
+
+SIZE = (100, 30)
+
+
+async def open_second(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("j", "enter")
+    await settle(pilot)
+
+
+class TestScreens:
+    def test_startup(self, snap_compare, make_app) -> None:
+        """Header "news — 4 articles", four two-line rows newest first, the pane's placeholder."""
+        assert snap_compare(make_app(), terminal_size=SIZE, run_before=settle)
+
+    def test_article_open(self, snap_compare, make_app) -> None:
+        """The second row (water-sharing, 2025-02-14) highlighted and shown in the pane."""
+        assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_second)
+
+    def test_help_screen(self, snap_compare, make_app) -> None:
+        """The key table in a modal over the main screen."""
+
+        async def show_help(pilot: Pilot[None]) -> None:
+            await settle(pilot)
+            await pilot.press("question_mark")
+
+        assert snap_compare(make_app(), terminal_size=SIZE, run_before=show_help)
+
+    def test_narrow_40x12_reading(self, snap_compare, make_app) -> None:
+        """At 40x12 only the reading pane shows once an article is open."""
+        assert snap_compare(make_app(), terminal_size=(40, 12), run_before=open_second)
