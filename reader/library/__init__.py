@@ -1,12 +1,27 @@
-"""A library: folders of articles, a persistent catalog and incremental rescans (stub)."""
+"""A library: folders of articles, a persistent catalog and incremental rescans."""
 
 from __future__ import annotations
 
+import dataclasses
+import re
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
+from reader import paths
+from reader.library.catalog import ORDER_BY, Catalog, catalog_file
+from reader.library.rows import CatalogRows
+from reader.library.scanner import Scanner
 from reader.models import Article, ArticleMeta, Problem, ScanProgress, ScanResult
+from reader.sources import LoadError, load_file
+
+__all__ = ["ArticleRows", "CatalogRows", "Library", "UnknownArticle", "MIN_PREFIX"]
+
+MIN_PREFIX = 4
+"""The shortest id prefix `resolve` accepts."""
+
+_HEX = re.compile(r"[0-9a-f]+")
 
 
 class ArticleRows(Protocol):
@@ -22,43 +37,115 @@ class UnknownArticle(LookupError):
 
 
 class Library:
-    """One or more folders of articles, listed from a catalog in the cache dir."""
+    """One or more folders of articles, listed from a catalog in the cache dir.
 
-    def __init__(self, roots: Sequence[Path], cache_dir: Path | None = None) -> None:
-        raise NotImplementedError
+    Opening a library reads nothing but the catalog, so a known library lists at once;
+    `scan` (run it in a background thread) brings the catalog up to date. Reads may
+    happen on any thread while a scan runs.
+    """
+
+    def __init__(
+        self, roots: Sequence[Path], cache_dir: Path | None = None, *, processes: int | None = None
+    ) -> None:
+        """`processes` caps the helper processes a big scan reads with (default: one per core;
+        0 or 1 reads in-process)."""
+        resolved: list[Path] = []
+        for root in roots:
+            path = Path(root).expanduser().resolve()
+            if path not in resolved:
+                resolved.append(path)
+        self.roots: tuple[Path, ...] = tuple(resolved)
+        """The library's folders, absolute and without duplicates."""
+        folder = cache_dir if cache_dir is not None else paths.cache_dir()
+        self._catalog = Catalog(catalog_file(folder, self.roots))
+        self._scan_lock = threading.Lock()
+        self._processes = processes
 
     @property
     def name(self) -> str:
         """A short display name: the folder name, or "N folders"."""
-        raise NotImplementedError
+        if len(self.roots) == 1:
+            return self.roots[0].name or str(self.roots[0])
+        return f"{len(self.roots)} folders"
+
+    @property
+    def catalog_path(self) -> Path:
+        """The catalog's file in the cache dir."""
+        return self._catalog.path
+
+    @property
+    def catalog_rebuilt(self) -> bool:
+        """True when the catalog file was damaged or outdated and was started afresh."""
+        return self._catalog.rebuilt
 
     def __len__(self) -> int:
-        raise NotImplementedError
+        return self._catalog.count()
 
-    def rows(self, sort: str = "date") -> ArticleRows:
+    def rows(self, sort: str = "date") -> CatalogRows:
         """All articles ordered by "date" (newest first, undated last) or "title"."""
-        raise NotImplementedError
+        if sort not in ORDER_BY:
+            raise ValueError(f"unknown sort order {sort!r} (use 'date' or 'title')")
+        return CatalogRows(self._catalog, sort)
+
+    def ids(self) -> list[str]:
+        """Every article id, in no particular order."""
+        return self._catalog.all_ids()
 
     def get(self, article_id: str) -> ArticleMeta | None:
         """The catalog entry for an id, or None."""
-        raise NotImplementedError
+        return self._catalog.meta(article_id)
 
     def resolve(self, id_or_prefix: str) -> ArticleMeta:
         """The article with this id or unambiguous id prefix; raises UnknownArticle."""
-        raise NotImplementedError
+        key = id_or_prefix.strip().lower()
+        exact = self._catalog.meta(key) if key else None
+        if exact is not None:
+            return exact
+        if not _HEX.fullmatch(key):
+            raise UnknownArticle(f"no article with id {id_or_prefix!r}")
+        if len(key) < MIN_PREFIX:
+            raise UnknownArticle(
+                f"id prefix {id_or_prefix!r} is too short (use at least {MIN_PREFIX} characters)"
+            )
+        found, total = self._catalog.ids_with_prefix(key, limit=1)
+        if total == 0:
+            raise UnknownArticle(f"no article with id {id_or_prefix!r}")
+        if total > 1:
+            raise UnknownArticle(f"id prefix {id_or_prefix!r} matches {total} articles")
+        meta = self._catalog.meta(found[0])
+        if meta is None:  # removed by a scan between the two reads
+            raise UnknownArticle(f"no article with id {id_or_prefix!r}")
+        return meta
 
     def load(self, article_id: str) -> Article:
         """Read an article's file (raises UnknownArticle or sources.LoadError)."""
-        raise NotImplementedError
+        meta = self._catalog.meta(article_id)
+        if meta is None:
+            raise UnknownArticle(f"no article with id {article_id!r}")
+        try:
+            article = load_file(Path(meta.path))
+        except OSError as error:
+            raise LoadError(f"{meta.path}: {error.strerror or error}") from error
+        # The catalog id, not the content hash: it is what the user's data points at.
+        return dataclasses.replace(
+            article, meta=dataclasses.replace(article.meta, id=meta.id, path=meta.path)
+        )
 
     def scan(self, progress: Callable[[ScanProgress], None] | None = None) -> ScanResult:
         """Bring the catalog up to date with the folders, re-reading only changed files."""
-        raise NotImplementedError
+        with self._scan_lock:
+            return Scanner(self._catalog, self.roots, progress, self._processes).run()
 
     def problems(self) -> list[Problem]:
         """Files the last scan could not read, each with a one-line reason."""
-        raise NotImplementedError
+        return self._catalog.problems()
 
     def close(self) -> None:
         """Release the catalog."""
-        raise NotImplementedError
+        self._catalog.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

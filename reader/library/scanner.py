@@ -1,0 +1,228 @@
+"""One scan: compare the folders with the catalog, read changed files, re-link ids."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.library.catalog import ArticleRow, Catalog
+from reader.library.identity import Identities
+from reader.library.readers import Summary, read_all
+from reader.library.walk import FileStat, walk
+from reader.models import Problem, ScanProgress, ScanResult
+from reader.sources import MAX_BYTES
+
+BATCH = 1000
+"""Files written per transaction: large enough to be fast, small enough to show progress."""
+
+PROGRESS_INTERVAL = 0.1
+"""Seconds between progress reports (the last report is always sent)."""
+
+ProblemRow = tuple[str, str, int | None, int | None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """A file read successfully, with where it was found."""
+
+    path: str
+    summary: Summary
+    stat: FileStat
+
+    @property
+    def content_hash(self) -> str:
+        return self.summary[0]
+
+    @property
+    def title_date(self) -> tuple[str, str | None]:
+        return self.summary[1], self.summary[2]
+
+
+@dataclass
+class _Batch:
+    """What one transaction writes."""
+
+    articles: list[ArticleRow] = field(default_factory=list)
+    drop: list[str] = field(default_factory=list)
+    problems: list[ProblemRow] = field(default_factory=list)
+    clear: list[str] = field(default_factory=list)
+
+
+class Scanner:
+    """Brings a catalog up to date with its roots; `run` does the work once."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        roots: Sequence[Path],
+        progress: Callable[[ScanProgress], None] | None = None,
+        processes: int | None = None,
+    ) -> None:
+        self._catalog = catalog
+        self._processes = processes
+        self._roots = roots
+        self._report = progress
+        self._last_report = 0.0
+        self._done = self._total = 0
+        self._added = self._changed = self._removed = 0
+
+    def run(self) -> ScanResult:
+        """Scan, write the changes and return the outcome."""
+        self._tell(force=True)
+        found, folder_problems = walk(self._roots)
+        known = self._catalog.snapshot()
+        known_problems = self._catalog.problem_snapshot()
+        to_load, unchanged = _changed_paths(found, known, known_problems)
+        gone = [path for path in known if path not in found]
+        # Ids are only needed when something changed: an unchanged rescan skips them.
+        live = self._catalog.all_ids() if to_load else []
+        identities = Identities(live, self._catalog.identities(gone))
+        known_ids = self._catalog.ids_at([path for path in to_load if path in known])
+        self._total, self._done = len(found), unchanged
+        self._tell(force=True)
+        pending = self._load_all(to_load, found, known_ids, identities)
+        self._finish(pending, found, known_problems, folder_problems, identities)
+        self._tell(force=True)
+        problems = self._catalog.problems()
+        return ScanResult(
+            total=self._catalog.count(),
+            added=self._added,
+            changed=self._changed,
+            removed=self._removed,
+            unchanged=unchanged,
+            problems=tuple(problems),
+        )
+
+    def _load_all(
+        self,
+        paths: list[str],
+        found: dict[str, FileStat],
+        known_ids: dict[str, str],
+        identities: Identities,
+    ) -> list[_Loaded]:
+        """Read files in batches; new files that may be moves+edits wait in the result."""
+        pending: list[_Loaded] = []
+        outcomes = read_all(paths, self._processes)
+        while chunk := list(itertools.islice(outcomes, BATCH)):
+            batch = _Batch()
+            for path, outcome in chunk:
+                stat = found[path]
+                if isinstance(outcome, str):
+                    self._fail(batch, path, outcome, stat, path in known_ids)
+                elif path in known_ids:
+                    self._changed += 1
+                    self._keep(batch, _Loaded(path, outcome, stat), known_ids[path])
+                else:
+                    self._place_new(batch, _Loaded(path, outcome, stat), identities, pending)
+                self._done += 1
+            self._write(batch)
+            self._tell()
+        return pending
+
+    def _place_new(
+        self,
+        batch: _Batch,
+        new: _Loaded,
+        identities: Identities,
+        pending: list[_Loaded],
+    ) -> None:
+        moved = identities.by_content(new.content_hash)
+        if moved is not None:
+            self._changed += 1
+            self._keep(batch, new, moved)
+        elif identities.may_match_title(*new.title_date):
+            pending.append(new)
+        else:
+            self._added += 1
+            self._keep(batch, new, self._fresh_id(identities, new))
+
+    def _finish(
+        self,
+        pending: list[_Loaded],
+        found: dict[str, FileStat],
+        known_problems: dict[str, str | None],
+        folder_problems: list[Problem],
+        identities: Identities,
+    ) -> None:
+        """Settle moved+edited files, drop what is gone and refresh folder problems."""
+        batch = _Batch()
+        for new in pending:
+            moved = identities.by_title(*new.title_date)
+            if moved is not None:
+                self._changed += 1
+            else:
+                self._added += 1
+            self._keep(batch, new, moved or self._fresh_id(identities, new))
+        gone = identities.unclaimed()
+        self._removed += len(gone)
+        batch.drop.extend(gone)
+        batch.clear.extend(path for path in known_problems if path not in found)
+        batch.problems.extend((p.path, p.reason, None, None) for p in folder_problems)
+        self._write(batch)
+
+    def _keep(self, batch: _Batch, loaded: _Loaded, article_id: str) -> None:
+        path, stat = loaded.path, loaded.stat
+        batch.articles.append(_row(loaded, article_id))
+        if loaded.summary[-1]:
+            reason = f"truncated: showing the first {MAX_BYTES // (1024 * 1024)} MB"
+            batch.problems.append((path, reason, stat[1], stat[2]))
+        else:
+            batch.clear.append(path)
+
+    def _fail(self, batch: _Batch, path: str, reason: str, stat: FileStat, known: bool) -> None:
+        batch.problems.append((path, reason, stat[1], stat[2]))
+        if known:
+            # An article that can no longer be read leaves the list; problems shows why.
+            batch.drop.append(path)
+            self._removed += 1
+
+    def _fresh_id(self, identities: Identities, new: _Loaded) -> str:
+        root = self._roots[new.stat[0]]
+        relative = os.path.relpath(new.path, root) if root.is_dir() else root.name
+        return identities.fresh(new.content_hash, relative)
+
+    def _write(self, batch: _Batch) -> None:
+        with self._catalog.transaction() as conn:
+            Catalog.delete_articles(conn, batch.drop)
+            Catalog.put_articles(conn, batch.articles)
+            Catalog.delete_problems(conn, batch.clear)
+            Catalog.put_problems(conn, batch.problems)
+
+    def _tell(self, force: bool = False) -> None:
+        if self._report is None:
+            return
+        now = time.monotonic()
+        if not force and now - self._last_report < PROGRESS_INTERVAL:
+            return
+        self._last_report = now
+        self._report(
+            ScanProgress(self._done, self._total, self._added, self._changed, self._removed)
+        )
+
+
+def _changed_paths(
+    found: dict[str, FileStat],
+    known: dict[str, str],
+    known_problems: dict[str, str | None],
+) -> tuple[list[str], int]:
+    """Paths to read (sorted, so ids come out the same every time) and the unchanged count."""
+    to_load: list[str] = []
+    unchanged = 0
+    for path, (_root, size, mtime) in found.items():
+        stamp = known.get(path) or known_problems.get(path)
+        if stamp == f"{size} {mtime}":
+            unchanged += 1
+        else:
+            to_load.append(path)
+    to_load.sort()
+    return to_load, unchanged
+
+
+def _row(loaded: _Loaded, article_id: str) -> ArticleRow:
+    # The walked path, not the loader's: a loader may resolve a file symlink to its target.
+    _size_root, size, mtime = loaded.stat
+    return (article_id, loaded.path, size, mtime, *loaded.summary[:-1])
