@@ -1,0 +1,146 @@
+"""Bytes to clean text: encoding detection, newline folding, control and escape stripping."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import charset_normalizer
+
+CP1252_BYTE = "reader-cp1252-byte"
+"""Codec error handler that decodes each undecodable byte alone as cp1252."""
+
+_DETECT_SAMPLE = 64 * 1024
+"""Bytes given to charset detection; the whole file is then decoded with its answer."""
+
+_FEW_STRAY_BYTES = 4
+"""Up to this many bad bytes in otherwise-ASCII text are read as cp1252, not guessed at."""
+
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# Anything a terminal could act on: C0 controls but \t and \n, DEL, and C1 controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+# Whole escape sequences, so their parameters do not survive as stray text once the
+# ESC itself is gone. Unterminated string sequences fall through to the last branch,
+# which drops the introducer; what remains is inert text.
+_ESCAPES = re.compile(
+    r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]"  # CSI: ESC [ params final
+    r"|\x1b[\]PX^_][^\x07\x1b\n]*(?:\x07|\x1b\\)"  # OSC, DCS, SOS, PM, APC to BEL or ST
+    r"|\x1b[\x20-\x2f]*[\x30-\x7e]"  # two-char and nF escapes (ESC 7, ESC ( B)
+)
+
+
+def _cp1252_byte(error: UnicodeError) -> tuple[str, int]:
+    # One byte at a time: a stray cp1252 quote inside UTF-8 text keeps its meaning and
+    # the valid UTF-8 after it is decoded normally.
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    byte = error.object[error.start : error.start + 1]
+    return byte.decode("cp1252", errors="replace"), error.start + 1
+
+
+codecs.register_error(CP1252_BYTE, _cp1252_byte)
+
+
+def wide_bom(data: bytes) -> str | None:
+    """The codec named by a UTF-16/UTF-32 byte-order mark at the start, if any."""
+    for bom, codec in _WIDE_BOMS:
+        if data.startswith(bom):
+            return codec
+    return None
+
+
+def decode(data: bytes, truncated: bool = False) -> str:
+    """Decode file bytes to clean text; never raises on any input.
+
+    `truncated` says the bytes stop mid-file, so a partial last character is dropped.
+    """
+    codec = wide_bom(data)
+    if codec is not None:
+        if truncated:
+            data = data[: len(data) - len(data) % (4 if codec == "utf-32" else 2)]
+        text = data.decode(codec, errors="replace")
+    else:
+        if data.startswith(codecs.BOM_UTF8):
+            data = data[len(codecs.BOM_UTF8) :]
+        if truncated:
+            data = _trim_partial_utf8(data)
+        text = _decode_8bit(data)
+    return clean(text.lstrip("\ufeff"))
+
+
+def clean(text: str) -> str:
+    """Fold CRLF/CR to LF and drop escape sequences and control characters but \\n, \\t."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL.search(text) is None:
+        return text
+    if "\x1b" in text or "\x9b" in text:
+        text = _ESCAPES.sub("", text)
+    return _CONTROL.sub("", text)
+
+
+def _decode_8bit(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    valid = data.decode("utf-8", errors="ignore")
+    bad = len(data) - len(valid.encode("utf-8"))
+    # Non-ASCII characters that decoded as valid UTF-8 are evidence the file is UTF-8.
+    good = len(valid) - len(valid.encode("ascii", errors="ignore"))
+    if good >= bad or bad <= _FEW_STRAY_BYTES:
+        return data.decode("utf-8", errors=CP1252_BYTE)
+    return _decode_detected(data)
+
+
+def _decode_detected(data: bytes) -> str:
+    try:
+        return data.decode(_detect(data[:_DETECT_SAMPLE]), errors="replace")
+    except (LookupError, ValueError, RuntimeError):
+        return data.decode("utf-8", errors=CP1252_BYTE)
+
+
+def _detect(sample: bytes) -> str:
+    """The sample's likeliest legacy encoding; cp1252 when nothing beats it."""
+    matches = charset_normalizer.from_bytes(sample)
+    best = matches.best()
+    if best is None:
+        return "cp1252"
+    # Western text often scores the same in cp1250, cp1252 and cp1257; of equals, the
+    # commonest encoding is the better guess ("crème", not "crčme").
+    for match in matches:
+        if match.encoding == "cp1252":
+            if match.chaos <= best.chaos and match.coherence >= best.coherence:
+                return "cp1252"
+            break
+    return best.encoding
+
+
+def _trim_partial_utf8(data: bytes) -> bytes:
+    # Walk back over continuation bytes to the lead byte of the last character and
+    # drop that character when the cap cut it short.
+    for back in range(1, min(4, len(data)) + 1):
+        byte = data[-back]
+        if byte < 0x80:
+            return data
+        if byte >= 0xC0:
+            need = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return data if back >= need else data[:-back]
+    return data
+
+
+def cut_at_paragraph(text: str) -> str:
+    """Shorten text cut off by the size cap to its last paragraph (or line) break."""
+    half = len(text) // 2
+    for sep in ("\n\n", "\n"):
+        at = text.rfind(sep)
+        if at >= half:
+            return text[:at]
+    return text
