@@ -1,0 +1,112 @@
+"""The command line: list, show, paths, ids, exit codes and clear one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+from tests.conftest import SAMPLE_DATA
+
+HOUSE = (
+    " date 2024-03-04 OSLO, Norway, March 4. {first} The ferry left on time.\n\nSecond paragraph.\n"
+)
+
+
+def write_house(folder: Path, name: str, first: str, day: str = "2024-03-04") -> Path:
+    path = folder / name
+    path.write_text(HOUSE.format(first=first).replace("2024-03-04", day), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    write_house(folder, "a.txt", "Electric ferries cross the fjord.", "2024-03-04")
+    write_house(folder, "b.txt", "Shipyards hire welders again.", "2025-01-10")
+    (folder / "broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00binary")
+    return folder
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_list_json_prints_one_object_per_article(capsys, library: Path) -> None:
+    code, out, err = run(capsys, "list", "--json", "-l", str(library))
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 0
+    assert [r["title"] for r in records] == [
+        "Shipyards hire welders again",
+        "Electric ferries cross the fjord",
+    ]
+    first = records[0]
+    assert first["date"] == "2025-01-10"
+    assert first["place"] == "Oslo, Norway"
+    assert Path(first["path"]).is_absolute()
+    assert {"id", "source", "words", "tags"} <= first.keys()
+    assert err.count("\n") == 1 and "broken.txt" in err
+
+
+def test_list_plain_shows_ids_and_titles(capsys, library: Path) -> None:
+    code, out, _ = run(capsys, "list", "-l", str(library))
+    assert code == 0
+    assert "Electric ferries cross the fjord" in out
+    assert len(out.splitlines()) == 2
+
+
+def test_show_accepts_an_id_prefix(capsys, library: Path) -> None:
+    _, out, _ = run(capsys, "list", "--json", "-l", str(library))
+    article_id = json.loads(out.splitlines()[0])["id"]
+    code, text, _ = run(capsys, "show", article_id[:6], "--plain", "-l", str(library))
+    assert code == 0
+    assert text.startswith("Shipyards hire welders again\n")
+    assert "Second paragraph." in text
+
+
+def test_show_unknown_id_is_one_line_and_exit_2(capsys, library: Path) -> None:
+    code, out, err = run(capsys, "show", "ffffffffff", "-l", str(library))
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("reader: ")
+
+
+def test_bad_path_is_one_line_and_exit_2(capsys, tmp_path: Path) -> None:
+    code, _, err = run(capsys, "list", "-l", str(tmp_path / "missing"))
+    assert code == 2
+    assert err == f"reader: no such file or folder: {tmp_path / 'missing'}\n"
+
+
+def test_markup_in_an_article_prints_literally(capsys, tmp_path: Path) -> None:
+    write_house(tmp_path, "m.txt", "Tags [bold]x[/bold] and [/] and [link=x] stay.")
+    _, out, _ = run(capsys, "list", "--json", "-l", str(tmp_path))
+    article_id = json.loads(out)["id"]
+    code, text, _ = run(capsys, "show", article_id, "-l", str(tmp_path))
+    assert code == 0
+    assert "[bold]x[/bold] and [/] and [link=x]" in text
+
+
+def test_default_library_is_the_bundled_samples(capsys) -> None:
+    code, out, _ = run(capsys, "list", "--json")
+    paths = [json.loads(line)["path"] for line in out.splitlines()]
+    assert code == 0
+    assert len(paths) >= 30
+    assert all(Path(p).is_relative_to(SAMPLE_DATA.resolve()) for p in paths)
+
+
+def test_version_and_help_run_as_a_program() -> None:
+    version = subprocess.run(
+        [sys.executable, "-m", "reader", "--version"], capture_output=True, text=True
+    )
+    assert version.returncode == 0 and version.stdout.startswith("reader ")
+    helped = subprocess.run(
+        [sys.executable, "-m", "reader", "--help"], capture_output=True, text=True
+    )
+    assert helped.returncode == 0 and "list" in helped.stdout and "show" in helped.stdout
