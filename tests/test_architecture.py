@@ -17,6 +17,8 @@ CORE_MODULES = [
     "reader.sources",
     "reader.library",
     "reader.render",
+    "reader.search",
+    "reader.store",
     "reader.cli",
 ]
 

@@ -1,0 +1,32 @@
+"""The user's own data (bookmarks, notes, highlights, reading state) in a crash-safe TinyDB file."""
+
+from reader.store.api import ImportResult, Relink, Store
+from reader.store.errors import StoreError, StoreLocked, StoreTooNew, StoreWriteError
+from reader.store.records import (
+    Bookmark,
+    Highlight,
+    Note,
+    Position,
+    ReadingState,
+    SavedSearch,
+    anchor,
+)
+from reader.store.storage import FileStorage
+
+__all__ = [
+    "Bookmark",
+    "FileStorage",
+    "Highlight",
+    "ImportResult",
+    "Note",
+    "Position",
+    "ReadingState",
+    "Relink",
+    "SavedSearch",
+    "Store",
+    "StoreError",
+    "StoreLocked",
+    "StoreTooNew",
+    "StoreWriteError",
+    "anchor",
+]

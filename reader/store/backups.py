@@ -1,0 +1,105 @@
+"""Rotating backups of the store file in a backups/ folder beside it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reader.store.fileio import atomic_write
+
+KEEP = 5
+"""How many rotating backups to keep."""
+
+INTERVAL = 10 * 60.0
+"""Seconds between two backups taken after writes (one is also taken on open)."""
+
+_ROTATING = "store-"
+_PRE_MIGRATION = "pre-migration-"
+
+
+@dataclass(frozen=True, slots=True)
+class Backup:
+    """One backup file and when it was taken."""
+
+    path: Path
+    mtime: float
+
+    @property
+    def label(self) -> str:
+        """When the backup was taken, in local time, for messages."""
+        return datetime.fromtimestamp(self.mtime).strftime("%Y-%m-%d %H:%M")
+
+
+class Backups:
+    """The backups of one store file: take, rotate and list them newest first."""
+
+    def __init__(self, store_path: Path, keep: int = KEEP, interval: float = INTERVAL) -> None:
+        self.folder = store_path.parent / "backups"
+        self.keep = keep
+        self.interval = interval
+        self._last: float | None = None
+
+    def all(self) -> list[Backup]:
+        """Every backup (rotating and pre-migration), newest first."""
+        found: list[Backup] = []
+        with contextlib.suppress(FileNotFoundError):
+            for entry in os.scandir(self.folder):
+                if entry.name.endswith(".json") and entry.is_file():
+                    found.append(Backup(Path(entry.path), entry.stat().st_mtime))
+        return sorted(found, key=lambda b: (b.mtime, b.path.name), reverse=True)
+
+    def _rotating(self) -> list[Backup]:
+        return [b for b in self.all() if b.path.name.startswith(_ROTATING)]
+
+    def take(self, payload: bytes) -> Path:
+        """Write a rotating backup of `payload` and drop the oldest beyond `keep`."""
+        path = self._write(_ROTATING, payload)
+        for old in self._rotating()[self.keep :]:
+            with contextlib.suppress(OSError):
+                old.path.unlink()
+        return path
+
+    def take_on_open(self, payload: bytes) -> None:
+        """Back up the file as found on open, unless the newest backup already holds it."""
+        newest = self._rotating()
+        self._last = newest[0].mtime if newest else None
+        if newest and _same_bytes(newest[0].path, payload):
+            return
+        self.take(payload)
+
+    def take_if_due(self, payload: Callable[[], bytes]) -> None:
+        """Back up after a write when the last backup is older than `interval`."""
+        if self._last is None or time.time() - self._last >= self.interval:
+            self.take(payload())
+
+    def take_before_migration(self, payload: bytes, version: int) -> Path:
+        """Keep a copy of a file about to be migrated; these are never rotated away."""
+        return self._write(f"{_PRE_MIGRATION}v{version}-", payload)
+
+    def _write(self, prefix: str, payload: bytes) -> Path:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        path = self.folder / f"{prefix}{stamp}.json"
+        atomic_write(path, payload)
+        self._last = time.time()
+        return path
+
+    def remove_leftovers(self) -> None:
+        """Delete temp files of backups interrupted by a crash (call under the store lock)."""
+        with contextlib.suppress(FileNotFoundError):
+            for entry in os.scandir(self.folder):
+                if entry.name.startswith(".") and ".tmp-" in entry.name:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
+
+def _same_bytes(path: Path, payload: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(payload) and path.read_bytes() == payload
+    except OSError:
+        return False

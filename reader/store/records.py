@@ -1,0 +1,217 @@
+"""The user's records as frozen dataclasses, and their conversion to and from stored documents."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+CONTEXT_CHARS = 32
+"""Characters of text kept on each side of a highlight's quote to re-anchor it."""
+
+FINGERPRINT_CHARS = 32
+"""Characters of a block's text kept to re-find a reading position after edits."""
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """A reading position: a block index plus the opening words of that block."""
+
+    block: int
+    fingerprint: str = ""
+
+    @classmethod
+    def at(cls, block: int, text: str) -> Position:
+        """The position of block number `block`, whose text is `text`."""
+        return cls(block, " ".join(text.split())[:FINGERPRINT_CHARS])
+
+
+@dataclass(frozen=True, slots=True)
+class Bookmark:
+    """A bookmarked article, with the user's tags."""
+
+    uuid: str
+    article_id: str
+    path: str
+    title: str
+    tags: tuple[str, ...]
+    created: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """The user's free Markdown note on one article."""
+
+    uuid: str
+    article_id: str
+    path: str
+    title: str
+    text: str
+    created: datetime
+    updated: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """A highlighted quote, anchored by the text around it (like a W3C TextQuoteSelector).
+
+    `block` is only a hint: the quote with its `prefix` and `suffix` is what re-anchors
+    the highlight after the article is re-wrapped or edited.
+    """
+
+    uuid: str
+    article_id: str
+    path: str
+    title: str
+    quote: str
+    prefix: str
+    suffix: str
+    block: int
+    note: str | None
+    created: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingState:
+    """Whether an article was read, where the reader left it, and when it was last opened."""
+
+    uuid: str
+    article_id: str
+    path: str
+    title: str
+    read: bool
+    position: Position | None
+    last_opened: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedSearch:
+    """A named search query."""
+
+    uuid: str
+    name: str
+    query: str
+    created: datetime
+
+
+def anchor(text: str, start: int, end: int) -> tuple[str, str, str]:
+    """The (quote, prefix, suffix) of `text[start:end]`, with CONTEXT_CHARS of context."""
+    return (
+        text[start:end],
+        text[max(0, start - CONTEXT_CHARS) : start],
+        text[end : end + CONTEXT_CHARS],
+    )
+
+
+def new_uuid() -> str:
+    """A fresh record identity."""
+    return str(uuid.uuid4())
+
+
+def now() -> str:
+    """The current time as stored: ISO 8601 in UTC."""
+    return datetime.now(UTC).isoformat()
+
+
+def _time(value: Any) -> datetime:
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return EPOCH
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return EPOCH
+
+
+def _text(doc: Mapping[str, Any], key: str) -> str:
+    value = doc.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _int(doc: Mapping[str, Any], key: str) -> int:
+    value = doc.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _position(value: Any) -> Position | None:
+    if not isinstance(value, Mapping):
+        return None
+    return Position(_int(value, "block"), _text(value, "fingerprint"))
+
+
+def bookmark(doc: Mapping[str, Any]) -> Bookmark:
+    """A Bookmark from its stored document."""
+    tags = doc.get("tags")
+    return Bookmark(
+        uuid=_text(doc, "uuid"),
+        article_id=_text(doc, "article_id"),
+        path=_text(doc, "path"),
+        title=_text(doc, "title"),
+        tags=tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else (),
+        created=_time(doc.get("created")),
+    )
+
+
+def note(doc: Mapping[str, Any]) -> Note:
+    """A Note from its stored document."""
+    return Note(
+        uuid=_text(doc, "uuid"),
+        article_id=_text(doc, "article_id"),
+        path=_text(doc, "path"),
+        title=_text(doc, "title"),
+        text=_text(doc, "text"),
+        created=_time(doc.get("created")),
+        updated=_time(doc.get("updated")),
+    )
+
+
+def highlight(doc: Mapping[str, Any]) -> Highlight:
+    """A Highlight from its stored document."""
+    remark = doc.get("note")
+    return Highlight(
+        uuid=_text(doc, "uuid"),
+        article_id=_text(doc, "article_id"),
+        path=_text(doc, "path"),
+        title=_text(doc, "title"),
+        quote=_text(doc, "quote"),
+        prefix=_text(doc, "prefix"),
+        suffix=_text(doc, "suffix"),
+        block=_int(doc, "block"),
+        note=remark if isinstance(remark, str) else None,
+        created=_time(doc.get("created")),
+    )
+
+
+def reading_state(doc: Mapping[str, Any]) -> ReadingState:
+    """A ReadingState from its stored document."""
+    opened = doc.get("last_opened")
+    return ReadingState(
+        uuid=_text(doc, "uuid"),
+        article_id=_text(doc, "article_id"),
+        path=_text(doc, "path"),
+        title=_text(doc, "title"),
+        read=doc.get("read") is True,
+        position=_position(doc.get("position")),
+        last_opened=_time(opened) if opened is not None else None,
+    )
+
+
+def saved_search(doc: Mapping[str, Any]) -> SavedSearch:
+    """A SavedSearch from its stored document."""
+    return SavedSearch(
+        uuid=_text(doc, "uuid"),
+        name=_text(doc, "name"),
+        query=_text(doc, "query"),
+        created=_time(doc.get("created")),
+    )
+
+
+def position_doc(position: Position | None) -> dict[str, Any] | None:
+    """A Position as stored."""
+    if position is None:
+        return None
+    return {"block": position.block, "fingerprint": position.fingerprint}

@@ -1,0 +1,171 @@
+"""A crash-safe TinyDB storage: atomic file writes, one lock per transaction, cheap re-reads."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tinydb.storages import Storage
+
+from reader.store import recovery
+from reader.store.backups import Backups
+from reader.store.errors import StoreError, StoreWriteError
+from reader.store.fileio import (
+    Damaged,
+    Encoder,
+    Tables,
+    atomic_write,
+    decode,
+    new_stamp,
+    read_head,
+    stamp_of,
+)
+from reader.store.lock import DEFAULT_TIMEOUT, FileLock
+
+Signature = tuple[int, int, int, int]
+"""(inode, size, mtime_ns, ctime_ns) of the store file as last read or written."""
+
+
+class FileStorage(Storage):
+    """TinyDB storage keeping the tables in memory and the truth in one JSON file.
+
+    Every change happens in `transaction()`: a thread lock plus an inter-process flock,
+    a re-read of the file if another process changed it, then TinyDB's read-modify-write
+    in memory, then one atomic write of the whole file when the transaction ends. A
+    `write()` outside a transaction is refused. Reads refresh the in-memory copy through
+    `fresh()`, which re-reads the file only when its signature and write token changed.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        lock_timeout: float = DEFAULT_TIMEOUT,
+        backups: Backups | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.backups = backups or Backups(self.path)
+        self.generation = 0
+        """Bumped whenever the in-memory tables are replaced, so callers can drop caches."""
+        self._lock = FileLock(self.path.with_name(self.path.name + ".lock"), lock_timeout)
+        self._thread_lock = threading.RLock()
+        self._owner: int | None = None
+        self._dirty = False
+        self._data: Tables | None = None
+        self._signature: Signature | None = None
+        self._stamp: str | None = None
+        self._encoder = Encoder()
+        with self._lock:
+            opened = recovery.open_file(self.path, self.backups)
+        self.notices: list[str] = opened.notices
+        """One-line messages about repairs and upgrades made while opening."""
+
+    # TinyDB's Storage interface -------------------------------------------------------
+
+    def read(self) -> Tables:
+        """The tables in memory (refreshed by `transaction()` or `fresh()`)."""
+        with self._thread_lock:
+            if self._data is None:
+                self._load()
+            assert self._data is not None
+            return self._data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        """Accept TinyDB's new tables; they reach the disk when the transaction ends."""
+        with self._thread_lock:
+            if self._owner != threading.get_ident():
+                # TinyDB has already changed the cached tables in place: drop them.
+                self._invalidate()
+                raise StoreError("refusing to write the store outside a transaction")
+            self._data = data
+            self._dirty = True
+
+    def close(self) -> None:
+        """Forget the in-memory tables; the file is always complete on disk."""
+        with self._thread_lock:
+            self._invalidate()
+
+    # Transactions and refreshes ---------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Hold both locks, re-read if needed, and save once at the end if anything changed."""
+        with self._thread_lock:
+            if self._owner == threading.get_ident():
+                yield  # nested: the outer transaction saves
+                return
+            with self._lock:
+                self._owner = threading.get_ident()
+                try:
+                    self._load()
+                    self._dirty = False
+                    yield
+                    if self._dirty:
+                        self._save()
+                except BaseException:
+                    self._invalidate()
+                    raise
+                finally:
+                    self._owner = None
+                    self._dirty = False
+
+    @contextmanager
+    def fresh(self) -> Iterator[None]:
+        """Hold the thread lock with tables as current as the file (for reads)."""
+        with self._thread_lock:
+            if self._owner is None:
+                self._load()
+            yield
+
+    def _load(self) -> None:
+        """Re-read the file unless it is the very one last read or written."""
+        try:
+            with open(self.path, "rb") as handle:
+                info = os.fstat(handle.fileno())
+                signature = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+                if self._is_current(signature, handle.fileno()):
+                    return
+                raw = handle.read()
+        except FileNotFoundError:
+            raise StoreError(f"the store file {self.path} has gone; reopen reader") from None
+        try:
+            data = decode(raw)
+        except Damaged as damage:
+            raise StoreError(
+                f"the store file became unreadable ({damage}); reopen reader"
+            ) from None
+        self._data, self._signature, self._stamp = data, signature, stamp_of(raw[:64])
+        self.generation += 1
+
+    def _is_current(self, signature: Signature, fd: int) -> bool:
+        if self._data is None or signature != self._signature or self._stamp is None:
+            return False
+        return stamp_of(read_head(fd)) == self._stamp
+
+    def _save(self) -> None:
+        assert self._data is not None
+        stamp = new_stamp()
+        payload = self._encoder.chunks(self._data, stamp)
+        try:
+            atomic_write(self.path, payload)
+        except OSError as error:
+            raise StoreWriteError(f"could not save the store: {error}") from error
+        info = os.stat(self.path)
+        self._signature = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        self._stamp = stamp
+        with contextlib.suppress(OSError):
+            # The store itself is saved; a missed backup is retried after the next write.
+            self.backups.take_if_due(lambda: b"".join(payload))
+
+    def _invalidate(self) -> None:
+        self._encoder.forget()
+        self._data = None
+        self._signature = None
+        self._stamp = None
+        self.generation += 1
