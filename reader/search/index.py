@@ -1,0 +1,336 @@
+"""The full-text index: a tantivy index in the cache dir behind a small interface."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from types import TracebackType
+
+import tantivy
+
+from reader.models import Article, BlockKind
+from reader.search.analysis import FOLDED, STEMMED, Marker, Snippet, make_snippet
+from reader.search.analysis import register_tokenizers as _register
+from reader.search.query import Query, parse
+from reader.search.translate import StateFilters, Translator
+
+SCHEMA_VERSION = "1"
+"""Bumped whenever the schema or the analyzers change; an older index is rebuilt."""
+
+VERSION_FILE = "reader-index-version"
+WRITER_HEAP = 192_000_000
+"""Bytes the writer may buffer before it flushes a segment (allocated only as used)."""
+
+NOTICE_DAMAGED = "the search index was damaged: it was rebuilt empty"
+NOTICE_OUTDATED = "the search index was from another version: it was rebuilt empty"
+NOTICE_READ_ONLY = "another reader is updating the index: searching read-only"
+NOTICE_NO_WRITE = "the search index cannot be updated: searching read-only"
+NOTICE_NO_FOLDER = "the search index folder cannot be used: searching this session only"
+HINT_FAILED = "that search could not run: try fewer or simpler words"
+HINT_NOTHING = "nothing to search for in that query"
+
+
+def build_schema() -> tantivy.Schema:
+    """The index schema: ids, stemmed title and body, folded keyword fields, a day number."""
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("title", stored=True, tokenizer_name=STEMMED)
+    builder.add_text_field("body", stored=True, tokenizer_name=STEMMED)
+    for name in ("tags", "place", "source"):
+        builder.add_text_field(name, tokenizer_name=FOLDED)
+    # days since 0001-01-01 (date.toordinal): cheap to range over and to sort by
+    builder.add_integer_field("day", stored=True, indexed=True, fast=True)
+    return builder.build()
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One matching article."""
+
+    id: str
+    score: float
+    title: str
+    date: date | None
+    snippet: Snippet
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    """The outcome of a search: the best hits, how many matched, and what to mark."""
+
+    query: Query
+    hits: tuple[Hit, ...]
+    total: int
+    hint: str | None
+    marker: Marker
+    ranked: bool = True
+    """False when the hits are listed newest first rather than by relevance."""
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """The folded stems and prefixes (shown with a `*`) that the UI marks."""
+        return (*sorted(self.marker.stems), *(f"{p}*" for p in self.marker.prefixes))
+
+
+def _is_fatal(error: BaseException) -> bool:
+    """Errors a guard must let through (tantivy panics arrive as BaseException)."""
+    return isinstance(error, KeyboardInterrupt | SystemExit | GeneratorExit)
+
+
+def _wipe(directory: Path) -> None:
+    """Empty an index folder (derived data: nothing is lost)."""
+    for entry in directory.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+def _load(directory: Path, schema: tantivy.Schema) -> tantivy.Index:
+    """Open or create the index and check it answers."""
+    index = tantivy.Index(schema, str(directory), reuse=True)
+    _register(index)
+    searcher = index.searcher()
+    for _, address in searcher.search(tantivy.Query.all_query(), 1).hits:
+        searcher.doc(address)
+    return index
+
+
+def _open_index(directory: Path, schema: tantivy.Schema) -> tuple[tantivy.Index, str | None]:
+    """The index in `directory`, rebuilt empty when it is outdated or damaged."""
+    marker = directory / VERSION_FILE
+    notice = None
+    if tantivy.Index.exists(str(directory)):
+        try:
+            version = marker.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError):
+            version = ""
+        if version != SCHEMA_VERSION:
+            _wipe(directory)
+            notice = NOTICE_OUTDATED
+    try:
+        index = _load(directory, schema)
+    except BaseException as error:
+        if _is_fatal(error):
+            raise
+        _wipe(directory)
+        index, notice = _load(directory, schema), NOTICE_DAMAGED
+    marker.write_text(SCHEMA_VERSION, encoding="utf-8")
+    return index, notice
+
+
+class SearchIndex:
+    """Full-text search over a library's articles; one writer process at a time."""
+
+    def __init__(
+        self,
+        index: tantivy.Index,
+        writer: tantivy.IndexWriter | None,
+        *,
+        directory: Path | None = None,
+        rebuilt: bool = False,
+        notice: str | None = None,
+    ) -> None:
+        self._index = index
+        self._schema = index.schema
+        self._writer = writer
+        self._lock = threading.Lock()  # the writer is not safe to share between threads
+        self._dirty = False
+        self.directory = directory
+        """The index folder (None for an index kept in memory)."""
+        self.rebuilt = rebuilt
+        """True when a damaged or outdated index was replaced by an empty one."""
+        self.notice = notice
+        """One line for the user about how the index was opened, or None."""
+
+    @classmethod
+    def open(cls, directory: Path, writable: bool = True) -> SearchIndex:
+        """Open (or create) the index in `directory`; never fails, see `notice`."""
+        schema = build_schema()
+        directory = Path(directory)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            index, notice = _open_index(directory, schema)
+        except OSError:
+            return cls.in_memory(notice=NOTICE_NO_FOLDER)
+        writer = None
+        if writable:
+            try:
+                writer = index.writer(WRITER_HEAP)
+            except ValueError as error:
+                # a held lock means another process keeps this index up to date
+                busy = "LockBusy" in str(error)
+                notice = notice or (NOTICE_READ_ONLY if busy else NOTICE_NO_WRITE)
+        rebuilt = notice in (NOTICE_DAMAGED, NOTICE_OUTDATED)
+        return cls(index, writer, directory=directory, rebuilt=rebuilt, notice=notice)
+
+    @classmethod
+    def in_memory(cls, notice: str | None = None) -> SearchIndex:
+        """A writable index that lives only as long as this object."""
+        index = tantivy.Index(build_schema())
+        _register(index)
+        return cls(index, index.writer(WRITER_HEAP), notice=notice)
+
+    @property
+    def read_only(self) -> bool:
+        """True when this instance cannot write (another process holds the index)."""
+        return self._writer is None
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Commit pending changes and release the writer lock."""
+        with self._lock:
+            if self._writer is not None and self._dirty:
+                self._writer.commit()
+            self._writer = None
+            self._dirty = False
+
+    # ------------------------------------------------------------ writing
+
+    def add(self, articles: Iterable[Article]) -> int:
+        """Add or replace articles (by id); visible after `commit`. Returns how many."""
+        if self._writer is None:
+            return 0
+        added = 0
+        with self._lock:
+            for article in articles:
+                self._writer.delete_documents_by_term("id", article.id)
+                self._writer.add_document(_document(article))
+                added += 1
+            self._dirty = self._dirty or bool(added)
+        return added
+
+    def remove(self, ids: Iterable[str]) -> int:
+        """Remove articles by id; visible after `commit`. Returns how many ids were given."""
+        if self._writer is None:
+            return 0
+        removed = 0
+        with self._lock:
+            for article_id in ids:
+                self._writer.delete_documents_by_term("id", article_id)
+                removed += 1
+            self._dirty = self._dirty or bool(removed)
+        return removed
+
+    def commit(self) -> None:
+        """Make every change so far visible to searches (here and in other processes)."""
+        if self._writer is None:
+            return
+        with self._lock:
+            self._writer.commit()
+            self._dirty = False
+        self._index.reload()
+
+    def clear(self) -> None:
+        """Remove every article and commit."""
+        if self._writer is None:
+            return
+        with self._lock:
+            self._writer.delete_all_documents()
+            self._writer.commit()
+            self._dirty = False
+        self._index.reload()
+
+    # ------------------------------------------------------------ reading
+
+    def refresh(self) -> None:
+        """See another process's latest commit now (it is also picked up on its own soon)."""
+        self._index.reload()
+
+    def count(self) -> int:
+        """How many articles the index holds (committed)."""
+        return int(self._index.searcher().num_docs)
+
+    def ids(self) -> set[str]:
+        """The ids of every indexed article (committed)."""
+        searcher = self._index.searcher()
+        every = tantivy.Query.all_query()
+        return {term for term, _ in searcher.terms_with_prefix("id", "", filter_query=every)}
+
+    def search(
+        self,
+        query: str | Query,
+        limit: int = 50,
+        order: str = "relevance",
+        state: StateFilters | None = None,
+        snippets: bool = True,
+    ) -> SearchResults:
+        """Run a query; never raises. Filter-only queries (or order="date") list newest first."""
+        parsed = query if isinstance(query, Query) else parse(query)
+        try:
+            return self._search(parsed, max(0, limit), order, state, snippets)
+        except BaseException as error:
+            if _is_fatal(error):
+                raise
+            return SearchResults(parsed, (), 0, HINT_FAILED, Marker())
+
+    def _search(
+        self, parsed: Query, limit: int, order: str, state: StateFilters | None, snippets: bool
+    ) -> SearchResults:
+        marker = Marker.for_query(parsed)
+        empty = SearchResults(parsed, (), 0, parsed.hint, marker)
+        if parsed.root is None:
+            return empty
+        translated = Translator(self._schema, state).translate(parsed.root)
+        if translated is None:
+            return replace(empty, hint=parsed.hint or HINT_NOTHING)
+        ranked = parsed.ranked and order != "date"
+        searcher = self._index.searcher()
+        found = searcher.search(
+            translated, max(1, limit), count=True, order_by_field=None if ranked else "day"
+        )
+        hits = tuple(
+            _hit(searcher.doc(address), value if ranked else 0.0, marker, snippets)
+            for value, address in found.hits[:limit]
+        )
+        return SearchResults(
+            parsed, hits, int(getattr(found, "count", 0) or 0), parsed.hint, marker, ranked
+        )
+
+
+def body_text(article: Article) -> str:
+    """The searchable text of an article's body, one paragraph per block."""
+    return "\n\n".join(block.text for block in article.blocks if block.kind is not BlockKind.RULE)
+
+
+def _document(article: Article) -> tantivy.Document:
+    meta = article.meta
+    doc = tantivy.Document()
+    doc.add_text("id", meta.id)
+    doc.add_text("title", meta.title)
+    doc.add_text("body", body_text(article))
+    for tag in meta.tags:
+        doc.add_text("tags", tag)
+    if meta.place:
+        doc.add_text("place", meta.place)
+    if meta.source:
+        doc.add_text("source", meta.source)
+    if meta.date is not None:
+        doc.add_integer("day", meta.date.toordinal())
+    return doc
+
+
+def _hit(doc: tantivy.Document, score: float, marker: Marker, snippets: bool) -> Hit:
+    day = doc.get_first("day")
+    body = doc.get_first("body") if snippets else None
+    return Hit(
+        id=str(doc.get_first("id") or ""),
+        score=float(score),
+        title=str(doc.get_first("title") or ""),
+        date=date.fromordinal(day) if isinstance(day, int) and day > 0 else None,
+        snippet=make_snippet(str(body), marker) if body else Snippet(""),
+    )
