@@ -1,0 +1,117 @@
+"""Command line and composition root: parse arguments, build services, run the app or a command.
+
+Each command group lives in its own module with a `register(commands, common)` function that
+adds its subparsers and sets `handler` on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from reader import __version__, config
+from reader.cli import articles
+from reader.cli.common import EXIT_OK, EXIT_USAGE, UsageError, open_library
+from reader.library import UnknownArticle
+from reader.sources import LoadError
+
+COMMAND_GROUPS: list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = [  # type: ignore[type-arg]
+    articles.register,
+]
+"""Modules adding commands; a new command group adds its `register` here."""
+
+
+def _library_option() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-l",
+        "--library",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="a folder or file to use as the library instead of the default (repeatable)",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser for every command; the app itself takes PATH arguments."""
+    common = _library_option()
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="Read, search and annotate articles in the terminal.",
+        epilog="Run `reader` alone to open the default library, or `reader FOLDER...`.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for register in COMMAND_GROUPS:
+        register(commands, common)
+    return parser
+
+
+def command_names() -> set[str]:
+    """Every command word, so that other first arguments are taken as paths to open."""
+    parser = build_parser()
+    for action in parser._subparsers._group_actions if parser._subparsers else []:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+def run_app(chosen: Sequence[Path]) -> int:
+    """Open the TUI on a library."""
+    from reader.ui.app import ReaderApp
+
+    with open_library(chosen) as library:
+        app = ReaderApp(library=library, config=config.load())
+        app.run()
+    return app.return_code or EXIT_OK
+
+
+def _first_positional(argv: Sequence[str]) -> str | None:
+    """The first argument that is neither an option nor an option's value."""
+    skip_next = False
+    for arg in argv:
+        if skip_next:
+            skip_next = False
+        elif arg in ("-l", "--library"):
+            skip_next = True
+        elif arg == "--":
+            return None
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def dispatch(argv: Sequence[str]) -> int:
+    """Run the command the arguments name, or open the app."""
+    wants_help = any(arg in ("-h", "--help", "--version") for arg in argv)
+    if wants_help or _first_positional(argv) in command_names():
+        args = build_parser().parse_args(argv)
+        if args.command is None:
+            return run_app(args.library)
+        handler: Callable[[argparse.Namespace], int] = args.handler
+        return handler(args)
+    opener = argparse.ArgumentParser(prog="reader", parents=[_library_option()])
+    opener.add_argument("paths", nargs="*", type=Path)
+    args = opener.parse_args(argv)
+    return run_app([*args.library, *args.paths])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `reader` command: one clear line and exit code 2 on user errors."""
+    try:
+        return dispatch(sys.argv[1:] if argv is None else argv)
+    except (UsageError, UnknownArticle, LoadError) as error:
+        print(f"reader: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and closed early: nothing left to report.
+        sys.stderr.close()
+        return EXIT_OK

@@ -1,0 +1,54 @@
+"""The `list` and `show` commands: print the library and single articles."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from reader import config
+from reader.cli.common import EXIT_OK, meta_record, open_library, report_problems
+from reader.render import article_as_text, print_article
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    """Add `list` and `show` to the command parser."""
+    listing = commands.add_parser("list", parents=[common], help="print the library")
+    listing.add_argument("--json", action="store_true", help="print JSON Lines")
+    listing.set_defaults(handler=command_list)
+    show = commands.add_parser("show", parents=[common], help="print one article")
+    show.add_argument("id", metavar="ID", help="an article id or an unambiguous id prefix")
+    show.add_argument("--plain", action="store_true", help="plain text, no colour")
+    show.set_defaults(handler=command_show)
+
+
+def command_list(args: argparse.Namespace) -> int:
+    """Print every article in the configured order (newest first by default)."""
+    with open_library(args.library) as library:
+        result = library.scan()
+        rows = library.rows(config.load().config.sort)
+        out = sys.stdout
+        for index in range(len(rows)):
+            meta = rows[index]
+            if args.json:
+                out.write(json.dumps(meta_record(meta), ensure_ascii=False) + "\n")
+            else:
+                when = meta.date.isoformat() if meta.date else "----------"
+                origin = meta.origin or meta.format
+                out.write(f"{meta.id[:8]}  {when}  {meta.title}  ({origin})\n")
+    report_problems(result.problems)
+    return EXIT_OK
+
+
+def command_show(args: argparse.Namespace) -> int:
+    """Print one article, styled for the terminal or as plain text."""
+    with open_library(args.library) as library:
+        library.scan()
+        article = library.load(library.resolve(args.id).id)
+    if args.plain:
+        sys.stdout.write(article_as_text(article))
+    else:
+        from rich.console import Console
+
+        print_article(article, Console(highlight=False, emoji=False, markup=False))
+    return EXIT_OK

@@ -1,0 +1,72 @@
+"""What every command shares: library paths, one-line errors and output helpers."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from reader import paths
+from reader.library import Library
+from reader.models import ArticleMeta, Problem
+from reader.sources import is_supported
+
+EXIT_OK = 0
+EXIT_NO_RESULTS = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A mistake on the command line; str() is the one line shown to the user."""
+
+
+def default_roots() -> list[Path]:
+    """The user's library folder, or the bundled samples while it holds no article."""
+    user_library = paths.user_library_dir()
+    if any(is_supported(path) for path in user_library.rglob("*") if path.is_file()):
+        return [user_library]
+    return [paths.sample_data_dir()]
+
+
+def resolve_roots(chosen: Sequence[Path]) -> list[Path]:
+    """Check the paths a user named; an empty choice means the default library."""
+    if not chosen:
+        return default_roots()
+    roots = []
+    for path in chosen:
+        path = path.expanduser()
+        if not path.exists():
+            raise UsageError(f"no such file or folder: {path}")
+        if not (path.is_dir() or path.is_file()):
+            raise UsageError(f"not a file or folder: {path}")
+        roots.append(path.resolve())
+    return roots
+
+
+def open_library(chosen: Sequence[Path]) -> Library:
+    """Build the library service for the chosen paths (or the default library)."""
+    return Library(resolve_roots(chosen))
+
+
+def report_problems(problems: Sequence[Problem]) -> None:
+    """Tell the user, one line each on stderr, which files could not be read."""
+    for problem in problems:
+        print(f"reader: {problem.path}: {problem.reason}", file=sys.stderr)
+
+
+def meta_record(meta: ArticleMeta) -> dict[str, object]:
+    """The JSON form of an article's metadata, as `reader list --json` prints it."""
+    return {
+        "id": meta.id,
+        "title": meta.title,
+        "date": meta.date.isoformat() if meta.date else None,
+        "place": meta.place,
+        "source": meta.source,
+        "author": meta.author,
+        "url": meta.url,
+        "path": meta.path,
+        "words": meta.words,
+        "minutes": meta.reading_minutes,
+        "tags": list(meta.tags),
+        "format": meta.format,
+    }
