@@ -10,7 +10,6 @@ from reader.models import Article, ArticleMeta
 from reader.sources.common import Parsed, body_digest
 from reader.sources.decode import cut_at_paragraph, decode
 from reader.sources.files import BINARY, LoadError, RawFile, looks_binary, read_capped
-from reader.sources.markdown import load_markdown
 from reader.sources.text import load_text
 
 __all__ = ["MAX_BYTES", "SUFFIXES", "LoadError", "is_supported", "load_file"]
@@ -25,6 +24,13 @@ TextLoader = Callable[[str, Path], Parsed]
 # (.xml, .rss, .atom) join here; they will take the raw bytes instead (a page's
 # <meta charset>, and feedparser must be given bytes), so they get a map of their own
 # consulted before decoding in `load_file`.
+def load_markdown(text: str, path: Path) -> Parsed:
+    """Read Markdown; its parser is imported on first use to keep start-up quick."""
+    from reader.sources.markdown import load_markdown as load
+
+    return load(text, path)
+
+
 _TEXT_LOADERS: dict[str, TextLoader] = {
     ".txt": load_text,
     ".text": load_text,

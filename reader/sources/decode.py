@@ -5,8 +5,6 @@ from __future__ import annotations
 import codecs
 import re
 
-import charset_normalizer
-
 CP1252_BYTE = "reader-cp1252-byte"
 """Codec error handler that decodes each undecodable byte alone as cp1252."""
 
@@ -109,6 +107,9 @@ def _decode_detected(data: bytes) -> str:
 
 def _detect(sample: bytes) -> str:
     """The sample's likeliest legacy encoding; cp1252 when nothing beats it."""
+    # Imported here: detection is rare and the package is slow to import.
+    import charset_normalizer
+
     matches = charset_normalizer.from_bytes(sample)
     best = matches.best()
     if best is None:
