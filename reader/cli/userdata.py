@@ -1,0 +1,85 @@
+"""Opening the user's store for a command: notices on stderr, ids resolved through the store."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.annotations import relink_annotations
+from reader.cli.common import open_library
+from reader.library import MIN_PREFIX, Library, UnknownArticle
+from reader.store import Bookmark, Highlight, Note, ReadingState, Store
+
+LOCK_TIMEOUT = 5.0
+"""Seconds a command waits for another reader process holding the store before giving up."""
+
+
+def open_store() -> Store:
+    """The store in the data dir; repairs or restores met while opening are told on stderr."""
+    store = Store.open(lock_timeout=LOCK_TIMEOUT)
+    report_notices(store)
+    return store
+
+
+def report_notices(store: Store) -> None:
+    """Print the store's notices (repairs, restores, upgrades), one line each, on stderr."""
+    for notice in store.notices:
+        print(f"reader: store: {notice}", file=sys.stderr)
+
+
+@contextmanager
+def session(chosen: Sequence[Path]) -> Iterator[tuple[Library, Store]]:
+    """The library, scanned, and the store, with annotations re-linked to the scan."""
+    with open_library(chosen) as library, open_store() as store:
+        library.scan()
+        relink_annotations(library, store)
+        yield library, store
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The article a command names: its id, path and title, and whether it is in the library."""
+
+    id: str
+    path: str
+    title: str
+    in_library: bool
+
+
+def resolve(library: Library, store: Store, text: str) -> Target:
+    """The article with this id or unambiguous prefix, in the library or else in the store.
+
+    Falling back on the store lets a user reach records of an article that is gone.
+    """
+    try:
+        meta = library.resolve(text)
+    except UnknownArticle:
+        remembered = _remembered(store)
+        key = text.strip().lower()
+        if key in remembered:
+            found = [key]
+        else:
+            long_enough = len(key) >= MIN_PREFIX
+            found = [i for i in remembered if long_enough and i.startswith(key)]
+        if len(found) != 1:
+            raise
+        path, title = remembered[found[0]]
+        return Target(found[0], path, title, in_library=False)
+    return Target(meta.id, meta.path, meta.title, in_library=True)
+
+
+def _remembered(store: Store) -> dict[str, tuple[str, str]]:
+    """Every article id the store has records of, with a last known path and title."""
+    out: dict[str, tuple[str, str]] = {}
+    records: list[Bookmark | Note | Highlight | ReadingState] = [
+        *store.bookmarks(),
+        *store.notes(),
+        *store.highlights(),
+        *store.reading_states(),
+    ]
+    for record in records:
+        out.setdefault(record.article_id, (record.path, record.title))
+    return out
