@@ -201,14 +201,17 @@ class SearchIndex:
 
     # ------------------------------------------------------------ writing
 
-    def add(self, articles: Iterable[Article]) -> int:
-        """Add or replace articles (by id); visible after `commit`. Returns how many."""
+    def add(self, articles: Iterable[Article], replace: bool = True) -> int:
+        """Add or replace articles (by id); visible after `commit`. Returns how many.
+
+        replace=False skips looking for an older copy: only for ids known to be absent."""
         if self._writer is None:
             return 0
         added = 0
         with self._lock:
             for article in articles:
-                self._writer.delete_documents_by_term("id", article.id)
+                if replace:
+                    self._writer.delete_documents_by_term("id", article.id)
                 self._writer.add_document(_document(article))
                 added += 1
             self._dirty = self._dirty or bool(added)

@@ -1,0 +1,326 @@
+"""Keeping a library's search index in step with its catalog.
+
+The index folder also holds a small ledger: article id -> fingerprint of what was
+indexed (content hash plus the indexed metadata). Comparing it with the catalog
+tells, without touching the index, which articles to add, re-index or drop, so an
+unchanged library syncs in a fraction of a second.
+
+The ledger is written ahead of each change with the touched ids marked unknown, and
+rewritten after the commit; a sync cut short therefore leaves a ledger that at worst
+re-indexes a few articles next time, never one that hides a stale or deleted article.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reader.library import Library
+from reader.models import ScanProgress
+from reader.search.index import SearchIndex
+from reader.search.loading import Wanted, read_articles
+
+LEDGER_FILE = "reader-ledger.json"
+STAMP_FILE = "reader-ledger.stamp"
+LEDGER_VERSION = 1
+PENDING = ""
+"""The fingerprint of an id whose indexed state is unknown (a change was under way)."""
+
+COMMIT_EVERY = 25_000
+"""Articles indexed between commits: a long build shows results and keeps its work."""
+
+PROGRESS_INTERVAL = 0.1
+"""Seconds between progress reports (the last report is always sent)."""
+
+Progress = Callable[[ScanProgress], None]
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    """What a sync changed, and how many articles the index holds now."""
+
+    added: int
+    updated: int
+    removed: int
+    total: int
+
+    @property
+    def changed(self) -> bool:
+        """True when the sync changed the index."""
+        return bool(self.added or self.updated or self.removed)
+
+
+def index_dir(library: Library) -> Path:
+    """The library's index folder: beside its catalog, named after the same digest."""
+    catalog = library.catalog_path
+    digest = catalog.stem.removeprefix("catalog-")
+    return catalog.parent / f"index-{digest}"
+
+
+def open_index(library: Library, writable: bool = True) -> SearchIndex:
+    """The library's index; read-only (see `notice`) when another process is updating it."""
+    return SearchIndex.open(index_dir(library), writable=writable)
+
+
+def sync_index(
+    library: Library,
+    index: SearchIndex,
+    progress: Progress | None = None,
+    *,
+    processes: int | None = None,
+) -> SyncResult:
+    """Make the index hold exactly the catalog's current articles.
+
+    A read-only index only picks up the writer's latest commit. `processes` caps the
+    helper processes a big build reads files with (default one per core, 0 or 1 in-process).
+    """
+    if index.read_only:
+        index.refresh()
+        return SyncResult(0, 0, 0, index.count())
+    try:
+        return _Sync(library, index, progress, processes).run()
+    except sqlite3.Error:
+        # The catalog is being rebuilt under us: keep the index as it is until next time.
+        return SyncResult(0, 0, 0, index.count())
+
+
+def rebuild_index(
+    library: Library,
+    index: SearchIndex,
+    progress: Progress | None = None,
+    *,
+    processes: int | None = None,
+) -> SyncResult:
+    """Empty the index and index every article again."""
+    if index.read_only:
+        return sync_index(library, index, progress, processes=processes)
+    index.clear()
+    _Ledger(index.directory).write({})
+    return sync_index(library, index, progress, processes=processes)
+
+
+def catalog_fingerprints(library: Library) -> dict[str, str]:
+    """id -> fingerprint for every article in the catalog.
+
+    The content hash with the file's size and mtime: anything that can change what is
+    indexed (the body, or front matter alone) changes the file, while a rename does not.
+    """
+    sql = "SELECT id, content_hash || ' ' || size || ' ' || mtime_ns FROM articles"
+    return dict(_query(library, sql))
+
+
+def catalog_paths(library: Library) -> dict[str, str]:
+    """id -> path for every article in the catalog."""
+    return dict(_query(library, "SELECT id, path FROM articles"))
+
+
+def catalog_stamp(library: Library) -> str:
+    """A cheap summary of the catalog's rows (~30 ms at 100k) that any rescan change alters.
+
+    A scan rewrites a row only when its file's size or mtime changed or it appeared, and a
+    rewritten row gets a new rowid; so counts and sums over rowid, size and mtime change too.
+    """
+    sql = (
+        "SELECT count(*), max(rowid), sum(rowid), sum(size), sum(mtime_ns % 4294967291)"
+        " FROM articles"
+    )
+    row = _query(library, sql)[0]
+    return " ".join(str(value) for value in row)
+
+
+def _query(library: Library, sql: str) -> list[tuple[Any, ...]]:
+    # A connection of our own: the library's belong to the threads that opened them.
+    conn = sqlite3.connect(library.catalog_path, timeout=10.0)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+class _Ledger:
+    """The id -> fingerprint file kept in the index folder (none for an in-memory index)."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.path = None if directory is None else directory / LEDGER_FILE
+
+    def read(self) -> dict[str, str] | None:
+        """The ledger, or None when it is missing or unreadable."""
+        if self.path is None:
+            return None
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("version") != LEDGER_VERSION:
+            return None
+        entries = data.get("entries")
+        if not isinstance(entries, dict):
+            return None
+        return {str(key): str(value) for key, value in entries.items()}
+
+    def write(self, entries: dict[str, str], stamp: str | None = None) -> None:
+        """Replace the ledger atomically (a failed write leaves the old one).
+
+        `stamp` (the catalog's stamp and the index's count when the ledger is settled)
+        lets the next sync skip reading anything; None clears it.
+        """
+        if self.path is None:
+            return
+        self._stamp_file.unlink(missing_ok=True)
+        text = json.dumps({"version": LEDGER_VERSION, "entries": entries}, separators=(",", ":"))
+        if _replace(self.path, text) and stamp is not None:
+            _replace(self._stamp_file, stamp)
+
+    def settle(self, stamp: str) -> None:
+        """Record that the ledger as it stands matches the catalog with this stamp."""
+        if self.path is not None:
+            _replace(self._stamp_file, stamp)
+
+    def stamp(self) -> str | None:
+        """The stamp written with a settled ledger, or None."""
+        if self.path is None:
+            return None
+        try:
+            return self._stamp_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    @property
+    def _stamp_file(self) -> Path:
+        assert self.path is not None
+        return self.path.with_name(STAMP_FILE)
+
+
+def _replace(path: Path, text: str) -> bool:
+    """Write a file atomically; False when it could not be written."""
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        return False
+    return True
+
+
+class _Sync:
+    """One sync of an index with a library; `run` does the work once."""
+
+    def __init__(
+        self,
+        library: Library,
+        index: SearchIndex,
+        progress: Progress | None,
+        processes: int | None,
+    ) -> None:
+        self._library = library
+        self._index = index
+        self._report = progress
+        self._processes = processes
+        self._ledger = _Ledger(index.directory)
+        self._last_report = 0.0
+        self._present: set[str] = set()
+
+    def run(self) -> SyncResult:
+        # Taken before reading the catalog: a write during the sync makes the next one look.
+        stamp = f"{catalog_stamp(self._library)} {self._index.count()}"
+        if stamp == self._ledger.stamp():
+            return SyncResult(0, 0, 0, self._index.count())
+        current = catalog_fingerprints(self._library)
+        known = self._known()
+        gone = [id_ for id_ in known if id_ not in current]
+        new = [id_ for id_ in current if id_ not in known]
+        stale = [id_ for id_, fp in current.items() if id_ in known and known[id_] != fp]
+        if not (gone or new or stale):
+            self._ledger.settle(stamp)
+            return SyncResult(0, 0, 0, self._index.count())
+        total = len(new) + len(stale) + len(gone)
+        self._tell(ScanProgress(0, total), force=True)
+        entries = {id_: fp for id_, fp in known.items() if id_ in current}
+        entries.update((id_, PENDING) for id_ in (*new, *stale))
+        # Written ahead: removed ids stay listed as unknown until the commit lands.
+        self._ledger.write({**entries, **dict.fromkeys(gone, PENDING)})
+        # Only ids the index may hold need their older copy deleted first.
+        self._present = set(known)
+        self._index.remove(gone)
+        located = catalog_paths(self._library)
+        wanted = [Wanted(id_, located[id_]) for id_ in (*stale, *new) if id_ in located]
+        added, updated = self._index_articles(wanted, current, entries, set(stale), len(gone))
+        self._index.commit()
+        count = self._index.count()
+        settled = PENDING not in entries.values()
+        self._ledger.write(entries, f"{stamp.rsplit(' ', 1)[0]} {count}" if settled else None)
+        self._tell(ScanProgress(total, total, added, updated, len(gone)), force=True)
+        return SyncResult(added, updated, len(gone), count)
+
+    def _known(self) -> dict[str, str]:
+        """What the index holds by the ledger, checked against the index itself."""
+        indexed = self._index.count()
+        if indexed == 0:
+            return {}
+        ledger = self._ledger.read()
+        if ledger is not None:
+            pending = PENDING in ledger.values()
+            # A settled ledger lists exactly the indexed articles; a pending one a superset.
+            if pending or len(ledger) == indexed:
+                return ledger
+        # No trustworthy ledger: every indexed article is re-indexed or dropped.
+        return dict.fromkeys(self._index.ids(), PENDING)
+
+    def _index_articles(
+        self,
+        wanted: Sequence[Wanted],
+        current: dict[str, str],
+        entries: dict[str, str],
+        stale: set[str],
+        removed: int,
+    ) -> tuple[int, int]:
+        """Load and index `wanted`, committing every COMMIT_EVERY; (added, updated)."""
+        added = updated = done = 0
+        batch: list[str] = []
+        total = len(wanted) + removed
+        for item, article in read_articles(wanted, self._processes):
+            done += 1
+            if article is None:
+                # Unreadable since the scan: drop it and retry on the next sync.
+                self._index.remove([item.id])
+                continue
+            self._index.add([article], replace=item.id in self._present)
+            batch.append(item.id)
+            if item.id in stale:
+                updated += 1
+            else:
+                added += 1
+            if len(batch) >= COMMIT_EVERY:
+                self._checkpoint(batch, current, entries)
+                batch = []
+            self._tell(ScanProgress(done + removed, total, added, updated, removed))
+        self._settle(batch, current, entries)
+        return added, updated
+
+    def _checkpoint(
+        self, batch: Iterable[str], current: dict[str, str], entries: dict[str, str]
+    ) -> None:
+        """Commit what is indexed so far and record it."""
+        self._index.commit()
+        self._settle(batch, current, entries)
+        self._ledger.write(entries)
+
+    @staticmethod
+    def _settle(batch: Iterable[str], current: dict[str, str], entries: dict[str, str]) -> None:
+        for id_ in batch:
+            entries[id_] = current[id_]
+
+    def _tell(self, progress: ScanProgress, force: bool = False) -> None:
+        if self._report is None:
+            return
+        now = time.monotonic()
+        if force or now - self._last_report >= PROGRESS_INTERVAL:
+            self._last_report = now
+            self._report(progress)
