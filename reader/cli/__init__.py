@@ -11,14 +11,23 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+# Imported by its full name: a plain `from reader.cli import annotations` would find the
+# `annotations` of `from __future__` already bound here and not import the module.
+import reader.cli.annotations as annotation_commands
 from reader import __version__, config
-from reader.cli import articles
+from reader.cli import articles, doctor
+from reader.cli import search as search_commands
 from reader.cli.common import EXIT_OK, EXIT_USAGE, UsageError, open_library
+from reader.cli.userdata import open_store
 from reader.library import UnknownArticle
 from reader.sources import LoadError
+from reader.store import StoreError
 
 COMMAND_GROUPS: list[Callable[[argparse._SubParsersAction, argparse.ArgumentParser], None]] = [  # type: ignore[type-arg]
     articles.register,
+    annotation_commands.register,
+    doctor.register,
+    search_commands.register,
 ]
 """Modules adding commands; a new command group adds its `register` here."""
 
@@ -64,10 +73,11 @@ def command_names() -> set[str]:
 
 def run_app(chosen: Sequence[Path]) -> int:
     """Open the TUI on a library."""
+    from reader.search.sync import open_index
     from reader.ui.app import ReaderApp
 
-    with open_library(chosen) as library:
-        app = ReaderApp(library=library, config=config.load())
+    with open_library(chosen) as library, open_store() as store, open_index(library) as index:
+        app = ReaderApp(library=library, config=config.load(), store=store, index=index)
         app.run()
     return app.return_code or EXIT_OK
 
@@ -106,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `reader` command: one clear line and exit code 2 on user errors."""
     try:
         return dispatch(sys.argv[1:] if argv is None else argv)
-    except (UsageError, UnknownArticle, LoadError) as error:
+    except (UsageError, UnknownArticle, LoadError, StoreError) as error:
         print(f"reader: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

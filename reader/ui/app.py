@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App
@@ -15,9 +15,12 @@ from textual.theme import Theme
 from reader import config as settings
 from reader.config import Config, LoadedConfig
 from reader.library import Library
+from reader.store import Store
 from reader.ui.commands import ReaderCommands
-from reader.ui.screens.help import HelpScreen
 from reader.ui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from reader.search import SearchIndex
 
 
 class ReaderApp(App[None]):
@@ -44,6 +47,8 @@ class ReaderApp(App[None]):
         config: Config | LoadedConfig | None = None,
         *,
         scan_on_start: bool = True,
+        index: SearchIndex | None = None,
+        store: Store | None = None,
     ) -> None:
         """Build the app around its services.
 
@@ -51,6 +56,8 @@ class ReaderApp(App[None]):
             library: The articles to show.
             config: The user's settings (a `LoadedConfig` carries a warning to show).
             scan_on_start: Rescan the library folders in the background once shown.
+            index: The library's full-text index, kept in step after each scan (None: no search).
+            store: The user's bookmarks, notes, highlights and reading state (None: in memory).
         """
         super().__init__()
         loaded = config if isinstance(config, LoadedConfig) else LoadedConfig(config or Config())
@@ -58,6 +65,9 @@ class ReaderApp(App[None]):
         self.settings: Config = loaded.config
         """The current settings; changes are written to config.toml in the background."""
         self.scan_on_start = scan_on_start
+        self.index = index
+        self.store = store if store is not None else Store.in_memory()
+        """The user's own data; the caller opens it and closes it after the app exits."""
         self._config_warning = loaded.warning
         self._save_lock = threading.Lock()
 
@@ -67,6 +77,8 @@ class ReaderApp(App[None]):
             sort=self.settings.sort,
             measure=self.settings.measure,
             scan=self.scan_on_start,
+            index=self.index,
+            store=self.store,
         )
 
     def on_mount(self) -> None:
@@ -75,9 +87,14 @@ class ReaderApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._on_theme_changed)
         if self._config_warning:
             self.notify(self._config_warning, title="Settings", severity="warning")
+        for notice in self.store.notices:  # repairs and restores made while opening the store
+            self.notify(notice, title="Your data", severity="warning", timeout=10)
 
     def action_help(self) -> None:
         """Show the key table, or close it when it is showing."""
+        # Imported on first use: the Markdown widget is slow to import and not needed to start.
+        from reader.ui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
         else:

@@ -28,6 +28,20 @@ COMMANDS = (
     Command("Focus article list", "Move the keyboard focus to the list", "focus_list"),
     Command("Focus reading pane", "Move the keyboard focus to the article", "focus_pane"),
     Command("Rescan library", "Look for new, changed and removed files", "rescan"),
+    Command("Bookmark article", "Bookmark the article, or remove its bookmark", "toggle_bookmark"),
+    Command("Edit tags", "Edit the bookmark's tags", "edit_tags"),
+    Command("Mark read or unread", "Toggle the article's read state", "toggle_read"),
+    Command("Write a note", "Open the note editor for the article", "edit_note"),
+    Command("Highlight paragraph", "Highlight the paragraph under the cursor", "highlight"),
+    Command("Bookmarks", "List the bookmarked articles", "view('bookmarks')"),
+    Command("Continue reading", "List articles opened but not finished", "view('continue')"),
+    Command("Notebook", "Every note and highlight, filterable", "notebook"),
+    Command("Search", "Search the library: words, phrases, filters", "search"),
+    Command(
+        "Search order: relevance or date",
+        "List search results by relevance or newest first",
+        "toggle_search_order",
+    ),
 )
 """Every reader action the palette offers, run on the main screen."""
 

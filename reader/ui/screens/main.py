@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -12,7 +12,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Footer, Header
 from textual.worker import get_current_worker
 
@@ -20,10 +19,17 @@ from reader import paths
 from reader.library import Library, UnknownArticle
 from reader.models import Article, ScanProgress, ScanResult
 from reader.sources import LoadError
+from reader.store import Store
+from reader.ui.screens.searching import SearchableScreen
+from reader.ui.screens.user_data import UserDataScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.empty import EmptyLibrary
 from reader.ui.widgets.reading_pane import ReadingPane
+from reader.ui.widgets.search_bar import SearchBar
 from reader.ui.widgets.status import StatusLine
+
+if TYPE_CHECKING:
+    from reader.search import SearchIndex
 
 NARROW_WIDTH = 60
 """Below this many columns only one pane is shown at a time."""
@@ -34,10 +40,15 @@ PROGRESS_INTERVAL = 0.1
 SORT_ORDERS = ("date", "title")
 
 
-class MainScreen(Screen[None]):
+class MainScreen(SearchableScreen, UserDataScreen):
     """Lists the library, opens articles and keeps the catalog fresh in the background."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        # While a search is active `n` jumps to the next match (check_action lets it through);
+        # otherwise the key falls to the next binding of `n`, the note editor. Both live here
+        # because a subclass's bindings for a key replace every base class binding of it.
+        Binding("n", "next_match", "Next match", show=False, id="next-match"),
+        Binding("n", "note", "Note", tooltip="Write a note on the article", id="note"),
         Binding(
             "right_square_bracket",
             "next_article",
@@ -101,10 +112,18 @@ class MainScreen(Screen[None]):
         sort: str
 
     def __init__(
-        self, library: Library, *, sort: str = "date", measure: int = 72, scan: bool = True
+        self,
+        library: Library,
+        *,
+        sort: str = "date",
+        measure: int = 72,
+        scan: bool = True,
+        index: SearchIndex | None = None,
+        store: Store | None = None,
     ) -> None:
         """Show `library` in `sort` order, articles `measure` cells wide; `scan` it on mount."""
-        super().__init__()
+        super().__init__(index=index)
+        self.store = store if store is not None else Store.in_memory()
         self._measure = measure
         self.library = library
         self._scan_on_mount = scan
@@ -127,6 +146,7 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="≡")
+        yield SearchBar(id="search")
         with Horizontal(id="panes"):
             yield ArticleList(id="list")
             yield ReadingPane(id="pane", measure=self._measure)
@@ -140,7 +160,8 @@ class MainScreen(Screen[None]):
         self._show_rows()
         self.article_list.focus()
         if self._scan_on_mount:
-            self.scan()
+            # After the first frame: the scan's thread shares the GIL and would delay it.
+            self.call_after_refresh(self.scan)
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
@@ -161,6 +182,12 @@ class MainScreen(Screen[None]):
     # The list
 
     def _show_rows(self) -> None:
+        if self.search_active:  # the list shows search results: search again instead
+            self.refresh_search()
+            return
+        if self.view is not None:  # the list shows a view (bookmarks, continue reading)
+            self.show_view()
+            return
         current = self.article_list.current
         rows = self.library.rows(self.sort)
         self.article_list.set_rows(rows, keep_id=current.id if current else self.opened_id)
@@ -218,6 +245,7 @@ class MainScreen(Screen[None]):
         if message.article.id != self.opened_id:
             return
         self.reading_pane.show(message.article)
+        self.mark_matches()
         self.status.message = message.article.title
         self.status.progress = self.reading_pane.progress
 
@@ -261,7 +289,7 @@ class MainScreen(Screen[None]):
     def action_back(self) -> None:
         if self.narrow and self.reading:
             self.reading = False
-        else:
+        elif not (self.article_list.has_focus and self.leave_view()):
             self.article_list.focus()
 
     def action_focus_list(self) -> None:
@@ -299,6 +327,7 @@ class MainScreen(Screen[None]):
             self.post_message(self.ScanFinished(None, str(error) or type(error).__name__))
             return
         self.post_message(self.ScanFinished(result))
+        self.sync_search_index()
 
     @on(ScanProgressed)
     def _on_scan_progressed(self, message: ScanProgressed) -> None:

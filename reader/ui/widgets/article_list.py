@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rich.segment import Segment
+from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
@@ -17,10 +19,15 @@ from textual.strip import Strip
 from reader.models import ArticleMeta
 from reader.ui.plain import clean, fit
 
+if TYPE_CHECKING:
+    from reader.search import Snippet
+
 ROW_HEIGHT = 2
 """Lines per article: the title, then where from, when and how long."""
 MARKER_WIDTH = 2
 """Cells before the title: a marker (unread, bookmarked) and a space."""
+SNIPPET_ROW_HEIGHT = 3
+"""Lines per search result: the title, a snippet of the text, then the meta line."""
 
 
 class Rows(Protocol):
@@ -61,6 +68,16 @@ def row_lines(meta: ArticleMeta, width: int, marker: str = "") -> tuple[str, str
     return title, fit(" " * MARKER_WIDTH + meta_line(meta), width)
 
 
+def fit_snippet(snippet: Snippet, width: int) -> Snippet:
+    """The snippet cut at the front when its first match would not fit in `width`."""
+    if not snippet.spans or snippet.spans[0][1] <= width - 1:
+        return snippet
+    first = snippet.spans[0][0]
+    cut = snippet.text.find(" ", max(0, first - width // 4), first) + 1 or first
+    spans = tuple((start - cut + 1, end - cut + 1) for start, end in snippet.spans if start >= cut)
+    return replace(snippet, text="…" + snippet.text[cut:], spans=spans)
+
+
 class ArticleList(ScrollView, can_focus=True):
     """A list of articles that stays fast at 100k rows: only visible rows are drawn."""
 
@@ -84,6 +101,8 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--cursor",
         "article-list--title",
         "article-list--meta",
+        "article-list--snippet",
+        "article-list--match",
     }
 
     cursor: reactive[int] = reactive(0, init=False)
@@ -109,11 +128,20 @@ class ArticleList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, classes=classes)
         self._rows: Rows = NoRows()
+        # Rows with a `snippet(index)` method (search results) get a third line per row.
+        self._snippet: Callable[[int], Snippet] | None = None
+        self.markers: Callable[[str], str] | None = None
+        """Gives the marker of an article id (bookmarked, unread); set by the screen."""
 
     @property
     def rows(self) -> Rows:
         """The rows being shown."""
         return self._rows
+
+    @property
+    def row_height(self) -> int:
+        """Lines per row: two, or three when the rows carry snippets."""
+        return ROW_HEIGHT if self._snippet is None else SNIPPET_ROW_HEIGHT
 
     @property
     def current(self) -> ArticleMeta | None:
@@ -123,7 +151,8 @@ class ArticleList(ScrollView, can_focus=True):
     def set_rows(self, rows: Rows, keep_id: str | None = None) -> None:
         """Show new rows, keeping the cursor on `keep_id` when it is still there."""
         self._rows = rows
-        self.virtual_size = Size(0, len(rows) * ROW_HEIGHT)
+        self._snippet = getattr(rows, "snippet", None)
+        self.virtual_size = Size(0, len(rows) * self.row_height)
         index = rows.index_of(keep_id) if keep_id else None
         self.set_reactive(ArticleList.cursor, self.validate_cursor(index or 0))
         self._scroll_to_cursor()
@@ -133,20 +162,22 @@ class ArticleList(ScrollView, can_focus=True):
         return max(0, min(value, len(self._rows) - 1))
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self.refresh_lines(old * ROW_HEIGHT, ROW_HEIGHT)
-        self.refresh_lines(new * ROW_HEIGHT, ROW_HEIGHT)
+        height = self.row_height
+        self.refresh_lines(old * height, height)
+        self.refresh_lines(new * height, height)
         self._scroll_to_cursor()
         if (article := self.current) is not None:
             self.post_message(self.Highlighted(new, article))
 
     def _page_height(self) -> int:
         """Whole rows that fit in the view, at least one."""
-        return max(1, self.scrollable_content_region.height // ROW_HEIGHT)
+        return max(1, self.scrollable_content_region.height // self.row_height)
 
     def _scroll_to_cursor(self) -> None:
         top = round(self.scroll_offset.y)
         height = max(1, self.scrollable_content_region.height)
-        first, last = self.cursor * ROW_HEIGHT, self.cursor * ROW_HEIGHT + ROW_HEIGHT - 1
+        row = self.row_height
+        first, last = self.cursor * row, self.cursor * row + row - 1
         if first < top:
             self.scroll_to(y=first, animate=False, immediate=True)
         elif last >= top + height:
@@ -178,7 +209,7 @@ class ArticleList(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        index = (round(self.scroll_offset.y) + offset.y) // ROW_HEIGHT
+        index = (round(self.scroll_offset.y) + offset.y) // self.row_height
         if 0 <= index < len(self._rows):
             self.cursor = index
             self.action_open()
@@ -188,10 +219,30 @@ class ArticleList(ScrollView, can_focus=True):
         # A zero-width line would reach rich's chop_cells, which divides by the width.
         if width <= 0:
             return Strip([])
-        index, part = divmod(round(self.scroll_offset.y) + y, ROW_HEIGHT)
+        index, part = divmod(round(self.scroll_offset.y) + y, self.row_height)
         if not 0 <= index < len(self._rows):
             return Strip.blank(width, self.rich_style)
-        lines = row_lines(self._rows[index], width)
+        if self._snippet is not None and part > 0:
+            if part == 1:
+                return self._snippet_line(index, width)
+            part = 1
+        meta = self._rows[index]
+        lines = row_lines(meta, width, self.markers(meta.id) if self.markers else "")
         name = "cursor" if index == self.cursor else ("title", "meta")[part]
         style = self.rich_style + self.get_component_rich_style(f"article-list--{name}")
         return Strip([Segment(lines[part], style)], width)
+
+    def _snippet_line(self, index: int, width: int) -> Strip:
+        """A result's snippet, its matched words marked, fitted to the width."""
+        assert self._snippet is not None
+        snippet = fit_snippet(self._snippet(index), width - MARKER_WIDTH)
+        name = "cursor" if index == self.cursor else "snippet"
+        base = self.rich_style + self.get_component_rich_style(f"article-list--{name}")
+        text = Text(" " * MARKER_WIDTH + clean(snippet.text), style=base, no_wrap=True)
+        # clean() keeps length unless it removed escapes; then the offsets no longer fit
+        if len(text) == MARKER_WIDTH + len(snippet.text):
+            match = self.get_component_rich_style("article-list--match", partial=True)
+            for start, end in snippet.spans:
+                text.stylize(match, start + MARKER_WIDTH, end + MARKER_WIDTH)
+        text.truncate(width, overflow="ellipsis", pad=True)
+        return Strip(list(text.render(self.app.console)), width).crop_extend(0, width, base)

@@ -23,6 +23,8 @@ from reader.ui.document import (
     DocumentStyles,
     layout_article,
 )
+from reader.ui.extras import Decorations, Extras, decorate, margin_text, with_extras
+from reader.ui.matches import Matches
 
 PLACEHOLDER = "Select an article to read"
 LAYOUTS_KEPT = 4
@@ -61,6 +63,10 @@ class ReadingPane(ScrollView, can_focus=True):
         "reading-pane--link",
         "reading-pane--notice",
         "reading-pane--placeholder",
+        "reading-pane--highlight",
+        "reading-pane--cursor",
+        "reading-pane--match",
+        "reading-pane--match-current",
     }
 
     DEFAULT_CSS = """
@@ -84,6 +90,10 @@ class ReadingPane(ScrollView, can_focus=True):
         & > .reading-pane--link { color: $text-accent; text-style: underline; }
         & > .reading-pane--notice { color: $text-warning; text-style: italic; }
         & > .reading-pane--placeholder { color: $text-muted; }
+        & > .reading-pane--highlight { background: $warning 35%; }
+        & > .reading-pane--cursor { color: $accent; }
+        & > .reading-pane--match { color: $text-accent; text-style: bold underline; }
+        & > .reading-pane--match-current { background: $accent; color: $text; text-style: bold; }
     }
     """
 
@@ -121,6 +131,9 @@ class ReadingPane(ScrollView, can_focus=True):
         self._progress = 0.0
         self._pending: tuple[int, int] | None = None
         """A (block, offset) to scroll to once the pane has a size."""
+        self._extras = Extras()
+        self._decorations = Decorations()
+        self._matches = Matches()
 
     # --- public API ---------------------------------------------------------------------
 
@@ -157,12 +170,51 @@ class ReadingPane(ScrollView, can_focus=True):
         if article is self._article:
             return
         self._article = article
+        self._extras, self._decorations = Extras(), Decorations()
+        self._matches = Matches()
         self._layouts.clear()
         self._layout = None
         self._pending = None
         self._relayout(keep_position=False)
         self.scroll_to(x=0, y=0, animate=False, force=True)
         self.refresh()
+
+    def set_extras(self, extras: Extras) -> None:
+        """Add a badge under the header and sections after the body (the user's note)."""
+        if extras != self._extras:
+            self._extras = extras
+            self._layouts.clear()
+            self._relayout()
+            self.refresh()
+
+    def set_decorations(self, decorations: Decorations) -> None:
+        """Draw highlighted ranges and the paragraph cursor over the article."""
+        if decorations != self._decorations:
+            self._decorations = decorations
+            self._strips.clear()
+            self.refresh()
+
+    @property
+    def matches(self) -> Matches:
+        """The search matches marked in the article, and the current one."""
+        return self._matches
+
+    def set_matches(self, matches: Matches) -> None:
+        """Mark search matches; the current one is scrolled into view."""
+        self._matches = matches
+        self._strips.clear()
+        self.refresh()
+        if (match := matches.current_match) is not None:
+            self.reveal(match[0], match[1])
+
+    def reveal(self, block: int, offset: int = 0) -> None:
+        """Scroll so character `offset` of `block` shows a third of the way down the view."""
+        if self._layout is None:
+            self._pending = (block, offset)
+            return
+        line = self._layout.line_of(block, offset)
+        top = max(0, line - self.scrollable_content_region.height // 3)
+        self.scroll_to(y=top, animate=False, force=True)
 
     def scroll_to_block(self, index: int, offset: int = 0, *, animate: bool = False) -> None:
         """Scroll so the line showing character `offset` of block `index` is at the top."""
@@ -206,6 +258,7 @@ class ReadingPane(ScrollView, can_focus=True):
         layout = self._layouts.get(width)
         if layout is None:
             layout = layout_article(self._article, width, self._measure)
+            layout = with_extras(layout, self._extras)
             if len(self._layouts) >= LAYOUTS_KEPT:
                 del self._layouts[next(iter(self._layouts))]
             self._layouts[width] = layout
@@ -303,10 +356,17 @@ class ReadingPane(ScrollView, can_focus=True):
     def _line_strip(self, layout: DocumentLayout, index: int, base: Style) -> Strip:
         """The uncropped strip of one laid-out line, margin included."""
         text = layout.text(index, self._document_styles())
+        line, get = layout.lines[index], self.get_component_rich_style
+        decorate(text, line, self._decorations, get("reading-pane--highlight", partial=True))
+        if self._matches:
+            match, current = get("reading-pane--match", partial=True), "reading-pane--match-current"
+            self._matches.stylize(text, line, match, get(current, partial=True))
         # Rich drops a Text's own style when it has no spans, so lay it under explicitly.
         under = base + text.style if isinstance(text.style, Style) else base
         body = Segment.apply_style(text.render(self.app.console), under)
-        return Strip([Segment(" " * layout.margin, base), *body])
+        margin = margin_text(layout.margin, line, self._decorations)
+        cursor = base + get("reading-pane--cursor", partial=True)
+        return Strip([Segment(margin, cursor if margin.strip() else base), *body])
 
     def _placeholder_line(self, y: int, width: int, base: Style) -> Strip:
         """The calm message shown when no article is open, centred in the pane."""

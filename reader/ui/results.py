@@ -1,0 +1,47 @@
+"""Search results as article-list rows: catalog metadata plus a snippet for each hit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from reader.models import ArticleMeta
+
+if TYPE_CHECKING:
+    from reader.search import SearchResults, Snippet
+
+
+class ResultRows:
+    """Ranked hits shown by the article list; each row's metadata is read when first drawn."""
+
+    def __init__(self, results: SearchResults, lookup: Callable[[str], ArticleMeta | None]) -> None:
+        self.results = results
+        """The search these rows show."""
+        self._hits = results.hits
+        self._lookup = lookup
+        self._metas: dict[int, ArticleMeta] = {}
+        self._positions = {hit.id: row for row, hit in reversed(list(enumerate(self._hits)))}
+
+    def __len__(self) -> int:
+        return len(self._hits)
+
+    def __getitem__(self, index: int) -> ArticleMeta:
+        if index < 0:
+            index += len(self._hits)
+        meta = self._metas.get(index)
+        if meta is None:
+            hit = self._hits[index]
+            # an article gone from the catalog since indexing still lists with what the index knew
+            meta = self._lookup(hit.id) or ArticleMeta(
+                id=hit.id, path="", title=hit.title, date=hit.date
+            )
+            self._metas[index] = meta
+        return meta
+
+    def index_of(self, article_id: str) -> int | None:
+        """The row of an article, or None when it is not among the results."""
+        return self._positions.get(article_id)
+
+    def snippet(self, index: int) -> Snippet:
+        """The piece of the article's text shown under its title, with the matches."""
+        return self._hits[index].snippet

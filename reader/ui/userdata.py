@@ -1,0 +1,176 @@
+"""The user's data as the UI sees it: an in-memory copy of the store, updated optimistically."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from reader.models import ArticleMeta
+from reader.store import Highlight, Position, Store
+from reader.store.anchoring import reanchor
+from reader.store.records import CONTEXT_CHARS
+
+BOOKMARK_MARK = "★"
+UNREAD_MARK = "•"
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleState:
+    """What the UI knows of one article's reading state."""
+
+    read: bool = False
+    position: Position | None = None
+    last_opened: datetime | None = None
+
+
+@dataclass
+class UserCache:
+    """A copy of the store's records, read once off the UI thread and then kept in step.
+
+    The UI changes this copy at once (optimistically) and queues the matching store write,
+    so a key press never waits for the disk.
+    """
+
+    bookmarks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Article id -> tags, for every bookmarked article, newest bookmark first."""
+    notes: dict[str, str] = field(default_factory=dict)
+    highlights: dict[str, list[Highlight]] = field(default_factory=dict)
+    states: dict[str, ArticleState] = field(default_factory=dict)
+    loaded: bool = False
+
+    @classmethod
+    def load(cls, store: Store) -> UserCache:
+        """Read every record of `store` (slow on a big store: call it in a worker)."""
+        cache = cls(loaded=True)
+        for bookmark in store.bookmarks():
+            cache.bookmarks[bookmark.article_id] = bookmark.tags
+        for note in store.notes():
+            cache.notes[note.article_id] = note.text
+        for highlight in store.highlights():
+            cache.highlights.setdefault(highlight.article_id, []).append(highlight)
+        for items in cache.highlights.values():
+            items.sort(key=lambda h: (h.block, h.created))
+        for state in store.reading_states():
+            cache.states[state.article_id] = ArticleState(
+                state.read, state.position, state.last_opened
+            )
+        return cache
+
+    def marker(self, article_id: str) -> str:
+        """The list marker of an article: bookmarked, unread or nothing."""
+        if article_id in self.bookmarks:
+            return BOOKMARK_MARK
+        return "" if self.is_read(article_id) else UNREAD_MARK
+
+    def is_read(self, article_id: str) -> bool:
+        state = self.states.get(article_id)
+        return state is not None and state.read
+
+    def state(self, article_id: str) -> ArticleState:
+        return self.states.get(article_id) or ArticleState()
+
+    def set_read(self, article_id: str, read: bool) -> None:
+        self.states[article_id] = replace(self.state(article_id), read=read)
+
+    def set_opened(self, article_id: str, position: Position | None = None) -> None:
+        state = replace(self.state(article_id), last_opened=datetime.now(UTC))
+        self.states[article_id] = replace(state, position=position) if position else state
+
+    def all_tags(self) -> list[str]:
+        """Every tag in use, sorted case-insensitively."""
+        tags = {tag for tags in self.bookmarks.values() for tag in tags}
+        return sorted(tags, key=str.casefold)
+
+    def bookmarked_ids(self) -> list[str]:
+        return list(self.bookmarks)
+
+    def continue_ids(self) -> list[str]:
+        """Opened but unfinished articles, most recently opened first."""
+        opened = [
+            (state.last_opened, article_id)
+            for article_id, state in self.states.items()
+            if state.last_opened is not None and not state.read
+        ]
+        return [article_id for _, article_id in sorted(opened, reverse=True)]
+
+
+class IdRows:
+    """List rows for a fixed sequence of articles (a view), found by id."""
+
+    def __init__(self, metas: Sequence[ArticleMeta]) -> None:
+        self._metas = list(metas)
+        self._index = {meta.id: number for number, meta in enumerate(self._metas)}
+
+    def __len__(self) -> int:
+        return len(self._metas)
+
+    def __getitem__(self, index: int) -> ArticleMeta:
+        return self._metas[index]
+
+    def index_of(self, article_id: str) -> int | None:
+        return self._index.get(article_id)
+
+
+# --- anchoring ------------------------------------------------------------------------
+
+
+def joined(texts: Sequence[str]) -> tuple[str, list[int]]:
+    """The block texts as one string (blank-line separated) and each block's start in it."""
+    starts: list[int] = []
+    position = 0
+    for text in texts:
+        starts.append(position)
+        position += len(text) + 2
+    return "\n\n".join(texts), starts
+
+
+def quote_block(texts: Sequence[str], block: int) -> tuple[str, str, str]:
+    """(quote, prefix, suffix) for the whole of block `block`, with its neighbours as context."""
+    whole, starts = joined(texts)
+    start = starts[block]
+    end = start + len(texts[block])
+    return (
+        whole[start:end],
+        whole[max(0, start - CONTEXT_CHARS) : start],
+        whole[end:][:CONTEXT_CHARS],
+    )
+
+
+def locate(texts: Sequence[str], highlights: Sequence[Highlight]) -> Located:
+    """Each highlight re-anchored in the article's block texts, or listed as orphaned."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    orphans: list[Highlight] = []
+    for highlight in highlights:
+        found = reanchor(highlight, texts)
+        if found is None:
+            orphans.append(highlight)
+        else:
+            block, start, end = found
+            spans.setdefault(block, []).append((start, end))
+    return Located(spans, orphans)
+
+
+@dataclass(frozen=True)
+class Located:
+    """Highlights placed in an article: ranges per block, and those whose quote is gone."""
+
+    spans: dict[int, list[tuple[int, int]]]
+    orphans: list[Highlight]
+
+
+def position_at(texts: Sequence[str], block: int) -> Position:
+    """The reading position of block `block`."""
+    return Position.at(block, texts[block] if 0 <= block < len(texts) else "")
+
+
+def restore_block(texts: Sequence[str], position: Position) -> int:
+    """The block a stored position points at now, found by its opening words when it moved."""
+    if not texts:
+        return 0
+    fingerprint = position.fingerprint
+    hint = min(max(position.block, 0), len(texts) - 1)
+    if not fingerprint or Position.at(hint, texts[hint]).fingerprint == fingerprint:
+        return hint
+    found = [n for n, text in enumerate(texts) if Position.at(n, text).fingerprint == fingerprint]
+    return min(found, key=lambda n: abs(n - hint)) if found else hint
