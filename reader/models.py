@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 WORDS_PER_MINUTE = 230
 """Average silent reading speed used for reading-time estimates."""
 
 
-class BlockKind(str, Enum):
+class BlockKind(StrEnum):
     """The kinds of block a document is made of."""
 
     HEADING = "heading"
@@ -21,7 +21,7 @@ class BlockKind(str, Enum):
     RULE = "rule"
 
 
-class MarkKind(str, Enum):
+class MarkKind(StrEnum):
     """Inline styles a span of block text can carry."""
 
     STRONG = "strong"

@@ -20,6 +20,7 @@ MAX_BYTES = 4 * 1024 * 1024
 TextLoader = Callable[[str, Path], Parsed]
 """A format loader: decoded, sanitised text and the file's path in, findings out."""
 
+
 # Formats read from decoded text, by lower-case suffix. HTML (.html, .htm) and feeds
 # (.xml, .rss, .atom) join here; they will take the raw bytes instead (a page's
 # <meta charset>, and feedparser must be given bytes), so they get a map of their own
