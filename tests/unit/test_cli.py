@@ -110,3 +110,17 @@ def test_version_and_help_run_as_a_program() -> None:
         [sys.executable, "-m", "reader", "--help"], capture_output=True, text=True
     )
     assert helped.returncode == 0 and "list" in helped.stdout and "show" in helped.stdout
+
+
+def test_command_names_match_the_parsers() -> None:
+    import argparse
+
+    from reader.cli import build_parser, command_names
+
+    parser = build_parser()
+    choices = next(
+        action.choices
+        for action in parser._actions
+        if isinstance(action, argparse._SubParsersAction)
+    )
+    assert set(choices) == command_names()
