@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import tomllib
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
@@ -37,10 +36,17 @@ def load(path: Path | None = None) -> LoadedConfig:
     """Read config.toml; a missing file gives defaults, a bad one defaults plus a warning."""
     path = path or paths.config_file()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return LoadedConfig(Config())
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+    except (OSError, UnicodeDecodeError) as error:
+        return LoadedConfig(Config(), f"{path}: unreadable settings, using defaults ({error})")
+    # Imported only when there is a file to parse: it costs milliseconds at start-up.
+    import tomllib
+
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
         return LoadedConfig(Config(), f"{path}: unreadable settings, using defaults ({error})")
     return LoadedConfig(_from_mapping(raw))
 

@@ -66,12 +66,16 @@ def command_names() -> set[str]:
 
 def run_app(chosen: Sequence[Path]) -> int:
     """Open the TUI on a library."""
-    from reader.search.sync import open_index
+    from reader.cli.services import IndexOpener
     from reader.ui.app import ReaderApp
 
-    with open_library(chosen) as library, open_store() as store, open_index(library) as index:
-        app = ReaderApp(library=library, config=config.load(), store=store, index=index)
-        app.run()
+    with open_library(chosen) as library, open_store() as store:
+        index = IndexOpener(library)
+        try:
+            app = ReaderApp(library=library, config=config.load(), store=store, index=index)
+            app.run()
+        finally:
+            index.close()
     return app.return_code or EXIT_OK
 
 

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.annotations import relink_annotations
 from reader.cli.common import open_library
 from reader.library import MIN_PREFIX, Library, UnknownArticle
 from reader.store import Bookmark, Highlight, Note, ReadingState, Store
@@ -33,6 +32,8 @@ def report_notices(store: Store) -> None:
 @contextmanager
 def session(chosen: Sequence[Path]) -> Iterator[tuple[Library, Store]]:
     """The library, scanned, and the store, with annotations re-linked to the scan."""
+    from reader.annotations import relink_annotations
+
     with open_library(chosen) as library, open_store() as store:
         library.scan()
         relink_annotations(library, store)

@@ -12,7 +12,6 @@ from typing import Protocol
 from reader import paths
 from reader.library.catalog import ORDER_BY, Catalog, catalog_file
 from reader.library.rows import CatalogRows
-from reader.library.scanner import Scanner
 from reader.models import Article, ArticleMeta, Problem, ScanProgress, ScanResult
 from reader.sources import LoadError, load_file
 
@@ -134,6 +133,9 @@ class Library:
     def scan(self, progress: Callable[[ScanProgress], None] | None = None) -> ScanResult:
         """Bring the catalog up to date with the folders, re-reading only changed files."""
         with self._scan_lock:
+            # Imported here: scanning starts after the first frame, so start-up skips it.
+            from reader.library.scanner import Scanner
+
             return Scanner(self._catalog, self.roots, progress, self._processes).run()
 
     def problems(self) -> list[Problem]:

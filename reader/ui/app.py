@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
@@ -47,7 +48,7 @@ class ReaderApp(App[None]):
         config: Config | LoadedConfig | None = None,
         *,
         scan_on_start: bool = True,
-        index: SearchIndex | None = None,
+        index: SearchIndex | Callable[[], SearchIndex] | None = None,
         store: Store | None = None,
     ) -> None:
         """Build the app around its services.
@@ -56,7 +57,8 @@ class ReaderApp(App[None]):
             library: The articles to show.
             config: The user's settings (a `LoadedConfig` carries a warning to show).
             scan_on_start: Rescan the library folders in the background once shown.
-            index: The library's full-text index, kept in step after each scan (None: no search).
+            index: The library's full-text index, kept in step after each scan, or a function
+                that opens it on first use (None: no search).
             store: The user's bookmarks, notes, highlights and reading state (None: in memory).
         """
         super().__init__()

@@ -45,8 +45,11 @@ def _char_class(codepoints: list[int]) -> str:
     return "".join(parts)
 
 
-_SINGLE = [c for c in _CANDIDATES if get_character_cell_size(chr(c)) == 1]
-_NOT_SINGLE_CELL = re.compile(f"[^\\n{_char_class(_SINGLE)}]")
+@lru_cache(maxsize=1)
+def _not_single_cell() -> re.Pattern[str]:
+    """Matches any character that may not take exactly one cell (built on first use)."""
+    single = [c for c in _CANDIDATES if get_character_cell_size(chr(c)) == 1]
+    return re.compile(f"[^\\n{_char_class(single)}]")
 
 
 def sanitise(text: str, *, keep_tabs: bool = False) -> str:
@@ -67,7 +70,7 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
     sanitised (no tabs or control characters).
     """
     width = max(1, width)
-    if not _NOT_SINGLE_CELL.search(text):
+    if not _not_single_cell().search(text):
         return [match.span() for match in _line_pattern(width).finditer(text)]
     spans: list[tuple[int, int]] = []
     position = 0

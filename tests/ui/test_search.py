@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 
 from reader.config import Config
@@ -307,3 +308,21 @@ class TestSnapshot:
             await settle(pilot)
 
         assert snap_compare(search_app(), terminal_size=(100, 30), run_before=run_before)
+
+
+async def test_a_query_typed_in_one_burst_after_the_slash_lands_whole_in_the_bar(
+    search_app,
+) -> None:
+    # Keys a terminal delivers together ("/summit" pasted or typed fast) are queued before
+    # the slash is handled; none may go to the list (where g, l and c are keys of their own).
+    async with search_app().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for character in "/summit":
+            key = "slash" if character == "/" else character
+            pilot.app.post_message(events.Key(key, character))
+        await settle(pilot)
+        main = screen(pilot)
+        assert main.search_bar.input.value == "summit"
+        assert main.view is None and main.reading_pane.article is None
+        await pilot.press("slash", "x")
+        assert main.search_bar.input.value == "summit/x"

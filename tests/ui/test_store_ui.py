@@ -347,3 +347,17 @@ async def test_the_notebook_filters_and_jumps_to_the_passage(app, library, store
         assert screen.opened_id == rows[2].id
         assert screen.reading_pane.top_anchor()[0] == 3  # type: ignore[index]
         assert screen.article_list.current.id == rows[2].id  # type: ignore[union-attr]
+
+
+async def test_the_scan_relinks_a_bookmark_whose_article_id_changed(
+    make_app: Callable[..., ReaderApp], library: Library, store: Store
+) -> None:
+    # A bookmark made under an id the catalog no longer gives (say the cache was deleted
+    # after the file was edited) still remembers the article's path.
+    meta = library.rows()[0]
+    store.add_bookmark("0123456789abcdef", meta.path, meta.title)
+    app = make_app(store=store, scan_on_start=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert main_screen(app).user.bookmarks.keys() == {meta.id}
+    assert [b.article_id for b in store.bookmarks()] == [meta.id]

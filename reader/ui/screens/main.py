@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -12,14 +13,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Footer, Header
+from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from reader import paths
 from reader.library import Library, UnknownArticle
 from reader.models import Article, ScanProgress, ScanResult
 from reader.sources import LoadError
-from reader.store import Store
+from reader.store import Store, StoreError
 from reader.ui.screens.searching import SearchableScreen
 from reader.ui.screens.user_data import UserDataScreen
 from reader.ui.widgets.article_list import ArticleList
@@ -27,6 +28,7 @@ from reader.ui.widgets.empty import EmptyLibrary
 from reader.ui.widgets.reading_pane import ReadingPane
 from reader.ui.widgets.search_bar import SearchBar
 from reader.ui.widgets.status import StatusLine
+from reader.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from reader.search import SearchIndex
@@ -53,6 +55,7 @@ class MainScreen(SearchableScreen, UserDataScreen):
             "right_square_bracket",
             "next_article",
             "Next",
+            show=False,
             tooltip="Open the next article in the list",
             id="next-article",
         ),
@@ -64,7 +67,14 @@ class MainScreen(SearchableScreen, UserDataScreen):
             tooltip="Open the previous article in the list",
             id="prev-article",
         ),
-        Binding("s", "toggle_sort", "Sort", tooltip="Sort by date or by title", id="toggle-sort"),
+        Binding(
+            "s",
+            "toggle_sort",
+            "Sort",
+            show=False,
+            tooltip="Sort by date or by title",
+            id="toggle-sort",
+        ),
         Binding("tab", "switch_pane", "Switch pane", show=False, id="switch-pane"),
         Binding("escape", "back", "Back to list", show=False, id="back"),
         Binding("R", "rescan", "Rescan", show=False, id="rescan"),
@@ -118,7 +128,7 @@ class MainScreen(SearchableScreen, UserDataScreen):
         sort: str = "date",
         measure: int = 72,
         scan: bool = True,
-        index: SearchIndex | None = None,
+        index: SearchIndex | Callable[[], SearchIndex] | None = None,
         store: Store | None = None,
     ) -> None:
         """Show `library` in `sort` order, articles `measure` cells wide; `scan` it on mount."""
@@ -145,7 +155,7 @@ class MainScreen(SearchableScreen, UserDataScreen):
         return self.query_one(StatusLine)
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False, icon="≡")
+        yield TitleBar()
         yield SearchBar(id="search")
         with Horizontal(id="panes"):
             yield ArticleList(id="list")
@@ -327,7 +337,23 @@ class MainScreen(SearchableScreen, UserDataScreen):
             self.post_message(self.ScanFinished(None, str(error) or type(error).__name__))
             return
         self.post_message(self.ScanFinished(result))
+        self.relink_after_scan()
         self.sync_search_index()
+
+    def relink_after_scan(self) -> None:
+        """Point records at the ids the scan gave their articles; runs in the scan's thread."""
+        from reader.annotations import relink_annotations
+
+        try:
+            changed = relink_annotations(self.library, self.store)
+        # Records that cannot be re-linked now stay as they are: the next scan tries again.
+        except StoreError as error:
+            self.app.call_from_thread(
+                self.notify, str(error), title="Could not update your notes", severity="error"
+            )
+            return
+        if changed:
+            self.app.call_from_thread(self._load_user_data)
 
     @on(ScanProgressed)
     def _on_scan_progressed(self, message: ScanProgressed) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -78,7 +80,11 @@ class SearchableScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search", tooltip="Search the library", id="search"),
+        # A priority binding runs as the key arrives, before keys typed right after it are
+        # passed on: "/summit" typed in one burst lands whole in the bar.
+        Binding(
+            "slash", "search", "Search", tooltip="Search the library", id="search", priority=True
+        ),
         Binding(
             "o",
             "toggle_search_order",
@@ -126,11 +132,17 @@ class SearchableScreen(Screen[None]):
 
         error: str = ""
 
-    def __init__(self, *args: Any, index: SearchIndex | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        index: SearchIndex | Callable[[], SearchIndex] | None = None,
+        **kwargs: Any,
+    ) -> None:
         # Other arguments go on along the MRO, so this can sit beside other screen bases.
         super().__init__(*args, **kwargs)
-        self.index = index
-        """The full-text index searched by the bar (None: search is unavailable)."""
+        self._index_opener = index if callable(index) else None
+        self._index = None if callable(index) else index
+        self._index_lock = threading.Lock()
         self.search_query = ""
         """The query whose results are shown (empty: the whole library is listed)."""
         self.search_order = ORDERS[0]
@@ -140,6 +152,19 @@ class SearchableScreen(Screen[None]):
         self.results_query = ""
         """The query `results` answer (the bar may already hold a newer one)."""
         self._notice_shown = False
+
+    @property
+    def index(self) -> SearchIndex | None:
+        """The full-text index searched by the bar (None: search is unavailable).
+
+        Given an opener, the index is opened on first use: by the background scan after the
+        first frame, or by the first search, so start-up does not pay for the engine.
+        """
+        if self._index is None and self._index_opener is not None:
+            with self._index_lock:
+                if self._index is None:
+                    self._index = self._index_opener()
+        return self._index
 
     @property
     def search_bar(self) -> SearchBar:
@@ -152,9 +177,9 @@ class SearchableScreen(Screen[None]):
 
     # Actions
 
-    def action_search(self) -> None:
+    async def action_search(self) -> None:
         """Show the search bar and put the cursor in it."""
-        self.search_bar.activate()
+        await self.search_bar.activate()
         notice = self.index.notice if self.index is not None else None
         if notice and not self._notice_shown:
             self._notice_shown = True
@@ -178,6 +203,8 @@ class SearchableScreen(Screen[None]):
         # Without a search n/N are not ours: the key goes to its next binding (the note editor).
         if action in ("next_match", "prev_match"):
             return self.search_active
+        if action == "search" and self.search_bar.has_focus_within:
+            return False  # a "/" typed in the bar is part of the query
         return super().check_action(action, parameters)
 
     def _step_match(self, delta: int) -> None:

@@ -16,8 +16,6 @@ from reader.models import Article, ArticleMeta
 from reader.store import Highlight, Position, Store
 from reader.store.records import new_uuid
 from reader.ui.extras import Decorations, Extras, Section
-from reader.ui.screens.dialogs import PromptScreen, TagSuggester, split_tags
-from reader.ui.screens.note_editor import NoteEditor
 from reader.ui.store_writes import WriteQueue
 from reader.ui.userdata import (
     IdRows,
@@ -207,6 +205,8 @@ class UserDataScreen(Screen[None]):
         if (meta := self._target()) is None:
             self.app.bell()
             return
+        from reader.ui.screens.dialogs import PromptScreen, TagSuggester
+
         tags = self.user.bookmarks.get(meta.id, ())
         prompt = PromptScreen(
             "Tags (comma-separated)",
@@ -217,6 +217,8 @@ class UserDataScreen(Screen[None]):
         self.app.push_screen(prompt, lambda value: self._set_tags(meta, value))
 
     def _set_tags(self, meta: ArticleMeta, value: str | None) -> None:
+        from reader.ui.screens.dialogs import split_tags
+
         if value is None:
             return
         tags = tuple(dict.fromkeys(split_tags(value)))
@@ -293,6 +295,9 @@ class UserDataScreen(Screen[None]):
         if (meta := self._target()) is None:
             self.app.bell()
             return
+        # Dialogs are imported when first opened: TextArea is slow to import at start-up.
+        from reader.ui.screens.note_editor import NoteEditor
+
         editor = NoteEditor(meta.title, self.user.notes.get(meta.id, ""))
         self.app.push_screen(editor, lambda text: self._save_note(meta, text))
 
@@ -357,6 +362,8 @@ class UserDataScreen(Screen[None]):
         def noted(note: str | None) -> None:
             if note is not None:
                 self._add_highlight(article, block, note.strip() or None)
+
+        from reader.ui.screens.dialogs import PromptScreen
 
         self.app.push_screen(PromptScreen("Note on this highlight", hint="Enter saves"), noted)
 

@@ -92,6 +92,7 @@ class ArticleList(ScrollView, can_focus=True):
             "enter,l",
             "open",
             "Open",
+            show=False,
             tooltip="Open the article under the cursor in the reading pane",
             id="list.open",
         ),

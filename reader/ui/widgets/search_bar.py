@@ -150,13 +150,21 @@ class SearchBar(Vertical):
         return self.input.value
 
     def compose(self) -> ComposeResult:
-        yield SearchInput(placeholder=PLACEHOLDER, select_on_focus=False, compact=True)
-        yield Static("", id="search-info", markup=False)
+        # The input is mounted when the bar is first shown: styling an Input costs the first
+        # frame several milliseconds, and that frame does not show the bar.
+        yield from ()
 
-    def activate(self) -> None:
+    async def activate(self) -> None:
         """Show the bar and put the cursor in it."""
         self.add_class("-active")
-        self.input.focus()
+        if not self.children:
+            await self.mount(
+                SearchInput(placeholder=PLACEHOLDER, select_on_focus=False, compact=True),
+                Static("", id="search-info", markup=False),
+            )
+        # Focus at once, not on the next message (as `focus()` does): the keys typed right
+        # after `/`, already queued, must land in the bar.
+        self.screen.set_focus(self.input)
 
     def clear(self) -> None:
         """Empty and hide the bar, remembering what was typed."""
