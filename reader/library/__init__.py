@@ -136,7 +136,10 @@ class Library:
             # Imported here: scanning starts after the first frame, so start-up skips it.
             from reader.library.scanner import Scanner
 
-            return Scanner(self._catalog, self.roots, progress, self._processes).run()
+            result = Scanner(self._catalog, self.roots, progress, self._processes).run()
+            if not self._catalog.has_orders():  # any write dropped them
+                self._catalog.refresh_orders()
+            return result
 
     def problems(self) -> list[Problem]:
         """Files the last scan could not read, each with a one-line reason."""

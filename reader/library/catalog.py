@@ -11,9 +11,10 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+from reader.library.order import IdOrder
 from reader.models import ArticleMeta, Problem
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump when the tables change: an older catalog is then rebuilt from the folders."""
 
 META_COLUMNS = (
@@ -52,6 +53,10 @@ CREATE TABLE IF NOT EXISTS problems (
     reason TEXT NOT NULL,
     size INTEGER,
     mtime_ns INTEGER
+);
+CREATE TABLE IF NOT EXISTS orders (
+    sort TEXT NOT NULL PRIMARY KEY,
+    ids TEXT NOT NULL
 );
 PRAGMA user_version = {SCHEMA_VERSION};
 """
@@ -138,7 +143,7 @@ class Catalog:
             self.rebuilt = True
             conn = self.connection()
         # IF NOT EXISTS and an immediate transaction: two instances may create it at once.
-        with self.transaction() as conn:
+        with self.transaction(keeps_orders=True) as conn:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
@@ -158,11 +163,17 @@ class Catalog:
             return conn
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction on this thread's connection, committed on success."""
+    def transaction(self, *, keeps_orders: bool = False) -> Iterator[sqlite3.Connection]:
+        """A write transaction on this thread's connection, committed on success.
+
+        Any write may change the list orders, so the stored ones are dropped in the same
+        transaction (see `refresh_orders`); `keeps_orders` is for creating the schema.
+        """
         conn = self.connection()
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if not keeps_orders:
+                conn.execute("DELETE FROM orders")
             yield conn
         except BaseException:
             conn.rollback()
@@ -183,10 +194,26 @@ class Catalog:
         """How many articles are listed."""
         return int(self.connection().execute("SELECT count(*) FROM articles").fetchone()[0])
 
-    def ordered_ids(self, sort: str) -> list[str]:
-        """Every id in list order, read from a covering index."""
-        rows = self.connection().execute(f"SELECT id FROM articles ORDER BY {ORDER_BY[sort]}")
-        return [row[0] for row in rows]
+    def ordered_ids(self, sort: str) -> Sequence[str]:
+        """Every id in list order: the stored order when the last scan left one."""
+        conn = self.connection()
+        stored = conn.execute("SELECT ids FROM orders WHERE sort = ?", (sort,)).fetchone()
+        if stored is not None:
+            return IdOrder(stored[0])
+        return _read_order(conn, sort)
+
+    def has_orders(self) -> bool:
+        """Whether every list order is stored."""
+        count = self.connection().execute("SELECT count(*) FROM orders").fetchone()[0]
+        return int(count) == len(ORDER_BY)
+
+    def refresh_orders(self) -> None:
+        """Store every list order, so the next start lists a big library without sorting it."""
+        with self.transaction() as conn:
+            for sort in ORDER_BY:
+                order = IdOrder.of(_read_order(conn, sort))
+                if order is not None:
+                    conn.execute("INSERT INTO orders VALUES (?, ?)", (sort, order.text))
 
     def metas(self, ids: Sequence[str]) -> dict[str, ArticleMeta]:
         """The entries for these ids (missing ids are left out)."""
@@ -281,6 +308,11 @@ def _connect(path: Path) -> sqlite3.Connection:
     # The catalog can be rebuilt from the folders, so a lost last transaction is harmless.
     conn.execute("PRAGMA synchronous=NORMAL")
     return conn
+
+
+def _read_order(conn: sqlite3.Connection, sort: str) -> list[str]:
+    """Every id in list order, read from a covering index."""
+    return [row[0] for row in conn.execute(f"SELECT id FROM articles ORDER BY {ORDER_BY[sort]}")]
 
 
 def _has_tables(conn: sqlite3.Connection) -> bool:

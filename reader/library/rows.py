@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from reader.library.catalog import Catalog
+from reader.library.order import IdOrder
 from reader.models import ArticleMeta
 
 PAGE_SIZE = 200
@@ -44,6 +45,8 @@ class CatalogRows:
 
     def index_of(self, article_id: str) -> int | None:
         """The row of an article, or None when it is not in this view."""
+        if isinstance(self._ids, IdOrder):
+            return self._ids.position(article_id)
         if self._positions is None:
             self._positions = {id_: row for row, id_ in enumerate(self._ids)}
         return self._positions.get(article_id)

@@ -92,6 +92,10 @@ class ReaderApp(App[None]):
         for notice in self.store.notices:  # repairs and restores made while opening the store
             self.notify(notice, title="Your data", severity="warning", timeout=10)
 
+    def on_ready(self) -> None:
+        if isinstance(self.screen, MainScreen):
+            self.screen.first_frame_shown()
+
     def action_help(self) -> None:
         """Show the key table, or close it when it is showing."""
         # Imported on first use: the Markdown widget is slow to import and not needed to start.

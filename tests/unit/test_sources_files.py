@@ -143,3 +143,10 @@ def test_every_sample_file_loads() -> None:
         article = load_file(path)
         assert isinstance(article, Article)
         assert article.title and article.blocks, path
+
+
+def test_every_listed_suffix_has_a_loader_and_no_loader_is_unlisted() -> None:
+    from reader.sources import SUFFIXES
+    from reader.sources.reading import _TEXT_LOADERS
+
+    assert set(_TEXT_LOADERS) == SUFFIXES

@@ -169,9 +169,15 @@ class MainScreen(SearchableScreen, UserDataScreen):
         self._apply_size(self.app.size.width, self.app.size.height)
         self._show_rows()
         self.article_list.focus()
+
+    def first_frame_shown(self) -> None:
+        """Start the background scan, if asked to, now that the first frame is on screen.
+
+        Not sooner: the scan's thread shares the interpreter lock and would delay that frame.
+        """
         if self._scan_on_mount:
-            # After the first frame: the scan's thread shares the GIL and would delay it.
-            self.call_after_refresh(self.scan)
+            self._scan_on_mount = False
+            self.scan()
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
