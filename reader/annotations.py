@@ -15,12 +15,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.library import Library
-from reader.models import ArticleMeta, Block
+from reader.models import ArticleMeta, Block, UserText
 from reader.sources import LoadError
 from reader.store import Bookmark, Highlight, Note, ReadingState, Relink, Store
 from reader.store.anchoring import Span, reanchor
 
-__all__ = ["Annotated", "annotated_articles", "locate_highlights", "relink_annotations"]
+__all__ = [
+    "Annotated",
+    "annotated_articles",
+    "locate_highlights",
+    "relink_annotations",
+    "user_texts",
+]
 
 
 @dataclass
@@ -169,3 +175,18 @@ def locate_highlights(library: Library, item: Annotated) -> dict[str, Span | Non
         with suppress(LoadError, LookupError):
             blocks = library.load(item.article_id).blocks
     return {h.uuid: reanchor(h, blocks) for h in item.highlights}
+
+
+def user_texts(store: Store) -> dict[str, UserText]:
+    """By article id, what search should find with the article: notes, highlight notes, tags."""
+    notes: dict[str, list[str]] = {}
+    for note in store.notes():
+        notes.setdefault(note.article_id, []).insert(0, note.text)
+    for highlight in reversed(store.highlights()):  # oldest first, in the order they were made
+        if highlight.note:
+            notes.setdefault(highlight.article_id, []).append(highlight.note)
+    tags = {mark.article_id: mark.tags for mark in store.bookmarks() if mark.tags}
+    return {
+        article_id: UserText("\n\n".join(notes.get(article_id, ())), tags.get(article_id, ()))
+        for article_id in notes.keys() | tags.keys()
+    }

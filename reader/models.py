@@ -137,3 +137,23 @@ class ScanResult:
     removed: int
     unchanged: int
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class UserText:
+    """What a reader added to an article that search should find with it.
+
+    `notes` is the article's note and the notes on its highlights; `tags` are its bookmark
+    tags. Both are indexed with the article, so `tag:` and plain words reach them.
+    """
+
+    notes: str = ""
+    tags: tuple[str, ...] = ()
+
+    @property
+    def fingerprint(self) -> str:
+        """A short digest that changes whenever the text or the tags change."""
+        import hashlib
+
+        joined = "\x1f".join((self.notes, *self.tags))
+        return hashlib.blake2b(joined.encode("utf-8"), digest_size=6).hexdigest()

@@ -8,7 +8,7 @@ import importlib.util
 import sqlite3
 from typing import Any
 
-from reader.annotations import annotated_articles, relink_annotations
+from reader.annotations import annotated_articles, relink_annotations, user_texts
 from reader.cli import userdata
 from reader.cli.common import EXIT_NO_RESULTS, EXIT_OK, open_library
 from reader.library import Library
@@ -33,9 +33,9 @@ def command_doctor(args: argparse.Namespace) -> int:
     try:
         with open_library(args.library) as library:
             healthy = _check_catalog(library) and healthy
-            healthy = _check_index(library) and healthy
             if store is not None:
                 _check_links(library, store)
+            healthy = _check_index(library, store) and healthy
     except (sqlite3.Error, OSError) as error:
         print(f"catalog: cannot be opened ({error})")
         healthy = False
@@ -71,7 +71,7 @@ def _check_catalog(library: Library) -> bool:
     return True
 
 
-def _check_index(library: Library) -> bool:
+def _check_index(library: Library, store: Store | None) -> bool:
     if importlib.util.find_spec("reader.search.sync") is None:
         print("index: not in use")
         return True
@@ -84,8 +84,9 @@ def _check_index(library: Library) -> bool:
     with index:
         if index.notice:
             print(f"index: {index.notice}")
-        if hasattr(sync, "sync_index") and not index.read_only:
-            sync.sync_index(library, index)
+        # Without the store the notes it indexes are unknown: a sync would drop them.
+        if store is not None and not index.read_only:
+            sync.sync_index(library, index, user_texts=user_texts(store))
         state = "rebuilt" if index.rebuilt else "ok"
         print(f"index: {state}, {_count(index.count(), 'article')} indexed")
     return True

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
+from reader.annotations import user_texts
 from reader.cli.common import (
     EXIT_NO_RESULTS,
     EXIT_OK,
@@ -18,10 +19,11 @@ from reader.cli.common import (
     open_library,
     report_problems,
 )
-from reader.models import ScanProgress
+from reader.models import ScanProgress, UserText
 from reader.search import Hit, Query, StateFilters, parse
 from reader.search.query import Node, Not, StateFilter
 from reader.search.sync import SyncResult, open_index, rebuild_index, sync_index
+from reader.store import Store, StoreError
 
 DEFAULT_LIMIT = 20
 """Ranked results printed unless --limit says otherwise (filter-only queries print all)."""
@@ -63,10 +65,11 @@ def command_search(args: argparse.Namespace) -> int:
     with open_library(args.library) as library, _progress_bar(sys.stderr) as bar:
         scan = library.scan()
         with open_index(library) as index:
-            sync_index(library, index, bar("indexing") if bar else None)
+            texts, state = _from_store(query)
+            if texts is not None:  # without them a sync would drop notes from the index
+                sync_index(library, index, bar("indexing") if bar else None, user_texts=texts)
             if index.notice:
                 print(f"reader: {index.notice}", file=sys.stderr)
-            state = _state(query)
             limit = args.limit or (DEFAULT_LIMIT if query.ranked else max(1, len(library)))
             results = index.search(query, limit=limit, order=args.order, state=state)
         records = [(hit, library.get(hit.id)) for hit in results.hits]
@@ -97,7 +100,9 @@ def command_index(args: argparse.Namespace) -> int:
             if index.read_only:
                 print(f"reader: {index.notice}", file=sys.stderr)
             run = rebuild_index if args.rebuild else sync_index
-            result = run(library, index, bar("indexing") if bar else None)
+            with _open_store() as store:
+                texts = user_texts(store)
+            result = run(library, index, bar("indexing") if bar else None, user_texts=texts)
     report_problems(scan.problems)
     print(summary(result, time.perf_counter() - started))
     return EXIT_OK
@@ -140,24 +145,31 @@ def _progress_bar(stream: TextIO) -> Iterator[Bar | None]:
         yield stage
 
 
-def _state(query: Query) -> StateFilters | None:
-    """The reading-state sets, read from the store only when the query asks for them."""
-    if not _uses_state(query.root):
-        return None
-    from reader.store import Store, StoreError
+def _open_store() -> Store:
+    """The user's store, waiting a little for another instance's write."""
+    return Store.open(lock_timeout=STORE_WAIT)
 
+
+def _from_store(query: Query) -> tuple[dict[str, UserText] | None, StateFilters | None]:
+    """The notes and tags to index, and the reading state when the query asks for it.
+
+    (None, None) with one line on stderr when the store cannot be read just now.
+    """
     try:
-        store = Store.open(lock_timeout=STORE_WAIT)
+        store = _open_store()
     except StoreError as error:
-        print(f"reader: {error}: searching without reading state", file=sys.stderr)
-        return None
+        print(f"reader: {error}: searching the index as it was", file=sys.stderr)
+        return None, None
     with store:
-        return StateFilters(
+        if not _uses_state(query.root):
+            return user_texts(store), None
+        state = StateFilters(
             bookmarked=frozenset(store.bookmarked_ids()),
             read=frozenset(store.read_ids()),
             noted=frozenset(store.noted_ids()),
             highlighted=frozenset(store.highlighted_ids()),
         )
+        return user_texts(store), state
 
 
 def _uses_state(node: Node | None) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -12,13 +12,13 @@ from types import TracebackType
 
 import tantivy
 
-from reader.models import Article, BlockKind
+from reader.models import Article, BlockKind, UserText
 from reader.search.analysis import FOLDED, STEMMED, Marker, Snippet, make_snippet
 from reader.search.analysis import register_tokenizers as _register
 from reader.search.query import Query, parse
 from reader.search.translate import StateFilters, Translator
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 """Bumped whenever the schema or the analyzers change; an older index is rebuilt."""
 
 VERSION_FILE = "reader-index-version"
@@ -32,6 +32,8 @@ NOTICE_NO_WRITE = "the search index cannot be updated: searching read-only"
 NOTICE_NO_FOLDER = "the search index folder cannot be used: searching this session only"
 HINT_FAILED = "that search could not run: try fewer or simpler words"
 HINT_NOTHING = "nothing to search for in that query"
+NOTE_LABEL = "your note: "
+"""Leads a snippet taken from the reader's notes rather than the article."""
 
 
 def build_schema() -> tantivy.Schema:
@@ -40,6 +42,8 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("title", stored=True, tokenizer_name=STEMMED)
     builder.add_text_field("body", stored=True, tokenizer_name=STEMMED)
+    # The reader's own note and highlight notes on the article (see models.UserText).
+    builder.add_text_field("notes", stored=True, tokenizer_name=STEMMED)
     for name in ("tags", "place", "source"):
         builder.add_text_field(name, tokenizer_name=FOLDED)
     # days since 0001-01-01 (date.toordinal): cheap to range over and to sort by
@@ -56,6 +60,8 @@ class Hit:
     title: str
     date: date | None
     snippet: Snippet
+    in_notes: bool = False
+    """True when the snippet comes from the reader's notes, not the article."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,18 +207,25 @@ class SearchIndex:
 
     # ------------------------------------------------------------ writing
 
-    def add(self, articles: Iterable[Article], replace: bool = True) -> int:
+    def add(
+        self,
+        articles: Iterable[Article],
+        replace: bool = True,
+        user_texts: Mapping[str, UserText] | None = None,
+    ) -> int:
         """Add or replace articles (by id); visible after `commit`. Returns how many.
 
+        `user_texts` gives, by article id, the reader's notes and tags to index with it.
         replace=False skips looking for an older copy: only for ids known to be absent."""
         if self._writer is None:
             return 0
         added = 0
+        user_texts = user_texts or {}
         with self._lock:
             for article in articles:
                 if replace:
                     self._writer.delete_documents_by_term("id", article.id)
-                self._writer.add_document(_document(article))
+                self._writer.add_document(_document(article, user_texts.get(article.id)))
                 added += 1
             self._dirty = self._dirty or bool(added)
         return added
@@ -310,13 +323,15 @@ def body_text(article: Article) -> str:
     return "\n\n".join(block.text for block in article.blocks if block.kind is not BlockKind.RULE)
 
 
-def _document(article: Article) -> tantivy.Document:
+def _document(article: Article, user: UserText | None = None) -> tantivy.Document:
     meta = article.meta
     doc = tantivy.Document()
     doc.add_text("id", meta.id)
     doc.add_text("title", meta.title)
     doc.add_text("body", body_text(article))
-    for tag in meta.tags:
+    if user is not None and user.notes:
+        doc.add_text("notes", user.notes)
+    for tag in dict.fromkeys((*meta.tags, *(user.tags if user else ()))):
         doc.add_text("tags", tag)
     if meta.place:
         doc.add_text("place", meta.place)
@@ -329,11 +344,27 @@ def _document(article: Article) -> tantivy.Document:
 
 def _hit(doc: tantivy.Document, score: float, marker: Marker, snippets: bool) -> Hit:
     day = doc.get_first("day")
-    body = doc.get_first("body") if snippets else None
+    snippet, in_notes = _snippet(doc, marker) if snippets else (Snippet(""), False)
     return Hit(
         id=str(doc.get_first("id") or ""),
         score=float(score),
         title=str(doc.get_first("title") or ""),
         date=date.fromordinal(day) if isinstance(day, int) and day > 0 else None,
-        snippet=make_snippet(str(body), marker) if body else Snippet(""),
+        snippet=snippet,
+        in_notes=in_notes,
     )
+
+
+def _snippet(doc: tantivy.Document, marker: Marker) -> tuple[Snippet, bool]:
+    """The article's snippet, or the notes' when only they hold a match (labelled so)."""
+    body = doc.get_first("body")
+    snippet = make_snippet(str(body), marker) if body else Snippet("")
+    notes = doc.get_first("notes")
+    if snippet.spans or not notes:
+        return snippet, False
+    found = make_snippet(str(notes), marker)
+    if not found.spans:
+        return snippet, False
+    shift = len(NOTE_LABEL)
+    spans = tuple((start + shift, end + shift) for start, end in found.spans)
+    return Snippet(NOTE_LABEL + found.text, spans), True

@@ -12,17 +12,18 @@ re-indexes a few articles next time, never one that hides a stale or deleted art
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from reader.library import Library
-from reader.models import ScanProgress
+from reader.models import ScanProgress, UserText
 from reader.search.index import SearchIndex
 from reader.search.loading import Wanted, read_articles
 
@@ -74,9 +75,12 @@ def sync_index(
     progress: Progress | None = None,
     *,
     processes: int | None = None,
+    user_texts: Mapping[str, UserText] | None = None,
 ) -> SyncResult:
     """Make the index hold exactly the catalog's current articles.
 
+    `user_texts` are the reader's notes and tags by article id (see
+    `reader.annotations.user_texts`); an article whose user text changed is indexed again.
     A read-only index only picks up the writer's latest commit. `processes` caps the
     helper processes a big build reads files with (default one per core, 0 or 1 in-process).
     """
@@ -84,7 +88,7 @@ def sync_index(
         index.refresh()
         return SyncResult(0, 0, 0, index.count())
     try:
-        return _Sync(library, index, progress, processes).run()
+        return _Sync(library, index, progress, processes, user_texts or {}).run()
     except sqlite3.Error:
         # The catalog is being rebuilt under us: keep the index as it is until next time.
         return SyncResult(0, 0, 0, index.count())
@@ -96,13 +100,14 @@ def rebuild_index(
     progress: Progress | None = None,
     *,
     processes: int | None = None,
+    user_texts: Mapping[str, UserText] | None = None,
 ) -> SyncResult:
     """Empty the index and index every article again."""
     if index.read_only:
-        return sync_index(library, index, progress, processes=processes)
+        return sync_index(library, index, progress, processes=processes, user_texts=user_texts)
     index.clear()
     _Ledger(index.directory).write({})
-    return sync_index(library, index, progress, processes=processes)
+    return sync_index(library, index, progress, processes=processes, user_texts=user_texts)
 
 
 def catalog_fingerprints(library: Library) -> dict[str, str]:
@@ -218,8 +223,10 @@ class _Sync:
         index: SearchIndex,
         progress: Progress | None,
         processes: int | None,
+        user_texts: Mapping[str, UserText],
     ) -> None:
         self._library = library
+        self._user_texts = user_texts
         self._index = index
         self._report = progress
         self._processes = processes
@@ -229,10 +236,15 @@ class _Sync:
 
     def run(self) -> SyncResult:
         # Taken before reading the catalog: a write during the sync makes the next one look.
-        stamp = f"{catalog_stamp(self._library)} {self._index.count()}"
+        users = self._user_texts
+        user_stamp = _digest(f"{id_}{text.fingerprint}" for id_, text in sorted(users.items()))
+        stamp = f"{catalog_stamp(self._library)} {user_stamp} {self._index.count()}"
         if stamp == self._ledger.stamp():
             return SyncResult(0, 0, 0, self._index.count())
         current = catalog_fingerprints(self._library)
+        for id_, text in users.items():
+            if id_ in current:
+                current[id_] += f" {text.fingerprint}"
         known = self._known()
         gone = [id_ for id_ in known if id_ not in current]
         new = [id_ for id_ in current if id_ not in known]
@@ -291,7 +303,7 @@ class _Sync:
                 # Unreadable since the scan: drop it and retry on the next sync.
                 self._index.remove([item.id])
                 continue
-            self._index.add([article], replace=item.id in self._present)
+            self._index.add([article], item.id in self._present, self._user_texts)
             batch.append(item.id)
             if item.id in stale:
                 updated += 1
@@ -324,3 +336,11 @@ class _Sync:
         if force or now - self._last_report >= PROGRESS_INTERVAL:
             self._last_report = now
             self._report(progress)
+
+
+def _digest(parts: Iterable[str]) -> str:
+    """A short digest of many strings, in the order given."""
+    digest = hashlib.blake2b(digest_size=8)
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+    return digest.hexdigest()

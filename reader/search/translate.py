@@ -80,9 +80,9 @@ class Translator:
 
     def _leaf(self, node: Node) -> tantivy.Query | None:
         if isinstance(node, Term | Phrase):
-            return self._text(stems(node.text), ("title", "body"))
+            return self._text(stems(node.text), ("title", "body", "notes"))
         if isinstance(node, Prefix):
-            return self._prefix(node.text, ("title", "body"))
+            return self._prefix(node.text, ("title", "body", "notes"))
         if isinstance(node, FieldFilter):
             return self._field(node)
         if isinstance(node, DateFilter):

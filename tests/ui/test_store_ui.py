@@ -361,3 +361,23 @@ async def test_the_scan_relinks_a_bookmark_whose_article_id_changed(
         await settle(pilot)
         assert main_screen(app).user.bookmarks.keys() == {meta.id}
     assert [b.article_id for b in store.bookmarks()] == [meta.id]
+
+
+async def test_a_note_saved_in_the_app_is_found_by_search(
+    make_app: Callable[..., ReaderApp], library: Library, store: Store, tmp_path: Path
+) -> None:
+    from reader.search import SearchIndex
+
+    first = library.rows()[0]
+    with SearchIndex.open(tmp_path / "index") as index:
+        app = make_app(store=store, scan_on_start=False, index=index)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await open_first(pilot)
+            await pilot.press("n", *"Ask about the xylophone", "ctrl+s")
+            await settle(pilot)
+            await pilot.press("slash", *"xylophone")
+            await settle(pilot)
+            results = screen.results
+            assert results is not None
+            assert [hit.id for hit in results.hits] == [first.id]
+            assert results.hits[0].in_notes

@@ -161,3 +161,13 @@ def test_search_sees_files_changed_since_the_last_run(capsys, tmp_path: Path) ->
     assert run(capsys, "search", "-l", str(tmp_path), "ferries")[0] == 1
     assert run(capsys, "search", "-l", str(tmp_path), "trams")[0] == 0
     assert (paths.cache_dir()).is_dir()
+
+
+def test_a_note_written_on_the_command_line_is_found_by_search(capsys) -> None:
+    target = sample_metas()[0]
+    assert run(capsys, "note", target.id, "Compare with the xylophone workshop.")[0] == 0
+    code, out, _ = run(capsys, "search", "xylophone", "--json")
+    found = records(out)
+    assert code == 0
+    assert [record["id"] for record in found] == [target.id]
+    assert str(found[0]["snippet"]).startswith("your note: ")

@@ -143,6 +143,7 @@ class SearchableScreen(Screen[None]):
         self._index_opener = index if callable(index) else None
         self._index = None if callable(index) else index
         self._index_lock = threading.Lock()
+        self._sync_lock = threading.Lock()
         self.search_query = ""
         """The query whose results are shown (empty: the whole library is listed)."""
         self.search_order = ORDERS[0]
@@ -303,6 +304,10 @@ class SearchableScreen(Screen[None]):
 
     # Keeping the index up to date
 
+    def reindex_user_text(self) -> None:
+        """Let search find a note or tag just saved; runs in the store-write thread, after it."""
+        self.sync_search_index()
+
     def sync_search_index(self) -> None:
         """Bring the index up to date with the catalog; runs in the scan's worker thread."""
         if self.index is None:
@@ -321,7 +326,12 @@ class SearchableScreen(Screen[None]):
                 self.post_message(self.IndexProgressed(progress))
 
         try:
-            sync.sync_index(self.library, self.index, report)
+            from reader.annotations import user_texts
+
+            store = getattr(self, "store", None)
+            texts = user_texts(store) if store is not None else None
+            with self._sync_lock:  # the scan and a saved note may both ask for a sync
+                sync.sync_index(self.library, self.index, report, user_texts=texts)
         # A failed update leaves the last index usable: say why in one line.
         except Exception as error:  # noqa: BLE001
             self.post_message(self.IndexSynced(str(error) or type(error).__name__))

@@ -71,6 +71,7 @@ class UserDataScreen(Screen[None]):
         reading_pane: ReadingPane
 
         def open_article(self, article_id: str) -> None: ...
+        def reindex_user_text(self) -> None: ...
         def _show_rows(self) -> None: ...
 
     @dataclass
@@ -229,6 +230,7 @@ class UserDataScreen(Screen[None]):
             self.store.set_bookmark_tags(meta.id, tags)
 
         self.writes.put(save)
+        self.writes.put(self.reindex_user_text)
         self._refresh_marks()
 
     # --- reading state --------------------------------------------------------------------
@@ -309,6 +311,7 @@ class UserDataScreen(Screen[None]):
         else:
             self.user.notes.pop(meta.id, None)
         self.writes.put(lambda: self.store.set_note(meta.id, meta.path, meta.title, text))
+        self.writes.put(self.reindex_user_text)
         self.notify("Note saved" if text.strip() else "Note removed", timeout=2)
         self._show_user_data()
 
@@ -401,6 +404,8 @@ class UserDataScreen(Screen[None]):
             self._saved_uuids[draft.uuid] = stored.uuid
 
         self.writes.put(save)
+        if note:
+            self.writes.put(self.reindex_user_text)
         self.notify("Highlighted", timeout=2)
         self._show_user_data()
 
@@ -409,6 +414,8 @@ class UserDataScreen(Screen[None]):
         self.user.highlights[article_id] = kept
         for highlight in gone:
             self.writes.put(lambda uuid=highlight.uuid: self._remove_stored(uuid))
+        if any(highlight.note for highlight in gone):
+            self.writes.put(self.reindex_user_text)
         self.notify("Highlight removed", timeout=2)
         self._show_user_data()
 
