@@ -19,7 +19,7 @@ __all__ = ["MAX_BYTES", "SUFFIXES", "LoadError", "is_supported", "load_file"]
 MAX_BYTES = 4 * 1024 * 1024
 """Files larger than this are read up to this size and marked truncated."""
 
-SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
+SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm"})
 """File suffixes the library picks up (lower-case); `reading` has a loader for each."""
 
 

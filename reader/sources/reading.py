@@ -16,10 +16,12 @@ from reader.sources.text import load_text
 TextLoader = Callable[[str, Path], Parsed]
 """A format loader: decoded, sanitised text and the file's path in, findings out."""
 
+BytesLoader = Callable[[bytes, Path], Parsed]
+"""A format loader that decodes for itself: the file's (capped) bytes and path in."""
 
-# Formats read from decoded text, by lower-case suffix. HTML (.html, .htm) and feeds
-# (.xml, .rss, .atom) join here; they will take the raw bytes instead (a page's
-# <meta charset>, and feedparser must be given bytes), so they get a map of their own
+
+# Formats read from decoded text, by lower-case suffix. Formats that must see the raw
+# bytes (a page's <meta charset>; feedparser is given bytes) are in `_BYTES_LOADERS`,
 # consulted before decoding in `load_file`.
 def load_markdown(text: str, path: Path) -> Parsed:
     """Read Markdown; its parser is imported on first use to keep start-up quick."""
@@ -36,25 +38,48 @@ _TEXT_LOADERS: dict[str, TextLoader] = {
 }
 
 
+def load_html(data: bytes, path: Path) -> Parsed:
+    """Read an HTML page; its extractor is imported on first use (it is slow to import)."""
+    from reader.sources.html import load_html as load
+
+    return load(data, path)
+
+
+_BYTES_LOADERS: dict[str, BytesLoader] = {
+    ".html": load_html,
+    ".htm": load_html,
+}
+
+
 def load_file(path: Path) -> Article:
     """Read one file as an article, or raise LoadError with a one-line reason."""
-    loader = _TEXT_LOADERS.get(path.suffix.lower())
-    if loader is None:
+    suffix = path.suffix.lower()
+    bytes_loader = _BYTES_LOADERS.get(suffix)
+    loader = _TEXT_LOADERS.get(suffix)
+    if loader is None and bytes_loader is None:
         raise LoadError(f"unsupported file type: {path.suffix or 'no suffix'}")
     raw = read_capped(path, MAX_BYTES)
     if not raw.data.strip():
         raise LoadError("empty file")
     if looks_binary(raw.data):
         raise LoadError(BINARY)
+    if bytes_loader is not None:
+        parsed = bytes_loader(raw.data, path)
+    else:
+        assert loader is not None
+        parsed = loader(_text(raw), path)
+    if not parsed.blocks:
+        raise LoadError("no article text in file")
+    return _article(parsed, path, raw)
+
+
+def _text(raw: RawFile) -> str:
     text = decode(raw.data, truncated=raw.truncated)
     if raw.truncated:
         text = cut_at_paragraph(text)
     if not text.strip():
         raise LoadError("empty file")
-    parsed = loader(text, path)
-    if not parsed.blocks:
-        raise LoadError("no article text in file")
-    return _article(parsed, path, raw)
+    return text
 
 
 def _article(parsed: Parsed, path: Path, raw: RawFile) -> Article:
