@@ -1,0 +1,106 @@
+"""The `add` command: save web pages and local files into the user's library."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sqlite3
+import sys
+from pathlib import Path
+
+from reader.cli.common import EXIT_OK, open_library
+from reader.web.fetch import Limits
+from reader.web.save import Saved, SaveError, add_file, add_url
+
+EXIT_SOME_FAILED = 1
+"""Some items could not be saved (the others were)."""
+
+_DEFAULTS = Limits()
+
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]+:")
+"""An address scheme; two letters at least, so `C:\\notes.md` stays a path."""
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    """Add `add` to the command parser."""
+    add = commands.add_parser(
+        "add",
+        help="save web pages or local files into your library",
+        description="Save web pages (http/https) or local .md, .txt and .html files into "
+        "your library folder, ready to read and search.",
+    )
+    add.add_argument("items", nargs="+", metavar="URL|FILE", help="web addresses and files")
+    add.add_argument(
+        "--timeout",
+        type=_positive,
+        default=_DEFAULTS.timeout,
+        metavar="SECONDS",
+        help=f"give up on a page after this long (default {_DEFAULTS.timeout:g})",
+    )
+    add.add_argument(
+        "--max-size",
+        type=_positive,
+        default=_DEFAULTS.max_bytes / (1024 * 1024),
+        metavar="MB",
+        help="refuse pages larger than this (default 8)",
+    )
+    add.set_defaults(handler=command_add)
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError("must be a positive number")
+    return value
+
+
+def command_add(args: argparse.Namespace) -> int:
+    """Save each item, one line each; then bring the library's catalog and index up to date."""
+    limits = Limits(timeout=args.timeout, max_bytes=max(1, int(args.max_size * 1024 * 1024)))
+    failed = created = 0
+    for item in args.items:
+        try:
+            saved = _add_one(item, limits)
+        except SaveError as error:
+            print(f"reader: {item}: {error}", file=sys.stderr)
+            failed += 1
+            continue
+        created += saved.created
+        verb = "saved" if saved.created else "already saved"
+        print(f"{verb}: {saved.title} → {saved.path}", flush=True)
+    if created:
+        refresh_library()
+    return EXIT_SOME_FAILED if failed else EXIT_OK
+
+
+def _add_one(item: str, limits: Limits) -> Saved:
+    path = Path(item).expanduser()
+    if _SCHEME.match(item.strip()) and not path.exists():
+        return add_url(item, limits=limits)
+    if not path.exists():
+        raise SaveError("no such file (web addresses start with http:// or https://)")
+    return add_file(path)
+
+
+def refresh_library() -> None:
+    """Rescan the default library and sync its search index, so new articles show at once.
+
+    Saving has already succeeded: a busy store or index only delays the index until the
+    next `reader index` or app start, and is reported as such.
+    """
+    from reader.annotations import user_texts
+    from reader.search.sync import open_index, sync_index
+    from reader.store import Store, StoreError
+
+    with open_library([]) as library:
+        library.scan()
+        try:
+            with Store.open(lock_timeout=1.0) as store:
+                texts = user_texts(store)
+            with open_index(library) as index:
+                sync_index(library, index, user_texts=texts)
+        except (StoreError, OSError, sqlite3.Error) as error:
+            print(f"reader: the search index will catch up later: {error}", file=sys.stderr)

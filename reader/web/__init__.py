@@ -1,0 +1,1 @@
+"""Bringing web pages in: fetching with limits, and saving pages as Markdown articles."""

@@ -1,0 +1,405 @@
+"""Saving articles into the user's library as Markdown files with front matter."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import yaml
+
+from reader import paths
+from reader.sources.common import collapse, title_from_filename
+from reader.sources.decode import clean
+from reader.sources.frontmatter import MAX_FRONT_MATTER, split_front_matter
+from reader.web.fetch import HTML_ACCEPT, FetchError, Limits, check_url, fetch, safe_url
+
+TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".text"})
+"""Local files copied into the library as they are."""
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+"""Local files converted to Markdown on the way in."""
+FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf"})
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Local files larger than this are refused (no article is near it)."""
+
+_KEY = re.compile(r"[0-9a-z]{6,32}")
+_SLUG_JUNK = re.compile(r"[^\w]+")
+_SLUG_LIMIT = 60
+_EXTRA_KEY = re.compile(r"[a-z][a-z0-9_]*")
+_TRACKING = ("utm_",)
+_TRACKING_NAMES = frozenset({"fbclid", "gclid", "mc_cid", "mc_eid"})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_KNOWN_KEYS = ("title", "url", "author", "date", "site", "source", "saved", "tags")
+
+
+class SaveError(Exception):
+    """A page or file that could not be saved; str(error) is a one-line reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """An article about to be written: front matter fields and the Markdown body."""
+
+    title: str
+    markdown: str
+    url: str | None = None
+    author: str | None = None
+    date: date | None = None
+    site: str | None = None
+    source: str | None = None
+    """Shown as the article's origin and matched by `source:` (the site, or the feed's title)."""
+    saved: datetime | None = None
+    tags: tuple[str, ...] = ()
+    extra: dict[str, str] = field(default_factory=dict)
+    """More front matter keys (a feed entry's `feed` and `entry_id`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """Where an article was written, and whether it was new (False: it was already saved)."""
+
+    path: Path
+    title: str
+    created: bool
+
+
+# Keys and file names -------------------------------------------------------------------
+
+
+def url_key(url: str) -> str:
+    """A short stable key for a URL (scheme and host case, default port, fragment, utm_* ignored).
+
+    http and https count as the same address. Text that is not an http(s) URL (a feed
+    entry's `tag:` or `urn:` id) gets a key of its own, trimmed of surrounding space.
+    """
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return _digest(text.encode("utf-8", "replace"))
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return _digest(text.encode("utf-8", "replace"))
+    netloc = parts.hostname.lower().rstrip(".")
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        netloc = f"{netloc}:{port}"
+    query = [(name, value) for name, value in parse_qsl(parts.query, True) if _kept(name)]
+    normal = urlunsplit(("http", netloc, parts.path or "/", urlencode(sorted(query)), ""))
+    return _digest(normal.encode("utf-8", "replace"))
+
+
+def _kept(name: str) -> bool:
+    lowered = name.lower()
+    return not lowered.startswith(_TRACKING) and lowered not in _TRACKING_NAMES
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=6).hexdigest()
+
+
+def file_name(draft: Draft, key: str) -> str:
+    """`<YYYY-MM-DD>-<slug>--<key>.md`: the article's date (else the day saved) and title."""
+    day = draft.date or (draft.saved or datetime.now(UTC)).date()
+    return f"{day.isoformat()}-{slugify(draft.title)}--{key}.md"
+
+
+def slugify(title: str) -> str:
+    """A file-name-safe form of a title: lower-case words joined by single hyphens."""
+    words = _SLUG_JUNK.sub("-", title.lower().replace("_", "-")).strip("-")
+    words = re.sub(r"-{2,}", "-", words)  # "--" separates the key in file names
+    cut = words[:_SLUG_LIMIT]
+    if len(words) > _SLUG_LIMIT and "-" in cut:
+        cut = cut.rsplit("-", 1)[0]
+    return cut.strip("-") or "article"
+
+
+def find_saved(folder: Path, key: str) -> Path | None:
+    """The file saved under this key in folder, if any."""
+    _check_key(key)
+    if not folder.is_dir():
+        return None
+    found = sorted(folder.glob(f"*--{key}.md"))
+    return found[0] if found else None
+
+
+def _check_key(key: str) -> None:
+    if not _KEY.fullmatch(key):
+        raise ValueError(f"not a save key: {key!r}")
+
+
+# Writing -------------------------------------------------------------------------------
+
+
+def write_draft(draft: Draft, folder: Path, key: str) -> Saved:
+    """Write a draft as `<date>-<slug>--<key>.md` in folder, atomically; reuse one with that key."""
+    existing = find_saved(folder, key)
+    if existing is not None:
+        return Saved(existing, saved_title(existing), created=False)
+    stamped = draft if draft.saved else _with_saved_now(draft)
+    path = folder / file_name(stamped, key)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, render_draft(stamped).encode("utf-8", "replace"))
+    except OSError as error:
+        raise SaveError(f"cannot write {path}: {error.strerror or error}") from None
+    return Saved(path, _one_line(draft.title) or "Untitled", created=True)
+
+
+def _with_saved_now(draft: Draft) -> Draft:
+    return Draft(
+        title=draft.title,
+        markdown=draft.markdown,
+        url=draft.url,
+        author=draft.author,
+        date=draft.date,
+        site=draft.site,
+        source=draft.source,
+        saved=datetime.now(UTC),
+        tags=draft.tags,
+        extra=draft.extra,
+    )
+
+
+def render_draft(draft: Draft) -> str:
+    """The file's text: YAML front matter, a blank line, then the Markdown body."""
+    data: dict[str, object] = {"title": _one_line(draft.title) or "Untitled"}
+    for name, value in (
+        ("url", draft.url and safe_url(draft.url.strip())),
+        ("author", _one_line(draft.author)),
+        ("date", draft.date),
+        ("site", _one_line(draft.site)),
+        ("source", _one_line(draft.source)),
+        ("saved", draft.saved and _utc_stamp(draft.saved)),
+    ):
+        if value:
+            data[name] = value
+    tags = [tag for tag in (_one_line(tag) for tag in draft.tags) if tag]
+    if tags:
+        data["tags"] = tags
+    for name, text in draft.extra.items():
+        key = name.strip().lower()
+        if _EXTRA_KEY.fullmatch(key) and key not in _KNOWN_KEYS and key not in data:
+            data[key] = clean(str(text))
+    # safe_dump quotes whatever needs it: colons, quotes, a leading dash, "yes", "null".
+    header = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000)
+    body = clean(draft.markdown).strip("\n")
+    return f"---\n{header}---\n\n{body}\n"
+
+
+def _one_line(text: str | None) -> str | None:
+    return collapse(clean(text)) or None if text else None
+
+
+def _utc_stamp(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a file through a hidden temporary in the same folder, synced, then renamed."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def saved_title(path: Path) -> str:
+    """The title in a saved file's front matter (else one made from its name)."""
+    try:
+        with path.open("rb") as source:
+            head = source.read(MAX_FRONT_MATTER + 8)
+    except OSError:
+        return title_from_filename(path)
+    front, _ = split_front_matter(head.decode("utf-8", "replace"))
+    if front is not None and front.title:
+        return front.title
+    return title_from_filename(path)
+
+
+# Web pages -----------------------------------------------------------------------------
+
+
+def add_url(
+    url: str,
+    *,
+    folder: Path | None = None,
+    limits: Limits = Limits(),  # noqa: B008 (frozen, so sharing the default is safe)
+) -> Saved:
+    """Fetch, extract and save a web page (default folder: the user's library `web/`).
+
+    Every failure, fetching included, is a SaveError with a one-line reason.
+    """
+    from reader.sources import LoadError
+    from reader.sources.html import extract_page
+
+    folder = folder if folder is not None else paths.user_library_dir() / "web"
+    try:
+        address = check_url(url)
+        known = find_saved(folder, url_key(address))
+        if known is not None:
+            return Saved(known, saved_title(known), created=False)
+        response = fetch(address, limits=limits, accept=HTML_ACCEPT)
+    except FetchError as error:
+        raise SaveError(str(error)) from error
+    _require_html(response.content_type, response.body)
+    try:
+        page = extract_page(response.body, url=response.url, charset=response.charset)
+    except LoadError as error:
+        raise SaveError(str(error)) from error
+    home = _trusted_canonical(page.url, response.url) or response.url
+    for key in (url_key(response.url), url_key(home)):
+        known = find_saved(folder, key)
+        if known is not None:
+            return Saved(known, saved_title(known), created=False)
+    host = urlsplit(response.url).hostname or ""
+    draft = Draft(
+        title=page.title or _title_from_url(response.url),
+        markdown=page.markdown,
+        url=home,
+        author=page.author,
+        date=page.date,
+        site=page.site or host,
+        source=page.site or host,
+    )
+    return write_draft(draft, folder, url_key(home))
+
+
+def _require_html(content_type: str, body: bytes) -> None:
+    if content_type in HTML_TYPES:
+        return
+    head = body[:512].lstrip().lower()
+    # No declared type: a page that opens like HTML is taken as one.
+    if not content_type and head.startswith((b"<!doctype html", b"<html")):
+        return
+    raise SaveError(f"not a web page: {content_type or 'no content type'}")
+
+
+def _trusted_canonical(canonical: str | None, fetched: str) -> str | None:
+    """The page's declared canonical URL, when it is believable as this page's address.
+
+    Some sites name their home page as every page's canonical URL; a canonical URL on
+    another host, or a bare home page for a deeper page, is not used.
+    """
+    if not canonical:
+        return None
+    try:
+        canonical = check_url(canonical)
+    except FetchError:
+        return None
+    declared, actual = urlsplit(canonical), urlsplit(fetched)
+    if _bare_host(declared.hostname) != _bare_host(actual.hostname):
+        return None
+    if declared.path.strip("/") == "" and actual.path.strip("/") != "":
+        return None
+    return safe_url(canonical)
+
+
+def _bare_host(host: str | None) -> str:
+    return (host or "").lower().removeprefix("www.")
+
+
+def _title_from_url(url: str) -> str:
+    parts = urlsplit(url)
+    last = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    return title_from_filename(Path(last)) if last else parts.hostname or url
+
+
+# Local files ---------------------------------------------------------------------------
+
+
+def add_file(path: Path, *, folder: Path | None = None) -> Saved:
+    """Copy a local article (or convert an HTML file) into the user's library `files/`."""
+    folder = folder if folder is not None else paths.user_library_dir() / "files"
+    if not path.is_file():
+        raise SaveError("not a file" if path.exists() else "no such file")
+    suffix = path.suffix.lower()
+    if suffix in FEED_SUFFIXES:
+        raise SaveError("looks like a feed: use `reader feeds add`")
+    if suffix == ".opml":
+        raise SaveError("looks like a feed list: use `reader feeds import`")
+    if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES:
+        kind = f"a {suffix} file" if suffix else "a file without a suffix"
+        raise SaveError(f"cannot add {kind}: only .md, .markdown, .txt, .html and .htm")
+    data = _read_file(path)
+    if suffix in HTML_SUFFIXES:
+        return _convert_html(data, folder)
+    return _copy_text(path, data, folder)
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise SaveError(f"too large: more than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        return path.read_bytes()
+    except OSError as error:
+        raise SaveError(f"cannot read: {error.strerror or error}") from None
+
+
+def _convert_html(data: bytes, folder: Path) -> Saved:
+    from reader.sources import LoadError
+    from reader.sources.html import extract_page
+
+    try:
+        page = extract_page(data)
+    except LoadError as error:
+        raise SaveError(str(error)) from error
+    draft = Draft(
+        title=page.title or "Untitled page",
+        markdown=page.markdown,
+        url=_trusted_canonical(page.url, page.url) if page.url else None,
+        author=page.author,
+        date=page.date,
+        site=page.site,
+        source=page.site,
+    )
+    # The same bytes added twice are one article, wherever they were added from.
+    return write_draft(draft, folder, _digest(data))
+
+
+def _copy_text(path: Path, data: bytes, folder: Path) -> Saved:
+    from reader.sources import LoadError, load_file
+
+    try:
+        title = load_file(path).title  # refuses binary and unreadable files before copying
+    except LoadError as error:
+        raise SaveError(str(error)) from error
+    for target in _candidates(folder, path.name):
+        if not target.exists():
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                write_atomically(target, data)
+            except OSError as error:
+                raise SaveError(f"cannot write {target}: {error.strerror or error}") from None
+            return Saved(target, title, created=True)
+        if _same_bytes(target, data):
+            return Saved(target, title, created=False)
+    raise SaveError(f"too many files named {path.name} in {folder}")
+
+
+def _candidates(folder: Path, name: str, tries: int = 1000) -> list[Path]:
+    """The name, then `stem-2.suffix`, `stem-3.suffix`... for a different file of that name."""
+    stem, suffix = os.path.splitext(name)
+    return [folder / name] + [folder / f"{stem}-{n}{suffix}" for n in range(2, tries + 1)]
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
