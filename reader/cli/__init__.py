@@ -23,7 +23,9 @@ COMMAND_GROUPS: dict[str, tuple[str, ...]] = {
     "reader.cli.articles": ("list", "show"),
     "reader.cli.annotations": ("bookmark", "bookmarks", "note", "notes", "export", "import"),
     "reader.cli.doctor": ("doctor",),
+    "reader.cli.feeds": ("feeds",),
     "reader.cli.search": ("search", "index"),
+    "reader.cli.web": ("add",),
 }
 """Command modules and the commands each registers. They are imported only to run a command,
 so opening the app does not pay for them; a test checks the names match the parsers."""
@@ -66,16 +68,19 @@ def command_names() -> set[str]:
 
 def run_app(chosen: Sequence[Path]) -> int:
     """Open the TUI on a library."""
-    from reader.cli.services import IndexOpener
+    from reader.cli.services import FeedsOpener, IndexOpener
     from reader.ui.app import ReaderApp
 
     with open_library(chosen) as library, open_store() as store:
-        index = IndexOpener(library)
+        index, feeds = IndexOpener(library), FeedsOpener()
         try:
-            app = ReaderApp(library=library, config=config.load(), store=store, index=index)
+            app = ReaderApp(
+                library=library, config=config.load(), store=store, index=index, feeds=feeds
+            )
             app.run()
         finally:
             index.close()
+            feeds.close()
     return app.return_code or EXIT_OK
 
 

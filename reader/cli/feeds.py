@@ -1,0 +1,257 @@
+"""The `feeds` command: add, list, refresh, remove, import, export and set feed subscriptions."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reader.cli.common import EXIT_NO_RESULTS, EXIT_OK, UsageError
+from reader.feeds.common import FeedError, is_web_url
+from reader.feeds.registry import FeedRegistry, Subscription
+from reader.web.fetch import FetchError
+
+if TYPE_CHECKING:
+    from reader.feeds.refresh import FeedResult
+
+REGISTRY_WAIT = 5.0
+"""Seconds to wait for another reader process writing the subscriptions."""
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    """Add `feeds` and its subcommands to the command parser."""
+    feeds = commands.add_parser("feeds", parents=[common], help="follow RSS and Atom feeds")
+    actions = feeds.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="subscribe to a feed (fetches it once)")
+    add.add_argument("source", metavar="URL|FILE", help="the feed's http(s) URL or a local file")
+    add.add_argument("--tag", action="append", default=[], metavar="T", help="a tag (repeatable)")
+    add.add_argument(
+        "--full-text", action="store_true", help="save the linked page of summary-only entries"
+    )
+    add.set_defaults(handler=command_add)
+    listing = actions.add_parser("list", help="print the subscriptions, one a line")
+    listing.set_defaults(handler=command_list)
+    again = actions.add_parser("refresh", help="fetch new entries (all feeds, or those named)")
+    again.add_argument("names", nargs="*", metavar="NAME", help="feed names (default: all)")
+    again.set_defaults(handler=command_refresh)
+    remove = actions.add_parser("remove", help="unsubscribe (saved entries are kept)")
+    remove.add_argument("name", metavar="NAME", help="the feed's name or URL")
+    remove.set_defaults(handler=command_remove)
+    load = actions.add_parser("import", help="subscribe to the feeds of an OPML file")
+    load.add_argument("file", metavar="FILE.opml", type=Path)
+    load.set_defaults(handler=command_import)
+    dump = actions.add_parser("export", help="write the subscriptions as OPML")
+    dump.add_argument("-o", "--out", type=Path, metavar="FILE", help="a file (default: stdout)")
+    dump.set_defaults(handler=command_export)
+    settings = actions.add_parser("set", help="change a feed's settings")
+    settings.add_argument("name", metavar="NAME")
+    settings.add_argument(
+        "--full-text",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="save the linked page of entries that carry only a summary",
+    )
+    settings.set_defaults(handler=command_set)
+
+
+@contextmanager
+def _registry() -> Iterator[FeedRegistry]:
+    with FeedRegistry.open(lock_timeout=REGISTRY_WAIT) as registry:
+        for notice in registry.notices:
+            print(f"reader: feeds: {notice}", file=sys.stderr)
+        yield registry
+
+
+def _get(registry: FeedRegistry, name: str) -> Subscription:
+    sub = registry.get(name)
+    if sub is None:
+        raise UsageError(f"no feed named {name} (see `reader feeds list`)")
+    return sub
+
+
+# Subscribing -----------------------------------------------------------------------------
+
+
+def command_add(args: argparse.Namespace) -> int:
+    """Subscribe to a feed by URL or file, saving its entries."""
+    from reader.feeds.refresh import subscribe
+
+    with _registry() as registry:
+        before = {sub.name for sub in registry.all()}
+        try:
+            sub, result = subscribe(registry, args.source, tags=args.tag, full_text=args.full_text)
+        except (FeedError, FetchError) as error:
+            raise UsageError(f"cannot add {args.source}: {error}") from None
+    if sub.name in before:
+        print(f"Already subscribed: {sub.name}  {sub.url}")
+        return EXIT_OK
+    print(f"Subscribed to {sub.title} as {sub.name}: {_count(result.new, 'new entry')}")
+    if result.new:
+        update_library()
+    return EXIT_OK
+
+
+def command_import(args: argparse.Namespace) -> int:
+    """Subscribe to every feed an OPML file lists, without fetching them."""
+    from reader.feeds.opml import read_opml
+
+    try:
+        outlines = read_opml(args.file.expanduser().read_bytes())
+    except OSError as error:
+        raise UsageError(f"cannot read {args.file}: {error.strerror or error}") from None
+    except FeedError as error:
+        raise UsageError(f"cannot import {args.file}: {error}") from None
+    added = known = 0
+    skipped: list[str] = []
+    with _registry() as registry:
+        for outline in outlines:
+            if not is_web_url(outline.url):
+                skipped.append(outline.url)  # a list from elsewhere may not point at files
+                continue
+            _, created = registry.add(outline.url, outline.title, tags=outline.tags)
+            added, known = added + created, known + (not created)
+    for url in skipped:
+        print(f"reader: skipped {url}: not an http(s) URL", file=sys.stderr)
+    print(f"Imported {args.file}: {added} added, {known} already subscribed")
+    return EXIT_OK
+
+
+# Reading the list ------------------------------------------------------------------------
+
+
+def command_list(args: argparse.Namespace) -> int:
+    """Print one line per feed: name, URL, tags, entries saved, and its last error."""
+    from reader.feeds.refresh import feed_folder
+
+    with _registry() as registry:
+        subs = registry.all()
+    if not subs:
+        print("No feeds yet: add one with `reader feeds add URL`.", file=sys.stderr)
+        return EXIT_NO_RESULTS
+    for sub in subs:
+        folder = feed_folder(sub.name)
+        count = sum(1 for _ in folder.glob("*.md")) if folder.is_dir() else 0
+        parts = [sub.name, sub.url]
+        if sub.tags:
+            parts.append("[" + ", ".join(sub.tags) + "]")
+        parts.append(_count(count, "entry"))
+        if sub.full_text:
+            parts.append("full text")
+        if sub.last_error:
+            parts.append(f"error: {sub.last_error}")
+        print("  ".join(parts))
+    return EXIT_OK
+
+
+def command_export(args: argparse.Namespace) -> int:
+    """Write the subscriptions as OPML 2.0, one folder per tag."""
+    from reader.feeds.opml import write_opml
+    from reader.web.save import write_atomically
+
+    with _registry() as registry:
+        text = write_opml(registry.all())
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        target = args.out.expanduser()
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(target, text.encode("utf-8"))
+        except OSError as error:
+            raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
+        print(f"Wrote {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+# Changing --------------------------------------------------------------------------------
+
+
+def command_refresh(args: argparse.Namespace) -> int:
+    """Fetch every feed (or those named) in parallel, printing each as it finishes."""
+    from reader.feeds.refresh import refresh
+
+    def progress(done: int, total: int, result: FeedResult) -> None:
+        print(f"[{done}/{total}] {describe(result)}", flush=True)
+
+    with _registry() as registry:
+        for name in args.names:
+            _get(registry, name)
+        if not args.names and not registry.all():
+            raise UsageError("no feeds yet: add one with `reader feeds add URL`")
+        results = refresh(registry, args.names or None, on_progress=progress)
+    failed = sum(1 for r in results if r.error)
+    new = sum(r.new for r in results)
+    same = sum(1 for r in results if r.not_modified)
+    print(
+        f"Refreshed {_count(len(results), 'feed')}: {new} new, {same} not modified, {failed} failed"
+    )
+    if new:
+        update_library()
+    return EXIT_NO_RESULTS if failed else EXIT_OK
+
+
+def describe(result: FeedResult) -> str:
+    """One feed's outcome: "name: 3 new", "name: not modified" or "name: failed: reason"."""
+    if result.error:
+        return f"{result.name}: failed: {result.error}"
+    if result.not_modified:
+        return f"{result.name}: not modified"
+    return f"{result.name}: {result.new} new"
+
+
+def command_remove(args: argparse.Namespace) -> int:
+    """Unsubscribe from a feed; the articles it brought in stay in the library."""
+    from reader.feeds.refresh import feed_folder
+
+    with _registry() as registry:
+        sub = registry.remove(_get(registry, args.name).name)
+    if sub is None:
+        raise UsageError(f"no feed named {args.name}")
+    print(f"Removed {sub.name}; its saved entries stay in {feed_folder(sub.name)}")
+    return EXIT_OK
+
+
+def command_set(args: argparse.Namespace) -> int:
+    """Change a feed's settings (for now: full text of summary-only entries)."""
+    with _registry() as registry:
+        sub = _get(registry, args.name)
+        if args.full_text is None:
+            print(f"{sub.name}: full text {'on' if sub.full_text else 'off'}")
+            return EXIT_OK
+        sub = registry.set_full_text(sub.name, args.full_text)
+    print(f"{sub.name}: full text {'on' if sub.full_text else 'off'}")
+    return EXIT_OK
+
+
+# The library -----------------------------------------------------------------------------
+
+
+def update_library(roots: Sequence[Path] | None = None) -> None:
+    """Bring the user library's catalog and search index up to date, so entries show at once."""
+    from reader import paths
+    from reader.annotations import user_texts
+    from reader.library import Library
+    from reader.search.sync import open_index, sync_index
+    from reader.store import Store, StoreError
+
+    try:
+        store = Store.open(lock_timeout=1.0)
+    except StoreError as error:
+        print(
+            f"reader: {error}: run `reader index` later to index the new entries", file=sys.stderr
+        )
+        return
+    with store:
+        texts = user_texts(store)
+    with Library(list(roots or [paths.user_library_dir()])) as library:
+        library.scan()
+        with open_index(library) as index:
+            sync_index(library, index, user_texts=texts)
+
+
+def _count(number: int, noun: str) -> str:
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{number} {noun if number == 1 else plural}"

@@ -1,0 +1,1 @@
+"""Feeds: parsing RSS and Atom, OPML lists, subscriptions and incremental refresh."""

@@ -1,0 +1,77 @@
+"""Feed entries as Markdown articles in the user's library, one folder per feed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from reader.feeds.common import is_web_url
+from reader.feeds.parse import Entry, ParsedFeed
+from reader.web.fetch import HTML_ACCEPT, FetchError, Limits, fetch
+from reader.web.save import Draft, url_key, write_draft
+
+if TYPE_CHECKING:
+    from reader.feeds.registry import Subscription
+
+
+def save_entries(
+    sub: Subscription, feed: ParsedFeed, entries: Iterable[Entry], folder: Path, limits: Limits
+) -> Iterator[tuple[str, Path | None]]:
+    """Write each entry as an article; yields (entry id, new file, or None if already saved).
+
+    Yielding as it goes lets the caller remember every entry saved before a failure.
+    """
+    for entry in entries:
+        saved = write_draft(entry_draft(sub, feed, entry, limits), folder, url_key(entry.id))
+        yield entry.id, saved.path if saved.created else None
+
+
+def entry_draft(sub: Subscription, feed: ParsedFeed, entry: Entry, limits: Limits) -> Draft:
+    """The article for one entry: its content as Markdown, or the linked page when asked."""
+    from reader.sources.html import html_to_markdown
+
+    base = entry.link or feed.link
+    markdown: str | None = None
+    author = entry.author
+    if sub.full_text and entry.summary_only and entry.link and is_web_url(entry.link):
+        page = _linked_page(entry.link, limits)
+        if page is not None:
+            markdown, author = page[0], author or page[1]
+    if markdown is None:
+        markdown = html_to_markdown(entry.content_html, base_url=base) if entry.content_html else ""
+    return Draft(
+        title=entry.title or _untitled(entry),
+        markdown=markdown,
+        url=entry.link,
+        author=author,
+        date=entry.published.date() if entry.published else None,
+        site=_host(entry.link) or _host(feed.link),
+        source=sub.title,
+        tags=sub.tags,
+        extra={"feed": sub.name, "entry_id": entry.id},
+    )
+
+
+def _linked_page(url: str, limits: Limits) -> tuple[str, str | None] | None:
+    """The linked page's main text and author; None when it cannot be fetched or extracted."""
+    from reader.sources import LoadError
+    from reader.sources.html import extract_page
+
+    try:
+        response = fetch(url, limits=limits, accept=HTML_ACCEPT)
+        page = extract_page(response.body, url=response.url, charset=response.charset)
+    except (FetchError, LoadError):
+        return None  # the summary is still worth saving
+    return (page.markdown, page.author) if page.markdown.strip() else None
+
+
+def _untitled(entry: Entry) -> str:
+    if entry.published:
+        return f"Entry of {entry.published.date().isoformat()}"
+    return "Untitled entry"
+
+
+def _host(url: str | None) -> str | None:
+    return urlsplit(url).hostname if url else None

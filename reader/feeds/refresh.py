@@ -1,0 +1,271 @@
+"""Subscribing to feeds and refreshing them: incremental, parallel with a bound, never stopping
+on one feed's failure."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reader.feeds.common import FeedError, is_web_url
+from reader.feeds.entries import save_entries
+from reader.feeds.parse import ParsedFeed, parse_feed
+from reader.web.fetch import FEED_ACCEPT, Limits, check_url, fetch
+
+if TYPE_CHECKING:
+    from reader.feeds.registry import FeedRegistry, Subscription
+
+MAX_WORKERS = 4
+"""Feeds fetched at once."""
+
+SEEN_KEEP = 500
+"""Entry ids remembered beyond those still in the feed (so an entry that drops out of the
+feed and comes back is not saved again)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FeedResult:
+    """What one feed's refresh did. `error` is a one-line reason when it failed."""
+
+    name: str
+    new: int = 0
+    updated: int = 0
+    not_modified: bool = False
+    error: str | None = None
+    paths: tuple[Path, ...] = ()
+    """The article files written (new or updated)."""
+
+
+ProgressCallback = Callable[[int, int, FeedResult], None]
+"""Called as each feed finishes: (feeds done, feeds in all, that feed's result)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Download:
+    """A feed's bytes (None when unchanged since the last check) and its validators."""
+
+    body: bytes | None
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+def feed_folder(name: str) -> Path:
+    """Where a feed's entries are saved: the user library's feeds/<name>/."""
+    from reader import paths
+
+    return paths.user_library_dir() / "feeds" / name
+
+
+def subscribe(
+    registry: FeedRegistry,
+    source: str,
+    *,
+    limits: Limits = Limits(),  # noqa: B008 (frozen, so sharing the default is safe)
+    tags: Sequence[str] = (),
+    full_text: bool = False,
+) -> tuple[Subscription, FeedResult]:
+    """Add a feed by URL or file path, fetching it once and saving its entries.
+
+    FeedError (or FetchError) when the source cannot be read or is not a feed; nothing is
+    saved then. A feed already subscribed is returned as it is, with an empty result.
+    """
+    address = _address(source)
+    known = registry.get(address)
+    if known is not None:
+        return known, FeedResult(known.name)
+    download = _download(address, None, None, limits)
+    assert download.body is not None
+    parsed = parse_feed(download.body, url=download.url or None)
+    sub, created = registry.add(address, parsed.title, tags=tags, full_text=full_text)
+    if not created:  # another process subscribed it meanwhile
+        return sub, FeedResult(sub.name)
+    return sub, _finish(registry, sub, download, parsed, limits)
+
+
+def refresh(
+    registry: FeedRegistry,
+    names: Sequence[str] | None = None,
+    *,
+    workers: int = MAX_WORKERS,
+    on_progress: ProgressCallback | None = None,
+    limits: Limits = Limits(),  # noqa: B008 (frozen, so sharing the default is safe)
+) -> list[FeedResult]:
+    """Refresh the named feeds (all when None), in parallel; one result per feed.
+
+    An unknown name gives a result with an error. `on_progress` runs on the calling
+    thread, once per feed, in the order the feeds finish.
+    """
+    chosen = _chosen(registry, names)
+    results: dict[int, FeedResult] = {}
+    todo = [(i, sub) for i, sub in enumerate(chosen) if not isinstance(sub, FeedResult)]
+    for i, sub in enumerate(chosen):
+        if isinstance(sub, FeedResult):
+            results[i] = sub
+            _tell(on_progress, len(results), len(chosen), sub)
+    if todo:
+        with ThreadPoolExecutor(max_workers=max(1, min(workers, len(todo)))) as pool:
+            futures = {pool.submit(refresh_one, registry, sub, limits): i for i, sub in todo}
+            for future in as_completed(futures):
+                result = future.result()
+                results[futures[future]] = result
+                _tell(on_progress, len(results), len(chosen), result)
+    return [results[i] for i in range(len(chosen))]
+
+
+def _chosen(registry: FeedRegistry, names: Sequence[str] | None) -> list[Subscription | FeedResult]:
+    if names is None:
+        return list(registry.all())
+    chosen: list[Subscription | FeedResult] = []
+    for name in dict.fromkeys(names):
+        sub = registry.get(name)
+        chosen.append(sub if sub is not None else FeedResult(name, error="no such feed"))
+    return chosen
+
+
+def _tell(on_progress: ProgressCallback | None, done: int, total: int, result: FeedResult) -> None:
+    if on_progress is not None:
+        on_progress(done, total, result)
+
+
+def refresh_one(registry: FeedRegistry, sub: Subscription, limits: Limits) -> FeedResult:
+    """Refresh one feed; any failure is recorded on the subscription and returned, not raised."""
+    try:
+        download = _download(sub.url, sub.etag, sub.last_modified, limits)
+        if download.body is None:
+            registry.update(sub.name, last_checked=_now(), last_error=None)
+            return FeedResult(sub.name, not_modified=True)
+        parsed = parse_feed(download.body, url=download.url or None)
+        return _finish(registry, sub, download, parsed, limits)
+    except Exception as error:  # noqa: BLE001 - one feed's failure, whatever it is, must not stop the rest
+        reason = _one_line(error)
+        # The registry itself failing is reported the same way.
+        with contextlib.suppress(Exception):
+            registry.update(sub.name, last_checked=_now(), last_error=reason)
+        return FeedResult(sub.name, error=reason)
+
+
+def _finish(
+    registry: FeedRegistry,
+    sub: Subscription,
+    download: _Download,
+    parsed: ParsedFeed,
+    limits: Limits,
+) -> FeedResult:
+    """Save the unseen entries, then record what was seen and the validators."""
+    seen = set(sub.seen)
+    fresh = [entry for entry in parsed.entries if entry.id not in seen]
+    saved_ids: list[str] = []
+    paths: list[Path] = []
+    current = [entry.id for entry in parsed.entries]
+    try:
+        for saved_id, path in save_entries(sub, parsed, fresh, feed_folder(sub.name), limits):
+            saved_ids.append(saved_id)
+            if path is not None:
+                paths.append(path)
+    except BaseException:
+        # Remember what was saved, but not the validators: the next fetch must not be
+        # answered "not modified" while entries are still missing.
+        registry.modify(sub.name, _recorder(None, current, saved_ids))
+        raise
+    registry.modify(sub.name, _recorder(download, current, saved_ids))
+    return FeedResult(sub.name, new=len(paths), paths=tuple(paths))
+
+
+def _recorder(
+    download: _Download | None, current: list[str], saved: list[str]
+) -> Callable[[Subscription], Subscription]:
+    """The change to a subscription after a fetch: applied to its latest state on disk.
+
+    `download` is None after a failure part-way: the saved ids are kept, the old
+    validators too.
+    """
+
+    def record(sub: Subscription) -> Subscription:
+        if download is None:
+            return dataclasses.replace(sub, seen=merge_seen(sub.seen, saved, current))
+        return dataclasses.replace(
+            sub,
+            seen=merge_seen(sub.seen, saved, current),
+            etag=download.etag,
+            last_modified=download.last_modified,
+            last_checked=_now(),
+            last_error=None,
+        )
+
+    return record
+
+
+def merge_seen(
+    seen: Sequence[str], saved: Sequence[str], current: Sequence[str], keep: int = SEEN_KEEP
+) -> tuple[str, ...]:
+    """The ids to remember: every id still in the feed, plus the `keep` most recent others."""
+    order = list(dict.fromkeys([*seen, *saved]))
+    in_feed = set(current)
+    others = [item for item in order if item not in in_feed]
+    kept = set(others[-keep:] if keep else []) | (in_feed & set(order))
+    return tuple(item for item in order if item in kept)
+
+
+# Reading a feed ------------------------------------------------------------------------
+
+
+def _address(source: str) -> str:
+    """An http(s) URL as it is, or a local file as an absolute path; FeedError otherwise."""
+    text = source.strip()
+    if is_web_url(text):
+        return check_url(text)
+    if "://" in text or text.lower().startswith(("file:", "ftp:", "data:", "javascript:")):
+        raise FeedError(f"only http(s) URLs and local files can be feeds, not {text!r}")
+    path = Path(text).expanduser()
+    if not path.is_file():
+        raise FeedError(f"no such file: {path}" if not path.exists() else f"not a file: {path}")
+    return str(path.resolve())
+
+
+def _download(
+    address: str, etag: str | None, last_modified: str | None, limits: Limits
+) -> _Download:
+    if is_web_url(address):
+        response = fetch(
+            address, limits=limits, accept=FEED_ACCEPT, etag=etag, last_modified=last_modified
+        )
+        if response.not_modified:
+            return _Download(None, response.url, etag, last_modified)
+        return _Download(response.body, response.url, response.etag, response.last_modified)
+    return _read_file(Path(address), etag, limits)
+
+
+def _read_file(path: Path, etag: str | None, limits: Limits) -> _Download:
+    """A local feed file, capped in size; its size and mtime stand in for an ETag.
+
+    Its URL is left empty: relative links in a local file have no web address to resolve
+    against, and must not be made into file: URLs.
+    """
+    try:
+        with path.open("rb") as handle:
+            info = os.fstat(handle.fileno())
+            stamp = f"file:{info.st_size}:{info.st_mtime_ns}"
+            if etag == stamp:
+                return _Download(None, "", etag)
+            data = handle.read(limits.max_bytes + 1)
+    except OSError as error:
+        raise FeedError(f"cannot read {path}: {error.strerror or error}") from None
+    if len(data) > limits.max_bytes:
+        raise FeedError(f"{path.name} is too large: over {limits.max_bytes // 1024} KiB")
+    return _Download(data, "", stamp)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _one_line(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    return text or type(error).__name__

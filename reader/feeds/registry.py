@@ -1,0 +1,283 @@
+"""The user's feed subscriptions, kept in a crash-safe TinyDB file shared safely by processes."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from reader import paths
+from reader.feeds.common import FeedError, is_web_url, normalize_url
+from reader.store.backups import Backups
+from reader.store.lock import DEFAULT_TIMEOUT
+from reader.store.storage import FileStorage
+
+TABLE = "feeds"
+NAME_LENGTH = 40
+_SLUG_DROP = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """One feed the user follows. `name` is a short unique slug (CLI name and folder name)."""
+
+    name: str
+    title: str
+    url: str
+    """An http(s) URL, or an absolute file path for a feed read from a file."""
+    tags: tuple[str, ...] = ()
+    full_text: bool = False
+    """Fetch the linked page for entries that carry only a summary."""
+    etag: str | None = None
+    last_modified: str | None = None
+    seen: tuple[str, ...] = ()
+    """Entry ids already saved, oldest first."""
+    last_checked: datetime | None = None
+    last_error: str | None = None
+    added: datetime = dataclasses.field(default_factory=lambda: datetime.now(UTC))
+    uuid: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))
+
+    @property
+    def is_file(self) -> bool:
+        """True for a feed read from a local file rather than fetched."""
+        return not is_web_url(self.url)
+
+
+Change = Callable[[Subscription], Subscription]
+
+
+class FeedRegistry:
+    """The subscriptions in `feeds.json` in the data dir.
+
+    Every change is one read-modify-write under the store's file lock, so two processes
+    (a CLI refresh and the app) never lose each other's writes; the file is replaced
+    atomically, so a crash leaves the old or the new list, never a torn one.
+    """
+
+    def __init__(self, storage: FileStorage) -> None:
+        self._storage = storage
+
+    @classmethod
+    def open(
+        cls, path: Path | None = None, *, lock_timeout: float = DEFAULT_TIMEOUT
+    ) -> FeedRegistry:
+        """Open (creating or repairing as needed) the subscriptions file."""
+        target = path if path is not None else paths.data_dir() / "feeds.json"
+        backups = Backups(target)
+        # Beside the store's own backups, never among them: a restore must not mix the two.
+        backups.folder = target.parent / "backups" / target.stem
+        return cls(FileStorage(target, lock_timeout=lock_timeout, backups=backups))
+
+    @property
+    def path(self) -> Path:
+        """The subscriptions file."""
+        return self._storage.path
+
+    @property
+    def notices(self) -> list[str]:
+        """One-line messages about repairs made while opening."""
+        return self._storage.notices
+
+    def close(self) -> None:
+        """Release the file; every change is already on disk."""
+        self._storage.close()
+
+    def __enter__(self) -> FeedRegistry:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # Reading ---------------------------------------------------------------------------
+
+    def all(self) -> list[Subscription]:
+        """Every subscription, by name."""
+        with self._storage.fresh():
+            docs = list(self._table().values())
+        return sorted((_from_doc(doc) for doc in docs), key=lambda sub: sub.name)
+
+    def get(self, name_or_url: str) -> Subscription | None:
+        """The subscription with this name, or with this URL (or file path)."""
+        with self._storage.fresh():
+            found = _find(self._table(), name_or_url)
+        return None if found is None else _from_doc(found[1])
+
+    # Changing --------------------------------------------------------------------------
+
+    def add(
+        self,
+        url: str,
+        title: str,
+        *,
+        tags: Iterable[str] = (),
+        full_text: bool = False,
+        name: str | None = None,
+    ) -> tuple[Subscription, bool]:
+        """Subscribe to a feed; (the subscription, True), or (the existing one, False)."""
+        url = _checked_url(url)
+        with self._storage.transaction():
+            table = self._table()
+            known = _find(table, url)
+            if known is not None:
+                return _from_doc(known[1]), False
+            taken = {str(doc.get("name")) for doc in table.values()}
+            if name is not None and _slug(name) != name:
+                raise FeedError(f"not a usable feed name: {name!r} (use a-z, 0-9 and -)")
+            if name is not None and name in taken:
+                raise FeedError(f"a feed is already named {name}")
+            chosen = name or unique_name(title, url, taken)
+            sub = Subscription(chosen, title.strip() or chosen, url, tags=_tags(tags))
+            sub = dataclasses.replace(sub, full_text=full_text)
+            self._write({**table, _next_id(table): _to_doc(sub)})
+        return sub, True
+
+    def remove(self, name_or_url: str) -> Subscription | None:
+        """Unsubscribe; the removed subscription, or None when there was none."""
+        with self._storage.transaction():
+            table = self._table()
+            found = _find(table, name_or_url)
+            if found is None:
+                return None
+            self._write({key: doc for key, doc in table.items() if key != found[0]})
+        return _from_doc(found[1])
+
+    def modify(self, name: str, change: Change) -> Subscription:
+        """Apply `change` to the subscription as it is on disk now, and save the result."""
+        with self._storage.transaction():
+            table = self._table()
+            found = _find(table, name)
+            if found is None:
+                raise FeedError(f"no feed named {name}")
+            updated = change(_from_doc(found[1]))
+            self._write({**table, found[0]: _to_doc(updated)})
+        return updated
+
+    def update(self, name: str, **changes: Any) -> Subscription:
+        """Set some fields of a subscription (title, tags, etag, last_error, ...)."""
+        if "tags" in changes:
+            changes["tags"] = _tags(changes["tags"])
+        return self.modify(name, lambda sub: dataclasses.replace(sub, **changes))
+
+    def set_full_text(self, name: str, full_text: bool) -> Subscription:
+        """Ask for (or stop asking for) the linked page of summary-only entries."""
+        return self.update(name, full_text=full_text)
+
+    # The file --------------------------------------------------------------------------
+
+    def _table(self) -> dict[str, dict[str, Any]]:
+        return (self._storage.read() or {}).get(TABLE) or {}
+
+    def _write(self, table: dict[str, dict[str, Any]]) -> None:
+        # A new dict for the table (never the cached one changed in place) lets the
+        # storage's encoder see it changed.
+        tables = dict(self._storage.read() or {})
+        tables[TABLE] = table
+        self._storage.write(tables)
+
+
+def unique_name(title: str, url: str, taken: Iterable[str]) -> str:
+    """A short slug from the title (else the host or file name), made unique with -2, -3..."""
+    base = _slug(title) or _slug(urlsplit(url).hostname or "") or _slug(Path(url).stem) or "feed"
+    used = set(taken)
+    name, count = base, 1
+    while name in used:
+        count += 1
+        suffix = f"-{count}"
+        name = base[: NAME_LENGTH - len(suffix)].rstrip("-") + suffix
+    return name
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _SLUG_DROP.sub("-", ascii_text.lower()).strip("-")[:NAME_LENGTH].rstrip("-")
+
+
+def _checked_url(url: str) -> str:
+    url = url.strip()
+    if is_web_url(url):
+        return url
+    if url.startswith("/") and "://" not in url:
+        return url
+    raise FeedError(f"not a feed address: {url!r} (give an http(s) URL or an absolute file path)")
+
+
+def _tags(tags: Iterable[str]) -> tuple[str, ...]:
+    cleaned = (" ".join(str(tag).split()) for tag in tags)
+    return tuple(dict.fromkeys(tag for tag in cleaned if tag))
+
+
+def _find(table: dict[str, dict[str, Any]], name_or_url: str) -> tuple[str, dict[str, Any]] | None:
+    wanted = name_or_url.strip()
+    for key, doc in table.items():
+        if doc.get("name") == wanted:
+            return key, doc
+    target = normalize_url(wanted)
+    for key, doc in table.items():
+        if normalize_url(str(doc.get("url", ""))) == target:
+            return key, doc
+    return None
+
+
+def _next_id(table: dict[str, dict[str, Any]]) -> str:
+    numbers = [int(key) for key in table if key.isdigit()]
+    return str(max(numbers, default=0) + 1)
+
+
+def _to_doc(sub: Subscription) -> dict[str, Any]:
+    return {
+        "uuid": sub.uuid,
+        "name": sub.name,
+        "title": sub.title,
+        "url": sub.url,
+        "tags": list(sub.tags),
+        "full_text": sub.full_text,
+        "etag": sub.etag,
+        "last_modified": sub.last_modified,
+        "seen": list(sub.seen),
+        "last_checked": _iso(sub.last_checked),
+        "last_error": sub.last_error,
+        "added": _iso(sub.added),
+    }
+
+
+def _from_doc(doc: dict[str, Any]) -> Subscription:
+    """A subscription from its stored form, tolerating missing or mistyped fields."""
+    name = str(doc.get("name") or "feed")
+    return Subscription(
+        name=name,
+        title=str(doc.get("title") or name),
+        url=str(doc.get("url") or ""),
+        tags=_tags(doc.get("tags") or ()),
+        full_text=doc.get("full_text") is True,
+        etag=_opt_str(doc.get("etag")),
+        last_modified=_opt_str(doc.get("last_modified")),
+        seen=tuple(str(item) for item in doc.get("seen") or ()),
+        last_checked=_parse_time(doc.get("last_checked")),
+        last_error=_opt_str(doc.get("last_error")),
+        added=_parse_time(doc.get("added")) or datetime.fromtimestamp(0, UTC),
+        uuid=str(doc.get("uuid") or uuid.uuid4()),
+    )
+
+
+def _opt_str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _parse_time(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None

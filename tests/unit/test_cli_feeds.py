@@ -1,0 +1,131 @@
+"""`reader feeds` end to end: add, list, refresh, remove, import, export and set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reader import paths
+from reader.cli import main
+from tests.http_server import LoopbackServer, Route
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
+RSS = "application/rss+xml"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def served(http_server: LoopbackServer) -> LoopbackServer:
+    for route, name in (("/lantern", "rss20_content.xml"), ("/moor", "atom10.xml")):
+        body = (FIXTURES / name).read_bytes()
+        http_server.routes[route] = Route(body, content_type=RSS, etag=f'"{name}"')
+    return http_server
+
+
+def test_add_list_and_search_at_once(capsys, served: LoopbackServer) -> None:
+    code, out, _ = run(capsys, "feeds", "add", served.url("/lantern"), "--tag", "towns")
+    assert code == 0
+    assert out == "Subscribed to Lantern Street Review as lantern-street-review: 2 new entries\n"
+    code, out, _ = run(capsys, "feeds", "add", served.url("/lantern"))
+    assert code == 0 and out.startswith("Already subscribed: lantern-street-review")
+    code, out, _ = run(capsys, "feeds", "list")
+    assert out == f"lantern-street-review  {served.url('/lantern')}  [towns]  2 entries\n"
+    # The entries are in the catalog and the index already: search finds them.
+    code, out, _ = run(capsys, "search", "lamplighter", "--json")
+    [hit] = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and hit["source"] == "Lantern Street Review"
+    assert hit["path"].startswith(str(paths.user_library_dir() / "feeds" / "lantern-street-review"))
+
+
+def test_add_refuses_a_page_with_the_reason(capsys, http_server: LoopbackServer) -> None:
+    http_server.routes["/page"] = Route((FIXTURES / "webpage.html").read_bytes())
+    code, out, err = run(capsys, "feeds", "add", http_server.url("/page"))
+    assert code == 2 and out == ""
+    assert (
+        err == f"reader: cannot add {http_server.url('/page')}: not a feed: looks like a web page\n"
+    )
+    code, _, err = run(capsys, "feeds", "list")
+    assert code == 1 and "No feeds yet" in err
+
+
+def test_refresh_prints_progress_and_fails_when_a_feed_fails(capsys, served) -> None:
+    run(capsys, "feeds", "add", served.url("/lantern"))
+    run(capsys, "feeds", "add", served.url("/moor"))
+    code, out, _ = run(capsys, "feeds", "refresh")
+    lines = out.splitlines()
+    assert code == 0
+    assert {line.split("] ", 1)[1] for line in lines[:2]} == {
+        "field-notes-from-kettle-moor: not modified",
+        "lantern-street-review: not modified",
+    }
+    assert [line[:5] for line in lines[:2]] == ["[1/2]", "[2/2]"]
+    assert lines[2] == "Refreshed 2 feeds: 0 new, 2 not modified, 0 failed"
+    served.routes["/moor"] = Route(b"down", status=503, content_type="text/plain")
+    code, out, _ = run(capsys, "feeds", "refresh", "field-notes-from-kettle-moor")
+    assert code == 1
+    assert out.splitlines()[0].startswith("[1/1] field-notes-from-kettle-moor: failed: ")
+    assert "503" in out and out.splitlines()[-1].endswith("1 failed")
+    code, out, _ = run(capsys, "feeds", "list")
+    assert "error: " in out.splitlines()[0] and "503" in out.splitlines()[0]
+    code, _, err = run(capsys, "feeds", "refresh", "nobody")
+    assert code == 2 and "no feed named nobody" in err
+
+
+def test_remove_keeps_the_saved_entries(capsys, served) -> None:
+    run(capsys, "feeds", "add", served.url("/moor"))
+    code, out, _ = run(capsys, "feeds", "remove", "field-notes-from-kettle-moor")
+    folder = paths.user_library_dir() / "feeds" / "field-notes-from-kettle-moor"
+    assert (
+        code == 0
+        and out == f"Removed field-notes-from-kettle-moor; its saved entries stay in {folder}\n"
+    )
+    assert len(list(folder.glob("*.md"))) == 2
+    code, _, err = run(capsys, "feeds", "remove", "field-notes-from-kettle-moor")
+    assert code == 2 and "no feed named" in err
+
+
+def test_import_without_fetching_then_export(capsys, tmp_path: Path, http_server) -> None:
+    lists = FIXTURES / "duplicates.opml"
+    code, out, _ = run(capsys, "feeds", "import", str(FIXTURES / "folders.opml"))
+    assert (
+        code == 0
+        and out == f"Imported {FIXTURES / 'folders.opml'}: 5 added, 0 already subscribed\n"
+    )
+    code, out, _ = run(capsys, "feeds", "import", str(lists))
+    assert out == f"Imported {lists}: 1 added, 1 already subscribed\n"
+    assert http_server.requests == []
+    code, out, _ = run(capsys, "feeds", "list")
+    assert len(out.splitlines()) == 6 and "[News, Regional]" in out
+    code, stdout_text, _ = run(capsys, "feeds", "export")
+    assert code == 0 and stdout_text.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    target = tmp_path / "out" / "feeds.opml"
+    code, _, err = run(capsys, "feeds", "export", "-o", str(target))
+    assert code == 0 and target.read_text(encoding="utf-8") == stdout_text
+    # A feed is listed in each of its tags' folders: two feeds have two tags.
+    assert stdout_text.count("xmlUrl=") == 8
+
+
+def test_import_refuses_what_is_not_opml(capsys, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.opml"
+    bad.write_bytes(b"<rss/>")
+    code, _, err = run(capsys, "feeds", "import", str(bad))
+    assert code == 2 and "not an OPML file" in err
+    code, _, err = run(capsys, "feeds", "import", str(tmp_path / "none.opml"))
+    assert code == 2 and "cannot read" in err
+
+
+def test_set_full_text(capsys, served) -> None:
+    run(capsys, "feeds", "add", served.url("/moor"))
+    code, out, _ = run(capsys, "feeds", "set", "field-notes-from-kettle-moor", "--full-text")
+    assert code == 0 and out == "field-notes-from-kettle-moor: full text on\n"
+    _, out, _ = run(capsys, "feeds", "list")
+    assert "full text" in out
+    _, out, _ = run(capsys, "feeds", "set", "field-notes-from-kettle-moor", "--no-full-text")
+    assert out.endswith("full text off\n")
