@@ -20,6 +20,12 @@ CORE_MODULES = [
     "reader.search",
     "reader.store",
     "reader.cli",
+    "reader.web",
+    "reader.web.fetch",
+    "reader.web.save",
+    "reader.feeds",
+    "reader.feeds.refresh",
+    "reader.sources.html",
 ]
 
 

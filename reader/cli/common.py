@@ -20,12 +20,19 @@ class UsageError(Exception):
     """A mistake on the command line; str() is the one line shown to the user."""
 
 
+DEFAULT_NAME = "library"
+"""The title shown for the default library."""
+
+
 def default_roots() -> list[Path]:
-    """The user's library folder, or the bundled samples while it holds no article."""
+    """The user's library folder, with the bundled samples beside it while it holds no article.
+
+    The user's folder is always there, so a page saved from the app is listed at once.
+    """
     user_library = paths.user_library_dir()
     if any(is_supported(path) for path in user_library.rglob("*") if path.is_file()):
         return [user_library]
-    return [paths.sample_data_dir()]
+    return [user_library, paths.sample_data_dir()]
 
 
 def resolve_roots(chosen: Sequence[Path]) -> list[Path]:
@@ -45,7 +52,7 @@ def resolve_roots(chosen: Sequence[Path]) -> list[Path]:
 
 def open_library(chosen: Sequence[Path]) -> Library:
     """Build the library service for the chosen paths (or the default library)."""
-    return Library(resolve_roots(chosen))
+    return Library(resolve_roots(chosen), name=None if chosen else DEFAULT_NAME)
 
 
 def report_problems(problems: Sequence[Problem]) -> None:

@@ -1,4 +1,4 @@
-"""Services opened late: the search index is opened on first use, after the first frame."""
+"""Services opened late: the search index and the feed subscriptions are opened on first use."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from reader.feeds.registry import FeedRegistry
     from reader.library import Library
     from reader.search import SearchIndex
 
@@ -36,3 +37,29 @@ class IndexOpener:
             if self.index is not None:
                 self.index.close()
                 self.index = None
+
+
+class FeedsOpener:
+    """Opens the feed subscriptions when first called, once; `close` closes them if opened.
+
+    Only a feed refresh needs them, so the app does not read the file at start-up.
+    """
+
+    def __init__(self) -> None:
+        self.registry: FeedRegistry | None = None
+        self._lock = threading.Lock()
+
+    def __call__(self) -> FeedRegistry:
+        with self._lock:
+            if self.registry is None:
+                from reader.feeds.registry import FeedRegistry
+
+                self.registry = FeedRegistry.open()
+            return self.registry
+
+    def close(self) -> None:
+        """Close the subscriptions if they were opened."""
+        with self._lock:
+            if self.registry is not None:
+                self.registry.close()
+                self.registry = None

@@ -44,10 +44,15 @@ class Library:
     """
 
     def __init__(
-        self, roots: Sequence[Path], cache_dir: Path | None = None, *, processes: int | None = None
+        self,
+        roots: Sequence[Path],
+        cache_dir: Path | None = None,
+        *,
+        processes: int | None = None,
+        name: str | None = None,
     ) -> None:
         """`processes` caps the helper processes a big scan reads with (default: one per core;
-        0 or 1 reads in-process)."""
+        0 or 1 reads in-process); `name` is the title shown (default: from the folders)."""
         resolved: list[Path] = []
         for root in roots:
             path = Path(root).expanduser().resolve()
@@ -59,10 +64,13 @@ class Library:
         self._catalog = Catalog(catalog_file(folder, self.roots))
         self._scan_lock = threading.Lock()
         self._processes = processes
+        self._name = name
 
     @property
     def name(self) -> str:
-        """A short display name: the folder name, or "N folders"."""
+        """A short display name: the one given, the folder name, or "N folders"."""
+        if self._name:
+            return self._name
         if len(self.roots) == 1:
             return self.roots[0].name or str(self.roots[0])
         return f"{len(self.roots)} folders"
@@ -93,6 +101,16 @@ class Library:
     def get(self, article_id: str) -> ArticleMeta | None:
         """The catalog entry for an id, or None."""
         return self._catalog.meta(article_id)
+
+    def id_at(self, path: Path) -> str | None:
+        """The id of the article cataloged at this file path, or None."""
+        key = str(Path(path).expanduser().resolve())
+        return self._catalog.ids_at([key]).get(key)
+
+    def covers(self, path: Path) -> bool:
+        """Whether a file at this path is inside one of the library's folders (or is one)."""
+        target = Path(path).expanduser().resolve()
+        return any(target == root or target.is_relative_to(root) for root in self.roots)
 
     def resolve(self, id_or_prefix: str) -> ArticleMeta:
         """The article with this id or unambiguous id prefix; raises UnknownArticle."""

@@ -18,6 +18,7 @@ from reader.config import Config, LoadedConfig
 from reader.library import Library
 from reader.store import Store
 from reader.ui.commands import ReaderCommands
+from reader.ui.screens.incoming import FeedsOpener
 from reader.ui.screens.main import MainScreen
 
 if TYPE_CHECKING:
@@ -50,6 +51,7 @@ class ReaderApp(App[None]):
         scan_on_start: bool = True,
         index: SearchIndex | Callable[[], SearchIndex] | None = None,
         store: Store | None = None,
+        feeds: FeedsOpener | None = None,
     ) -> None:
         """Build the app around its services.
 
@@ -60,6 +62,7 @@ class ReaderApp(App[None]):
             index: The library's full-text index, kept in step after each scan, or a function
                 that opens it on first use (None: no search).
             store: The user's bookmarks, notes, highlights and reading state (None: in memory).
+            feeds: Opens the feed subscriptions on first use (None: no feed refresh).
         """
         super().__init__()
         loaded = config if isinstance(config, LoadedConfig) else LoadedConfig(config or Config())
@@ -70,6 +73,7 @@ class ReaderApp(App[None]):
         self.index = index
         self.store = store if store is not None else Store.in_memory()
         """The user's own data; the caller opens it and closes it after the app exits."""
+        self.feeds = feeds
         self._config_warning = loaded.warning
         self._save_lock = threading.Lock()
 
@@ -81,6 +85,7 @@ class ReaderApp(App[None]):
             scan=self.scan_on_start,
             index=self.index,
             store=self.store,
+            feeds=self.feeds,
         )
 
     def on_mount(self) -> None:

@@ -28,6 +28,8 @@ COMMANDS = (
     Command("Focus article list", "Move the keyboard focus to the list", "focus_list"),
     Command("Focus reading pane", "Move the keyboard focus to the article", "focus_pane"),
     Command("Rescan library", "Look for new, changed and removed files", "rescan"),
+    Command("Add a web page or file", "Save a page or a file into your library", "add_article"),
+    Command("Refresh feeds", "Fetch new entries from every subscribed feed", "refresh_feeds"),
     Command("Bookmark article", "Bookmark the article, or remove its bookmark", "toggle_bookmark"),
     Command("Edit tags", "Edit the bookmark's tags", "edit_tags"),
     Command("Mark read or unread", "Toggle the article's read state", "toggle_read"),

@@ -36,3 +36,13 @@ class TestScreens:
     def test_narrow_40x12_reading(self, snap_compare, make_app) -> None:
         """At 40x12 only the reading pane shows once an article is open."""
         assert snap_compare(make_app(), terminal_size=(40, 12), run_before=open_second)
+
+    def test_add_dialog(self, snap_compare, make_app) -> None:
+        """`a` opens the add dialog over the list, with an address typed and the hint below."""
+
+        async def open_dialog(pilot: Pilot[None]) -> None:
+            await settle(pilot)
+            await pilot.press("a")
+            await pilot.press(*"https://example.org/a-page")
+
+        assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_dialog)

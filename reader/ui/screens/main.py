@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
@@ -21,6 +22,7 @@ from reader.library import Library, UnknownArticle
 from reader.models import Article, ScanProgress, ScanResult
 from reader.sources import LoadError
 from reader.store import Store, StoreError
+from reader.ui.screens.incoming import FeedsOpener, IncomingScreen
 from reader.ui.screens.searching import SearchableScreen
 from reader.ui.screens.user_data import UserDataScreen
 from reader.ui.widgets.article_list import ArticleList
@@ -42,7 +44,7 @@ PROGRESS_INTERVAL = 0.1
 SORT_ORDERS = ("date", "title")
 
 
-class MainScreen(SearchableScreen, UserDataScreen):
+class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
     """Lists the library, opens articles and keeps the catalog fresh in the background."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -130,6 +132,7 @@ class MainScreen(SearchableScreen, UserDataScreen):
         scan: bool = True,
         index: SearchIndex | Callable[[], SearchIndex] | None = None,
         store: Store | None = None,
+        feeds: FeedsOpener | None = None,
     ) -> None:
         """Show `library` in `sort` order, articles `measure` cells wide; `scan` it on mount."""
         super().__init__(index=index)
@@ -141,6 +144,9 @@ class MainScreen(SearchableScreen, UserDataScreen):
         self.opened_id: str | None = None
         """Id of the article shown in the reading pane."""
         self._notified_problems: frozenset[str] = frozenset()
+        self.feeds = feeds
+        self._activity = ""
+        self._open_after_scan: Path | None = None
 
     @property
     def article_list(self) -> ArticleList:
@@ -216,7 +222,14 @@ class MainScreen(SearchableScreen, UserDataScreen):
         if scanning is not None:
             done = f"{scanning.done}/{scanning.total}" if scanning.total else "counting files"
             text += f" · scanning {done}"
+        if self._activity:
+            text += f" · {self._activity}"
         self.sub_title = text
+
+    def set_activity(self, text: str) -> None:
+        """Show what a background job is doing beside the article count ("" clears it)."""
+        self._activity = text
+        self._show_count()
 
     def action_toggle_sort(self) -> None:
         self.action_sort("title" if self.sort == "date" else "date")
@@ -365,9 +378,25 @@ class MainScreen(SearchableScreen, UserDataScreen):
     def _on_scan_progressed(self, message: ScanProgressed) -> None:
         self._show_count(message.progress)
 
+    def open_after_scan(self, path: Path) -> None:
+        """Open the article at this path once the next scan has listed it."""
+        self._open_after_scan = path
+
+    def _open_pending(self) -> None:
+        path, self._open_after_scan = self._open_after_scan, None
+        if path is None or (article_id := self.library.id_at(path)) is None:
+            return
+        if self.search_active or self.view is not None:
+            return  # the list shows results or a view the new article may not be in
+        index = self.article_list.rows.index_of(article_id)
+        if index is not None:
+            self.article_list.cursor = index
+            self.open_article(article_id)
+
     @on(ScanFinished)
     def _on_scan_finished(self, message: ScanFinished) -> None:
         self._show_rows()
+        self._open_pending()
         if message.result is None:
             self.notify(message.error, title="Could not scan the library", severity="error")
             return

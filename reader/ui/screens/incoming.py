@@ -1,0 +1,210 @@
+"""Keys that bring articles in: `a` saves a web page or a file, `r` refreshes the feeds."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+from urllib.parse import urlsplit
+
+from textual import on, work
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+
+from reader.ui.screens.dialogs import PromptScreen
+
+if TYPE_CHECKING:
+    from reader.feeds.refresh import FeedResult
+    from reader.feeds.registry import FeedRegistry
+    from reader.library import Library
+    from reader.web.save import Saved
+
+FeedsOpener = Callable[[], "FeedRegistry"]
+"""Opens the feed subscriptions on first use (the entry point builds it)."""
+
+ADD_HINT = "A web address (https://…) or a file path; several separated by spaces."
+
+
+def looks_like_url(text: str) -> bool:
+    """Whether a typed item is meant as a web address rather than a file path."""
+    scheme = urlsplit(text).scheme.lower()
+    # A one-letter scheme is a Windows drive ("C:\\notes.md"), not an address.
+    return scheme in ("http", "https") or (len(scheme) > 1 and "://" in text)
+
+
+def save_item(item: str) -> Saved:
+    """Fetch and save a web page, or copy/convert a file, into the user's library."""
+    from reader.web.save import add_file, add_url
+
+    if looks_like_url(item):
+        return add_url(item)
+    return add_file(Path(item).expanduser())
+
+
+def save_error_types() -> tuple[type[Exception], ...]:
+    """The errors a save reports as one line (imported late: the web stack is not small)."""
+    from reader.sources import LoadError
+    from reader.web.fetch import FetchError
+    from reader.web.save import SaveError
+
+    return (FetchError, SaveError, LoadError, OSError)
+
+
+class IncomingScreen(Screen[None]):
+    """Saving web pages and files into the user's library, and refreshing feeds.
+
+    Fetching and refreshing run in thread workers; when they have written files, the
+    library is rescanned so the new articles are listed and indexed at once.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add_article", "Add", tooltip="Save a web page or a file", id="add-article"),
+        Binding("r", "refresh_feeds", "Refresh feeds", show=False, id="refresh-feeds"),
+    ]
+
+    library: Library
+    feeds: FeedsOpener | None = None
+    """Opens the feed subscriptions; None when the app runs without feeds."""
+
+    @dataclass
+    class Added(Message):
+        """A save finished: what was saved and a one-line reason for each failure."""
+
+        saved: list[Saved] = field(default_factory=list)
+        errors: list[str] = field(default_factory=list)
+
+    @dataclass
+    class FeedsProgressed(Message):
+        """One more feed finished refreshing."""
+
+        done: int
+        total: int
+        result: FeedResult
+
+    @dataclass
+    class FeedsRefreshed(Message):
+        """Every feed finished (`error` is set when the refresh could not start)."""
+
+        results: list[FeedResult]
+        error: str = ""
+
+    def scan(self) -> object:  # provided by the main screen
+        raise NotImplementedError
+
+    def open_after_scan(self, path: Path) -> None:  # provided by the main screen
+        raise NotImplementedError
+
+    def set_activity(self, text: str) -> None:  # provided by the main screen
+        raise NotImplementedError
+
+    # Adding pages and files
+
+    def action_add_article(self) -> None:
+        prompt = PromptScreen("Add a web page or a file to your library", hint=ADD_HINT)
+        self.app.push_screen(prompt, self._add_answered)
+
+    def _add_answered(self, value: str | None) -> None:
+        items = (value or "").split()
+        if items:
+            more = f" and {len(items) - 1} more" if len(items) > 1 else ""
+            self.set_activity(f"saving {items[0]}{more} …")
+            self.add_items(items)
+
+    @work(thread=True, group="add")
+    def add_items(self, items: Sequence[str]) -> None:
+        """Save each item in turn; failures are collected, not raised."""
+        errors_to_report = save_error_types()
+        added = self.Added()
+        for item in items:
+            try:
+                added.saved.append(save_item(item))
+            except errors_to_report as error:
+                added.errors.append(f"{item}: {error}")
+        self.post_message(added)
+
+    @on(Added)
+    def _on_added(self, message: Added) -> None:
+        self.set_activity("")
+        for error in message.errors:
+            self.notify(error, title="Could not save", severity="error", timeout=8)
+        if not message.saved:
+            return
+        for saved in message.saved:
+            verb = "Saved" if saved.created else "Already saved"
+            self.notify(f"{verb}: {saved.title}", timeout=4)
+        last = message.saved[-1].path
+        if self.library.covers(last):
+            self.open_after_scan(last)
+            self.scan()
+        else:
+            self.notify(
+                f"Saved in {last.parent}, outside the folders shown here: run `reader` to see it",
+                severity="warning",
+                timeout=8,
+            )
+
+    # Feeds
+
+    def action_refresh_feeds(self) -> None:
+        if self.feeds is None:
+            self.notify("Feeds are not available in this window", severity="warning")
+            return
+        self.set_activity("refreshing feeds …")
+        self.refresh_feeds()
+
+    @work(thread=True, exclusive=True, group="feeds")
+    def refresh_feeds(self) -> None:
+        """Refresh every subscribed feed, reporting each as it finishes."""
+        from reader.feeds.refresh import refresh
+
+        assert self.feeds is not None
+        lock = threading.Lock()
+
+        def progress(done: int, total: int, result: FeedResult) -> None:
+            with lock:
+                self.post_message(self.FeedsProgressed(done, total, result))
+
+        try:
+            results = refresh(self.feeds(), on_progress=progress)
+        # The subscriptions file may be locked or damaged: say so in one line.
+        except Exception as error:  # noqa: BLE001
+            self.post_message(self.FeedsRefreshed([], str(error) or type(error).__name__))
+            return
+        self.post_message(self.FeedsRefreshed(results))
+
+    @on(FeedsProgressed)
+    def _on_feeds_progressed(self, message: FeedsProgressed) -> None:
+        result = message.result
+        outcome = f"failed: {result.error}" if result.error else f"{result.new} new"
+        self.set_activity(f"feeds {message.done}/{message.total} · {result.name}: {outcome}")
+
+    @on(FeedsRefreshed)
+    def _on_feeds_refreshed(self, message: FeedsRefreshed) -> None:
+        self.set_activity("")
+        if message.error:
+            self.notify(message.error, title="Could not refresh feeds", severity="error")
+            return
+        results = message.results
+        if not results:
+            self.notify("No feeds yet: add one with `reader feeds add URL`", timeout=6)
+            return
+        self.notify(feeds_summary(results), title="Feeds", timeout=6)
+        for result in results:
+            if result.error:
+                self.notify(f"{result.name}: {result.error}", severity="warning", timeout=8)
+        if any(result.new or result.updated for result in results):
+            self.scan()
+
+
+def feeds_summary(results: Sequence[FeedResult]) -> str:
+    """One line: how many new articles, from how many feeds, and how many failed."""
+    new = sum(result.new for result in results)
+    failed = sum(1 for result in results if result.error)
+    feeds = len(results)
+    text = (
+        f"{new} new article{'' if new == 1 else 's'} from {feeds} feed{'' if feeds == 1 else 's'}"
+    )
+    return text + (f", {failed} failed" if failed else "")

@@ -1,0 +1,203 @@
+"""Pilot tests: saving a web page through the `a` dialog and refreshing feeds with `r`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from reader import paths
+from reader.library import Library
+from reader.models import ArticleMeta
+from reader.ui.app import ReaderApp
+from reader.ui.screens.dialogs import PromptScreen
+from reader.ui.screens.main import MainScreen
+from tests.http_server import LoopbackServer, Route
+
+from .conftest import settle
+
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Lighthouse keepers return to Skerry Point | Coastal Courier</title>
+<meta property="og:site_name" content="Coastal Courier">
+<meta name="author" content="Ines Halloran">
+<meta property="article:published_time" content="2026-03-14">
+</head><body>
+<nav><a href="/">Home</a> <a href="/weather">Weather</a> <a href="/tides">Tide tables</a></nav>
+<article>
+<h1>Lighthouse keepers return to Skerry Point</h1>
+<p>For the first time in forty years, two keepers will live beside the lamp at Skerry Point,
+a granite tower on the northern headland that has guided fishing boats since 1871.</p>
+<p>The harbour board voted on Tuesday to restore the keepers' cottage after a winter in which
+the automatic lamp failed three times during storms, leaving the channel dark for hours.</p>
+<h2>Why people, not machines</h2>
+<p>Board members said a person on site can reset the lamp, watch the sea and call the lifeboat
+faster than any remote alarm, and that the cottage would otherwise fall into ruin.</p>
+<ul><li>Two keepers, on four-week rotations</li><li>A restored fog signal</li></ul>
+<p>The first keepers arrive in May, once the cottage roof is mended.</p>
+</article>
+<footer>Copyright Coastal Courier. Subscribe to our newsletter.</footer>
+</body></html>
+"""
+
+TITLE = "Lighthouse keepers return to Skerry Point"
+
+
+def web_folder() -> Path:
+    return paths.user_library_dir() / "web"
+
+
+@pytest.fixture
+def user_library(news_dir: Path) -> Iterator[Library]:
+    """The default library: the user's own folder beside a folder of articles, scanned."""
+    with Library([paths.user_library_dir(), news_dir], processes=0) as lib:
+        lib.scan()
+        yield lib
+
+
+async def type_into_dialog(pilot: Pilot[None], text: str) -> None:
+    await pilot.press("a")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, PromptScreen)
+    await pilot.press(*text)
+    await pilot.press("enter")
+    for _ in range(3):  # the save, the scan it starts, then opening the new article
+        await settle(pilot)
+
+
+async def test_a_saves_a_web_page_lists_and_opens_it(
+    user_library: Library, http_server: LoopbackServer
+) -> None:
+    http_server.routes["/skerry"] = Route(PAGE.encode())
+    app = ReaderApp(library=user_library)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        before = len(screen.article_list.rows)
+        await type_into_dialog(pilot, http_server.url("/skerry"))
+        assert isinstance(app.screen, MainScreen)
+        assert len(screen.article_list.rows) == before + 1
+        current = screen.article_list.current
+        assert current is not None and current.title == TITLE
+        assert screen.opened_id == current.id
+        assert current.source == "Coastal Courier"
+        assert current.url == http_server.url("/skerry")
+    saved = list(web_folder().glob("*.md"))
+    assert len(saved) == 1
+    text = saved[0].read_text(encoding="utf-8")
+    assert text.startswith("---\n") and "saved:" in text
+    assert "Tide tables" not in text and "newsletter" not in text
+
+
+async def test_the_same_page_twice_is_recognised(
+    user_library: Library, http_server: LoopbackServer
+) -> None:
+    http_server.routes["/skerry"] = Route(PAGE.encode())
+    app = ReaderApp(library=user_library)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await type_into_dialog(pilot, http_server.url("/skerry"))
+        await type_into_dialog(pilot, http_server.url("/skerry#comments"))
+        messages = [notice.message for notice in app._notifications]
+        assert any(message.startswith("Already saved") for message in messages)
+    assert len(list(web_folder().glob("*.md"))) == 1
+
+
+async def test_a_failed_fetch_says_why_and_saves_nothing(
+    user_library: Library, http_server: LoopbackServer
+) -> None:
+    app = ReaderApp(library=user_library)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await type_into_dialog(pilot, http_server.url("/missing"))
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert len(errors) == 1 and "404" in errors[0].message
+    assert not web_folder().exists() or not list(web_folder().glob("*.md"))
+
+
+async def test_escape_closes_the_dialog_without_saving(user_library: Library) -> None:
+    app = ReaderApp(library=user_library)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"https://example.invalid/x", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+    assert not web_folder().exists() or not list(web_folder().glob("*.md"))
+
+
+RSS_TYPE = "application/rss+xml"
+
+
+def listed(screen: MainScreen) -> list[ArticleMeta]:
+    rows = screen.article_list.rows
+    return [rows[index] for index in range(len(rows))]
+
+
+def rss(*items: tuple[str, str]) -> bytes:
+    """An RSS 2.0 feed of (guid, title) items with a little HTML content each."""
+    entries = "".join(
+        f"<item><guid>{guid}</guid><title>{title}</title><link>http://127.0.0.1/{guid}</link>"
+        f"<pubDate>Mon, 02 Mar 2026 08:00:00 GMT</pubDate><description>&lt;p&gt;{title} was "
+        f"reported by the harbour office this morning.&lt;/p&gt;</description></item>"
+        for guid, title in items
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Harbour Bulletin</title><link>http://127.0.0.1/</link>{entries}</channel></rss>"
+    ).encode()
+
+
+async def test_r_refreshes_feeds_and_lists_new_entries(
+    user_library: Library, http_server: LoopbackServer
+) -> None:
+    from reader.feeds.registry import FeedRegistry
+
+    first = [("ferry-1", "Morning ferry delayed by fog"), ("pier-2", "North pier reopens")]
+    http_server.routes["/feed.xml"] = Route(rss(*first), content_type=RSS_TYPE)
+    registry = FeedRegistry.open()
+    registry.add(http_server.url("/feed.xml"), "Harbour Bulletin")
+    app = ReaderApp(library=user_library, feeds=lambda: registry)
+    try:
+        async with app.run_test(size=(110, 30)) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, MainScreen)
+            before = len(screen.article_list.rows)
+            await pilot.press("r")
+            for _ in range(2):
+                await settle(pilot)
+            titles = {row.title for row in listed(screen)}
+            assert {"Morning ferry delayed by fog", "North pier reopens"} <= titles
+            assert len(screen.article_list.rows) == before + 2
+            assert any("2 new articles" in n.message for n in app._notifications)
+
+            later = [*first, ("crane-3", "New crane lifts its first container")]
+            http_server.routes["/feed.xml"] = Route(rss(*later), content_type=RSS_TYPE)
+            await pilot.press("r")
+            for _ in range(2):
+                await settle(pilot)
+            assert len(screen.article_list.rows) == before + 3
+            sources = {row.source for row in listed(screen)}
+            assert "Harbour Bulletin" in sources
+    finally:
+        registry.close()
+
+
+async def test_r_without_feeds_says_how_to_add_one(user_library: Library) -> None:
+    from reader.feeds.registry import FeedRegistry
+
+    registry = FeedRegistry.open()
+    app = ReaderApp(library=user_library, feeds=lambda: registry)
+    try:
+        async with app.run_test(size=(110, 30)) as pilot:
+            await settle(pilot)
+            await pilot.press("r")
+            await settle(pilot)
+            assert any("reader feeds add" in n.message for n in app._notifications)
+    finally:
+        registry.close()
