@@ -68,11 +68,11 @@ def command_names() -> set[str]:
 
 def run_app(chosen: Sequence[Path]) -> int:
     """Open the TUI on a library."""
-    from reader.cli.services import FeedsOpener, IndexOpener
+    from reader.cli.services import feeds_opener, index_opener
     from reader.ui.app import ReaderApp
 
     with open_library(chosen) as library, open_store() as store:
-        index, feeds = IndexOpener(library), FeedsOpener()
+        index, feeds = index_opener(library), feeds_opener()
         try:
             app = ReaderApp(
                 library=library, config=config.load(), store=store, index=index, feeds=feeds

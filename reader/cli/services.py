@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from reader.feeds.registry import FeedRegistry
@@ -11,55 +12,57 @@ if TYPE_CHECKING:
     from reader.search import SearchIndex
 
 
-class IndexOpener:
-    """Opens a library's search index when first called, once; `close` closes it if opened.
+class Closable(Protocol):
+    def close(self) -> None: ...
 
-    The search engine takes tens of milliseconds to import and open, so the app is handed
-    this instead of an open index and calls it from its background scan or first search.
+
+S = TypeVar("S", bound=Closable)
+
+
+class OpenOnFirstUse(Generic[S]):
+    """Opens a service when first called, once; `close` closes it if it was opened.
+
+    The app is handed these instead of open services so that start-up pays for neither
+    the search engine's import nor the subscriptions file: they open in the background
+    scan, the first search or the first feed refresh.
     """
 
-    def __init__(self, library: Library) -> None:
-        self.library = library
-        self.index: SearchIndex | None = None
+    def __init__(self, opener: Callable[[], S]) -> None:
+        self._opener = opener
+        self.service: S | None = None
         self._lock = threading.Lock()
 
-    def __call__(self) -> SearchIndex:
+    def __call__(self) -> S:
         with self._lock:
-            if self.index is None:
-                from reader.search.sync import open_index
-
-                self.index = open_index(self.library)
-            return self.index
+            if self.service is None:
+                self.service = self._opener()
+            return self.service
 
     def close(self) -> None:
-        """Close the index if it was opened."""
+        """Close the service if it was opened."""
         with self._lock:
-            if self.index is not None:
-                self.index.close()
-                self.index = None
+            if self.service is not None:
+                self.service.close()
+                self.service = None
 
 
-class FeedsOpener:
-    """Opens the feed subscriptions when first called, once; `close` closes them if opened.
+def index_opener(library: Library) -> OpenOnFirstUse[SearchIndex]:
+    """The library's search index, opened on first use."""
 
-    Only a feed refresh needs them, so the app does not read the file at start-up.
-    """
+    def open_it() -> SearchIndex:
+        from reader.search.sync import open_index
 
-    def __init__(self) -> None:
-        self.registry: FeedRegistry | None = None
-        self._lock = threading.Lock()
+        return open_index(library)
 
-    def __call__(self) -> FeedRegistry:
-        with self._lock:
-            if self.registry is None:
-                from reader.feeds.registry import FeedRegistry
+    return OpenOnFirstUse(open_it)
 
-                self.registry = FeedRegistry.open()
-            return self.registry
 
-    def close(self) -> None:
-        """Close the subscriptions if they were opened."""
-        with self._lock:
-            if self.registry is not None:
-                self.registry.close()
-                self.registry = None
+def feeds_opener() -> OpenOnFirstUse[FeedRegistry]:
+    """The feed subscriptions in the data dir, opened on first use."""
+
+    def open_it() -> FeedRegistry:
+        from reader.feeds.registry import FeedRegistry
+
+        return FeedRegistry.open()
+
+    return OpenOnFirstUse(open_it)

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sqlite3
 import sys
-from pathlib import Path
 
 from reader.cli.common import EXIT_OK, open_library
 from reader.web.fetch import Limits
-from reader.web.save import Saved, SaveError, add_file, add_url
+from reader.web.save import SaveError, add_item
 
 EXIT_SOME_FAILED = 1
 """Some items could not be saved (the others were)."""
 
 _DEFAULTS = Limits()
-
-_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]+:")
-"""An address scheme; two letters at least, so `C:\\notes.md` stays a path."""
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -63,7 +58,7 @@ def command_add(args: argparse.Namespace) -> int:
     failed = created = 0
     for item in args.items:
         try:
-            saved = _add_one(item, limits)
+            saved = add_item(item, limits=limits)
         except SaveError as error:
             print(f"reader: {item}: {error}", file=sys.stderr)
             failed += 1
@@ -74,15 +69,6 @@ def command_add(args: argparse.Namespace) -> int:
     if created:
         refresh_library()
     return EXIT_SOME_FAILED if failed else EXIT_OK
-
-
-def _add_one(item: str, limits: Limits) -> Saved:
-    path = Path(item).expanduser()
-    if _SCHEME.match(item.strip()) and not path.exists():
-        return add_url(item, limits=limits)
-    if not path.exists():
-        raise SaveError("no such file (web addresses start with http:// or https://)")
-    return add_file(path)
 
 
 def refresh_library() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 import re
@@ -154,18 +155,7 @@ def write_draft(draft: Draft, folder: Path, key: str) -> Saved:
 
 
 def _with_saved_now(draft: Draft) -> Draft:
-    return Draft(
-        title=draft.title,
-        markdown=draft.markdown,
-        url=draft.url,
-        author=draft.author,
-        date=draft.date,
-        site=draft.site,
-        source=draft.source,
-        saved=datetime.now(UTC),
-        tags=draft.tags,
-        extra=draft.extra,
-    )
+    return dataclasses.replace(draft, saved=datetime.now(UTC))
 
 
 def render_draft(draft: Draft) -> str:
@@ -340,6 +330,20 @@ def add_file(path: Path, *, folder: Path | None = None) -> Saved:
     if suffix in HTML_SUFFIXES:
         return _convert_html(data, folder)
     return _copy_text(path, data, folder)
+
+
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]+:")
+"""An address scheme; two letters at least, so `C:\\notes.md` stays a path."""
+
+
+def add_item(item: str, *, limits: Limits = Limits()) -> Saved:  # noqa: B008 (frozen)
+    """Save what a person typed: a web address (anything with a scheme) or a file path."""
+    path = Path(item).expanduser()
+    if _SCHEME.match(item.strip()) and not path.exists():
+        return add_url(item, limits=limits)
+    if not path.exists():
+        raise SaveError("no such file (web addresses start with http:// or https://)")
+    return add_file(path)
 
 
 def _read_file(path: Path) -> bytes:

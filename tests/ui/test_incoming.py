@@ -118,6 +118,24 @@ async def test_a_failed_fetch_says_why_and_saves_nothing(
     assert not web_folder().exists() or not list(web_folder().glob("*.md"))
 
 
+async def test_a_file_with_spaces_in_its_path_is_added(
+    user_library: Library, tmp_path: Path
+) -> None:
+    source = tmp_path / "my notes" / "Tide table notes.md"
+    source.parent.mkdir()
+    source.write_text("---\ntitle: Tide table notes\n---\nHigh water at six.\n", "utf-8")
+    app = ReaderApp(library=user_library)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await type_into_dialog(pilot, str(source))
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        current = screen.article_list.current
+        assert current is not None and current.title == "Tide table notes"
+        assert screen.opened_id == current.id
+    assert (paths.user_library_dir() / "files" / source.name).read_bytes() == source.read_bytes()
+
+
 async def test_escape_closes_the_dialog_without_saving(user_library: Library) -> None:
     app = ReaderApp(library=user_library)
     async with app.run_test(size=(110, 30)) as pilot:

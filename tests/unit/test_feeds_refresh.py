@@ -145,6 +145,26 @@ def test_unchanged_feed_answers_304_and_saves_nothing(registry, http_server, val
     assert registry.get(sub.name).last_checked is not None
 
 
+def test_a_moved_feed_is_followed_through_its_redirects(registry, http_server) -> None:
+    http_server.routes["/feed"] = Route(fixture("atom10.xml"), content_type=RSS)
+    sub, first = subscribe(registry, http_server.url("/feed"))
+    moved = {"Location": http_server.url("/new/feed")}
+    http_server.routes["/feed"] = Route(b"", status=301, content_type=RSS, headers=moved)
+    http_server.routes["/new/feed"] = Route(rss(("fresh", "Fresh", "<p>new</p>")), content_type=RSS)
+    [later] = refresh(registry)
+    assert later.error is None and later.new == 1 and http_server.hits("/new/feed") == 1
+    assert len(saved(sub.name)) == first.new + 1
+
+
+def test_a_redirect_loop_is_reported(registry, http_server) -> None:
+    http_server.routes["/feed"] = Route(fixture("atom10.xml"), content_type=RSS)
+    registry.add(http_server.url("/feed"), "looping")
+    loop = {"Location": http_server.url("/feed")}
+    http_server.routes["/feed"] = Route(b"", status=302, content_type=RSS, headers=loop)
+    [result] = refresh(registry)
+    assert result.error is not None and "redirect" in result.error
+
+
 def test_a_new_entry_appears_on_a_later_refresh(registry, http_server) -> None:
     items = [("one", "First", "<p>one</p>")]
     http_server.routes["/feed"] = lambda _handler: Route(rss(*items), content_type=RSS)

@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
-from urllib.parse import urlsplit
 
 from textual import on, work
 from textual.binding import Binding, BindingType
@@ -26,31 +25,6 @@ FeedsOpener = Callable[[], "FeedRegistry"]
 """Opens the feed subscriptions on first use (the entry point builds it)."""
 
 ADD_HINT = "A web address (https://…) or a file path; several separated by spaces."
-
-
-def looks_like_url(text: str) -> bool:
-    """Whether a typed item is meant as a web address rather than a file path."""
-    scheme = urlsplit(text).scheme.lower()
-    # A one-letter scheme is a Windows drive ("C:\\notes.md"), not an address.
-    return scheme in ("http", "https") or (len(scheme) > 1 and "://" in text)
-
-
-def save_item(item: str) -> Saved:
-    """Fetch and save a web page, or copy/convert a file, into the user's library."""
-    from reader.web.save import add_file, add_url
-
-    if looks_like_url(item):
-        return add_url(item)
-    return add_file(Path(item).expanduser())
-
-
-def save_error_types() -> tuple[type[Exception], ...]:
-    """The errors a save reports as one line (imported late: the web stack is not small)."""
-    from reader.sources import LoadError
-    from reader.web.fetch import FetchError
-    from reader.web.save import SaveError
-
-    return (FetchError, SaveError, LoadError, OSError)
 
 
 class IncomingScreen(Screen[None]):
@@ -107,7 +81,9 @@ class IncomingScreen(Screen[None]):
         self.app.push_screen(prompt, self._add_answered)
 
     def _add_answered(self, value: str | None) -> None:
-        items = (value or "").split()
+        typed = (value or "").strip()
+        # One existing path is taken whole, spaces and all; otherwise spaces separate items.
+        items = [typed] if typed and Path(typed).expanduser().exists() else typed.split()
         if items:
             more = f" and {len(items) - 1} more" if len(items) > 1 else ""
             self.set_activity(f"saving {items[0]}{more} …")
@@ -116,13 +92,18 @@ class IncomingScreen(Screen[None]):
     @work(thread=True, group="add")
     def add_items(self, items: Sequence[str]) -> None:
         """Save each item in turn; failures are collected, not raised."""
-        errors_to_report = save_error_types()
+        # Imported here: the web stack is only needed once something is saved.
+        from reader.web.save import SaveError, add_item
+
         added = self.Added()
         for item in items:
             try:
-                added.saved.append(save_item(item))
-            except errors_to_report as error:
+                added.saved.append(add_item(item))
+            except (SaveError, OSError) as error:
                 added.errors.append(f"{item}: {error}")
+            # A page no one foresaw must not take the app down with it: one line instead.
+            except Exception as error:  # noqa: BLE001
+                added.errors.append(f"{item}: could not save ({type(error).__name__}: {error})")
         self.post_message(added)
 
     @on(Added)
