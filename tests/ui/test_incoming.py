@@ -219,3 +219,42 @@ async def test_r_without_feeds_says_how_to_add_one(user_library: Library) -> Non
             assert any("reader feeds add" in n.message for n in app._notifications)
     finally:
         registry.close()
+
+
+async def test_the_dialog_survives_a_tiny_terminal(user_library: Library) -> None:
+    app = ReaderApp(library=user_library)
+    async with app.run_test(size=(20, 6)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"https://example.invalid/a-long-address")
+        await pilot.resize_terminal(24, 8)
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_r_on_other_folders_says_where_the_entries_went(
+    library: Library, http_server: LoopbackServer
+) -> None:
+    from reader.feeds.registry import FeedRegistry
+
+    http_server.routes["/feed.xml"] = Route(rss(("a", "Tug race postponed")), content_type=RSS_TYPE)
+    registry = FeedRegistry.open()
+    registry.add(http_server.url("/feed.xml"), "Harbour Bulletin")
+    app = ReaderApp(library=library, feeds=lambda: registry)
+    try:
+        async with app.run_test(size=(110, 30)) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, MainScreen)
+            before = len(screen.article_list.rows)
+            await pilot.press("r")
+            await settle(pilot)
+            assert len(screen.article_list.rows) == before
+            assert any("run `reader` to see them" in n.message for n in app._notifications)
+    finally:
+        registry.close()
+    assert len(list((paths.user_library_dir() / "feeds").rglob("*.md"))) == 1

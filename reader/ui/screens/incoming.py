@@ -176,7 +176,15 @@ class IncomingScreen(Screen[None]):
         for result in results:
             if result.error:
                 self.notify(f"{result.name}: {result.error}", severity="warning", timeout=8)
-        if any(result.new or result.updated for result in results):
+        written = [path for result in results for path in result.paths]
+        if written and not any(self.library.covers(path) for path in written):
+            self.notify(
+                f"New entries are in {written[0].parent.parent}, outside the folders shown "
+                "here: run `reader` to see them",
+                severity="warning",
+                timeout=8,
+            )
+        elif written:
             self.scan()
 
 
