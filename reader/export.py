@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -12,11 +10,14 @@ import yaml
 
 from reader.annotations import Annotated, annotated_articles, locate_highlights
 from reader.library import Library
+from reader.sources.common import slugify
 from reader.store import Highlight, ImportResult, Store
 
-__all__ = ["export_json", "export_markdown", "import_json", "slugify"]
+__all__ = ["export_json", "export_markdown", "import_json"]
 
 SLUG_CHARS = 80
+"""The longest file-name stem an export writes."""
+
 """Longest file-name stem a title gives, before `.md`."""
 
 ORPHANED_ARTICLE = "The article is no longer in the library; this is its last known state."
@@ -25,19 +26,6 @@ ORPHANED_HIGHLIGHT = "*(orphaned: this passage is no longer in the article)*"
 # Names Windows refuses for files, whatever the extension: such slugs get the id added.
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10))}
 _RESERVED |= {f"lpt{i}" for i in range(10)}
-
-
-def slugify(title: str) -> str:
-    """A file-name stem for a title: lower-case words joined by hyphens, any script kept."""
-    text = unicodedata.normalize("NFKC", title).casefold()
-    words = re.findall(r"\w+", text)
-    slug = ""
-    for word in words:
-        longer = f"{slug}-{word}" if slug else word
-        if len(longer) > SLUG_CHARS:
-            break
-        slug = longer
-    return slug or "-".join(words)[:SLUG_CHARS].strip("-_")
 
 
 def export_markdown(library: Library, store: Store, out_dir: Path) -> list[Path]:
@@ -56,7 +44,7 @@ def export_markdown(library: Library, store: Store, out_dir: Path) -> list[Path]
 
 
 def _file_stem(item: Annotated, taken: set[str]) -> str:
-    stem = slugify(item.title)
+    stem = slugify(item.title, SLUG_CHARS)
     if not stem or stem in taken or stem in _RESERVED:
         stem = f"{stem}-{item.article_id[:8]}" if stem else f"article-{item.article_id[:8]}"
     while stem in taken:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -227,16 +226,12 @@ def command_export(args: argparse.Namespace) -> int:
 
 def _write_atomically(path: Path, text: str) -> None:
     """Write `text` to `path` through a temp file, so a failed write leaves the old file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.tmp")
+    from reader.store.fileio import DOCUMENT, atomic_write
+
     try:
-        with temp.open("w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, text.encode("utf-8"), mode=DOCUMENT)
     except OSError as error:
-        temp.unlink(missing_ok=True)
         raise UsageError(f"cannot write {path}: {error.strerror or error}") from error
 
 

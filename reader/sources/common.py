@@ -163,3 +163,16 @@ def body_digest(blocks: tuple[Block, ...]) -> tuple[str, int]:
     words = body.casefold().split()
     normal = " ".join(words).encode("utf-8", errors="surrogatepass")
     return hashlib.sha256(normal).hexdigest()[:16], len(words)
+
+
+def slugify(title: str, limit: int) -> str:
+    """A file-name stem for a title: lower-case words of any script joined by single hyphens,
+    cut on a word boundary within `limit` characters (empty when the title has no word)."""
+    words = re.findall(r"\w+", unicodedata.normalize("NFKC", title).casefold())
+    slug = ""
+    for word in words:
+        longer = f"{slug}-{word}" if slug else word
+        if len(longer) > limit:
+            break
+        slug = longer
+    return slug or "-".join(words)[:limit].strip("-_")

@@ -159,7 +159,13 @@ def temp_prefix(path: Path) -> str:
     return f".{path.name}.tmp-"
 
 
-def atomic_write(path: Path, payload: bytes | Sequence[bytes]) -> None:
+PRIVATE = 0o600
+"""The mode of the store's own files: the user's data, for the user alone."""
+DOCUMENT = 0o666
+"""The mode of files the user reads and shares (articles, exports); the umask applies."""
+
+
+def atomic_write(path: Path, payload: bytes | Sequence[bytes], mode: int = PRIVATE) -> None:
     """Replace `path` with `payload` so the file is always either the old or the new bytes.
 
     Write a temp file in the same folder, fsync it, os.replace it over the target, then
@@ -167,7 +173,7 @@ def atomic_write(path: Path, payload: bytes | Sequence[bytes]) -> None:
     file is removed and the error propagates.
     """
     temp = path.with_name(f"{temp_prefix(path)}{os.getpid()}-{uuid.uuid4().hex[:8]}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, mode)
     try:
         try:
             for chunk in [payload] if isinstance(payload, bytes) else payload:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -17,8 +15,10 @@ import yaml
 
 from reader import paths
 from reader.sources.common import collapse, title_from_filename
+from reader.sources.common import slugify as common_slugify
 from reader.sources.decode import clean
 from reader.sources.frontmatter import MAX_FRONT_MATTER, split_front_matter
+from reader.store.fileio import DOCUMENT, atomic_write
 from reader.web.fetch import HTML_ACCEPT, FetchError, Limits, check_url, fetch, safe_url
 
 TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".text"})
@@ -31,7 +31,6 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 """Local files larger than this are refused (no article is near it)."""
 
 _KEY = re.compile(r"[0-9a-z]{6,32}")
-_SLUG_JUNK = re.compile(r"[^\w]+")
 _SLUG_LIMIT = 60
 _EXTRA_KEY = re.compile(r"[a-z][a-z0-9_]*")
 _TRACKING = ("utm_",)
@@ -114,12 +113,8 @@ def file_name(draft: Draft, key: str) -> str:
 
 def slugify(title: str) -> str:
     """A file-name-safe form of a title: lower-case words joined by single hyphens."""
-    words = _SLUG_JUNK.sub("-", title.lower().replace("_", "-")).strip("-")
-    words = re.sub(r"-{2,}", "-", words)  # "--" separates the key in file names
-    cut = words[:_SLUG_LIMIT]
-    if len(words) > _SLUG_LIMIT and "-" in cut:
-        cut = cut.rsplit("-", 1)[0]
-    return cut.strip("-") or "article"
+    # Single hyphens only: "--" separates the key in file names.
+    return common_slugify(title, _SLUG_LIMIT) or "article"
 
 
 def find_saved(folder: Path, key: str) -> Path | None:
@@ -195,18 +190,8 @@ def _utc_stamp(moment: datetime) -> str:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write a file through a hidden temporary in the same folder, synced, then renamed."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    """Write one of the user's documents atomically (see `atomic_write`), readable as usual."""
+    atomic_write(path, data, mode=DOCUMENT)
 
 
 def saved_title(path: Path) -> str:

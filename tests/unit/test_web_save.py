@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import os
+import stat
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -171,6 +173,16 @@ def test_a_body_opening_with_a_rule_is_kept_as_body(tmp_path: Path) -> None:
     draft = Draft(title="Rules", markdown="---\n\ntitle: fake\n\n---\n\nReal text.")
     meta = load_file(write_draft(draft, tmp_path, url_key("rules")).path).meta
     assert meta.title == "Rules"
+
+
+def test_saved_files_are_readable_like_any_file_the_user_makes(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        saved = write_draft(Draft(title="Mode", markdown="Body text."), tmp_path, "abcdef123456")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(saved.path.stat().st_mode) == 0o644
+    assert not list(tmp_path.glob(".*"))  # no temporary file left behind
 
 
 def test_write_draft_reuses_a_file_with_the_same_key(tmp_path: Path) -> None:

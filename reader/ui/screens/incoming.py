@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,11 +141,9 @@ class IncomingScreen(Screen[None]):
         from reader.feeds.refresh import refresh
 
         assert self.feeds is not None
-        lock = threading.Lock()
 
         def progress(done: int, total: int, result: FeedResult) -> None:
-            with lock:
-                self.post_message(self.FeedsProgressed(done, total, result))
+            self.post_message(self.FeedsProgressed(done, total, result))
 
         try:
             results = refresh(self.feeds(), on_progress=progress)
