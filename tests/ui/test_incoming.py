@@ -180,8 +180,9 @@ async def test_r_refreshes_feeds_and_lists_new_entries(
     registry = FeedRegistry.open()
     registry.add(http_server.url("/feed.xml"), "Harbour Bulletin")
     app = ReaderApp(library=user_library, feeds=lambda: registry)
+    messages: list[object] = []
     try:
-        async with app.run_test(size=(110, 30)) as pilot:
+        async with app.run_test(size=(110, 30), message_hook=messages.append) as pilot:
             await settle(pilot)
             screen = app.screen
             assert isinstance(screen, MainScreen)
@@ -189,6 +190,11 @@ async def test_r_refreshes_feeds_and_lists_new_entries(
             await pilot.press("r")
             for _ in range(2):
                 await settle(pilot)
+            # The hook sees a message at each node it bubbles through: count it once.
+            found = {id(m): m for m in messages if isinstance(m, MainScreen.FeedsProgressed)}
+            [progress] = found.values()
+            assert (progress.done, progress.total, progress.result.new) == (1, 1, 2)
+            assert "feeds" not in screen.sub_title  # the progress is cleared once done
             titles = {row.title for row in listed(screen)}
             assert {"Morning ferry delayed by fog", "North pier reopens"} <= titles
             assert len(screen.article_list.rows) == before + 2
