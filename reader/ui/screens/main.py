@@ -383,9 +383,11 @@ class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
         self._open_after_scan = path
 
     def _open_pending(self) -> None:
-        path, self._open_after_scan = self._open_after_scan, None
+        path = self._open_after_scan
+        # Not listed yet: a scan that began before the file was written finished first.
         if path is None or (article_id := self.library.id_at(path)) is None:
             return
+        self._open_after_scan = None
         if self.search_active or self.view is not None:
             return  # the list shows results or a view the new article may not be in
         index = self.article_list.rows.index_of(article_id)
