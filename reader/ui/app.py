@@ -17,12 +17,20 @@ from reader import config as settings
 from reader.config import Config, LoadedConfig
 from reader.library import Library
 from reader.store import Store
-from reader.ui.commands import ReaderCommands
 from reader.ui.screens.incoming import FeedsOpener
 from reader.ui.screens.main import MainScreen
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from reader.search import SearchIndex
+
+
+def reader_commands() -> type[Provider]:
+    """The palette's provider of reader's own actions, imported when the palette first opens."""
+    from reader.ui.commands import ReaderCommands
+
+    return ReaderCommands
 
 
 class ReaderApp(App[None]):
@@ -30,7 +38,7 @@ class ReaderApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "reader"
-    COMMANDS = App.COMMANDS | {ReaderCommands}
+    COMMANDS = App.COMMANDS | {reader_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "question_mark,f1",

@@ -264,3 +264,14 @@ async def test_r_on_other_folders_says_where_the_entries_went(
     finally:
         registry.close()
     assert len(list((paths.user_library_dir() / "feeds").rglob("*.md"))) == 1
+
+
+async def test_the_palette_offers_adding_a_page(user_library: Library) -> None:
+    app = ReaderApp(library=user_library)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"add a web page")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)
