@@ -62,6 +62,13 @@ _TOTAL_WORDS = 40
 _SIGN_IN_WORDS = 80
 """A page with a password field and fewer words than this is a sign-in form."""
 
+MAX_EXTRACT_ELEMENTS = 20_000
+"""Pages with more elements skip main-content extraction (about 0.1 ms an element) for a
+plain conversion of their main element (see `html_large`)."""
+MAX_ELEMENTS = 150_000
+"""Pages with more elements are refused: no article needs them, and even the plain
+conversion would take seconds."""
+
 
 @dataclass(frozen=True, slots=True)
 class Page:
@@ -124,6 +131,11 @@ def extract_page(data: bytes, *, url: str | None = None, charset: str | None = N
         raise LoadError(str(error) or NO_ARTICLE) from None
     if tree is None:
         raise LoadError(NO_ARTICLE)
+    elements = sum(1 for _ in tree.iter())
+    if elements > MAX_ELEMENTS:
+        raise LoadError(f"page too large to read: {elements:,} HTML elements")
+    if elements > MAX_EXTRACT_ELEMENTS:
+        return _large_page(tree, url)
     document = _extract(tree, url)
     if document is None or document.body is None:
         raise LoadError(NO_ARTICLE)
@@ -146,6 +158,22 @@ def extract_page(data: bytes, *, url: str | None = None, charset: str | None = N
         description=_text(document.description),
         language=_text(document.language) or _text(tree.get("lang")),
     )
+
+
+def _large_page(tree: Any, url: str | None) -> Page:
+    """A page too large to extract from, converted from its main element."""
+    from reader.sources.html_large import head_facts, main_markdown
+
+    facts = head_facts(tree)
+    page_url = facts.pop("url") or url
+    try:
+        markdown = main_markdown(tree, page_url)
+    except RecursionError:
+        raise LoadError("page is nested too deeply to read") from None
+    if not markdown:
+        raise LoadError(NO_ARTICLE)
+    site = facts.pop("site") or _host(page_url)
+    return Page(markdown=markdown, url=page_url, site=site, **facts)
 
 
 def _extract(tree: Any, url: str | None) -> Any:

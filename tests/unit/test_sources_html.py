@@ -433,3 +433,37 @@ def test_markdown_of_deep_nesting_keeps_the_text() -> None:
     assert "Deep words." in html_to_markdown(fragment)
     fragment = "<ul><li>" * 400 + "Deep item." + "</li></ul>" * 400
     assert "Deep item." in html_to_markdown(fragment)
+
+
+# Very large pages ------------------------------------------------------------------------
+
+LARGE_ARTICLE = (
+    "<p>The tide tables for the whole coast fill this page, one small cell for every hour "
+    "of the year, and the harbour office keeps it online for the fishing fleet.</p>"
+)
+
+
+def large_page(cells: int) -> bytes:
+    return (
+        "<html lang='en'><head><title>Tide tables for the year</title>"
+        "<meta name='author' content='Harbour Office'>"
+        "<meta property='article:published_time' content='2026-01-02'></head><body>"
+        "<nav>Home · Weather · Contact</nav><script>var tracker = 1;</script>"
+        f"<main>{LARGE_ARTICLE}{'<span>6.1</span>' * cells}</main>"
+        "<footer>Copyright the harbour office</footer></body></html>"
+    ).encode()
+
+
+def test_a_page_too_large_to_extract_gives_its_main_element() -> None:
+    page = extract_page(large_page(30_000), url="https://harbour.example/tides")
+    assert page.title == "Tide tables for the year"
+    assert page.author == "Harbour Office" and page.date == date(2026, 1, 2)
+    assert page.site == "harbour.example" and page.language == "en"
+    assert "one small cell for every hour" in page.markdown and "6.1" in page.markdown
+    assert "Weather" not in page.markdown and "tracker" not in page.markdown
+    assert "Copyright" not in page.markdown
+
+
+def test_a_page_with_too_many_elements_is_refused_with_the_reason() -> None:
+    with pytest.raises(LoadError, match="page too large to read: 160,0"):
+        extract_page(large_page(160_000))
