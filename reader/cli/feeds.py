@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.cli.common import EXIT_NO_RESULTS, EXIT_OK, UsageError
+from reader.cli.common import EXIT_NO_RESULTS, EXIT_OK, UsageError, sync_default_library
 from reader.feeds.common import FeedError, is_web_url
 from reader.feeds.registry import FeedRegistry, Subscription
-from reader.web.fetch import FetchError
+from reader.web.fetch import FetchError, safe_url
+from reader.web.save import user_path
 
 if TYPE_CHECKING:
     from reader.feeds.refresh import FeedResult
@@ -89,9 +90,11 @@ def command_add(args: argparse.Namespace) -> int:
         print(f"Already subscribed: {sub.name}  {sub.url}")
         return EXIT_OK
     print(f"Subscribed to {sub.title} as {sub.name}: {_count(result.new, 'new entry')}")
+    if result.error:
+        print(f"reader: {sub.name}: entries not saved: {result.error}", file=sys.stderr)
     if result.new:
-        update_library()
-    return EXIT_OK
+        sync_default_library()
+    return EXIT_NO_RESULTS if result.error else EXIT_OK
 
 
 def command_import(args: argparse.Namespace) -> int:
@@ -99,20 +102,18 @@ def command_import(args: argparse.Namespace) -> int:
     from reader.feeds.opml import read_opml
 
     try:
-        outlines = read_opml(args.file.expanduser().read_bytes())
+        outlines = read_opml(user_path(args.file).read_bytes())
     except OSError as error:
         raise UsageError(f"cannot read {args.file}: {error.strerror or error}") from None
     except FeedError as error:
         raise UsageError(f"cannot import {args.file}: {error}") from None
-    added = known = 0
-    skipped: list[str] = []
+    # A list from elsewhere may not point at files.
+    skipped = [outline.url for outline in outlines if not is_web_url(outline.url)]
+    wanted = [(o.url, o.title, o.tags) for o in outlines if is_web_url(o.url)]
     with _registry() as registry:
-        for outline in outlines:
-            if not is_web_url(outline.url):
-                skipped.append(outline.url)  # a list from elsewhere may not point at files
-                continue
-            _, created = registry.add(outline.url, outline.title, tags=outline.tags)
-            added, known = added + created, known + (not created)
+        results = registry.add_many(wanted)  # one write, however long the list
+    added = sum(created for _, created in results)
+    known = len(results) - added
     for url in skipped:
         print(f"reader: skipped {url}: not an http(s) URL", file=sys.stderr)
     print(f"Imported {args.file}: {added} added, {known} already subscribed")
@@ -134,7 +135,7 @@ def command_list(args: argparse.Namespace) -> int:
     for sub in subs:
         folder = feed_folder(sub.name)
         count = sum(1 for _ in folder.glob("*.md")) if folder.is_dir() else 0
-        parts = [sub.name, sub.url]
+        parts = [sub.name, safe_url(sub.url)]
         if sub.tags:
             parts.append("[" + ", ".join(sub.tags) + "]")
         parts.append(_count(count, "entry"))
@@ -156,7 +157,7 @@ def command_export(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
     else:
-        target = args.out.expanduser()
+        target = user_path(args.out)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(target, text.encode("utf-8"))
@@ -189,7 +190,7 @@ def command_refresh(args: argparse.Namespace) -> int:
         f"Refreshed {_count(len(results), 'feed')}: {new} new, {same} not modified, {failed} failed"
     )
     if new:
-        update_library()
+        sync_default_library()
     return EXIT_NO_RESULTS if failed else EXIT_OK
 
 
@@ -227,29 +228,6 @@ def command_set(args: argparse.Namespace) -> int:
 
 
 # The library -----------------------------------------------------------------------------
-
-
-def update_library(roots: Sequence[Path] | None = None) -> None:
-    """Bring the user library's catalog and search index up to date, so entries show at once."""
-    from reader import paths
-    from reader.annotations import user_texts
-    from reader.library import Library
-    from reader.search.sync import open_index, sync_index
-    from reader.store import Store, StoreError
-
-    try:
-        store = Store.open(lock_timeout=1.0)
-    except StoreError as error:
-        print(
-            f"reader: {error}: run `reader index` later to index the new entries", file=sys.stderr
-        )
-        return
-    with store:
-        texts = user_texts(store)
-    with Library(list(roots or [paths.user_library_dir()])) as library:
-        library.scan()
-        with open_index(library) as index:
-            sync_index(library, index, user_texts=texts)
 
 
 def _count(number: int, noun: str) -> str:

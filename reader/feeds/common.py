@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from urllib.parse import urlsplit, urlunsplit
 
@@ -17,6 +18,7 @@ ENTITY_REFUSAL = (
 
 _DOCTYPE = re.compile(rb"<!\s*DOCTYPE", re.IGNORECASE)
 _ENTITY = re.compile(rb"<!\s*ENTITY", re.IGNORECASE)
+_DECLARED = re.compile(rb"\s*<\?xml[^>]{0,200}?encoding\s*=\s*[\"']([A-Za-z0-9._-]{1,40})[\"']")
 
 # Byte signatures of encodings where "<!ENTITY" is not plain ASCII bytes.
 _WIDE_SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -33,14 +35,34 @@ _WIDE_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 
 
 def _views(data: bytes) -> list[bytes]:
-    """The document as ASCII-compatible bytes: as given, and re-encoded from a wide encoding."""
+    """The document as ASCII-compatible bytes: as given, re-encoded from a wide encoding, and
+    decoded as its XML declaration says (UTF-7 writes "<!" as "+ADwAIQ-", which parsers read)."""
     views = [data]
     for signature, codec in _WIDE_SIGNATURES:
         if data.startswith(signature):
             text = data.decode(codec, errors="ignore")
             views.append(text.encode("utf-8", errors="ignore"))
             break
+    for view in list(views):
+        declared = _DECLARED.match(view)
+        name = _text_codec(declared.group(1).decode("ascii") if declared else "")
+        if name is not None:
+            views.append(data.decode(name, errors="ignore").encode("utf-8", errors="ignore"))
     return views
+
+
+def _text_codec(name: str) -> str | None:
+    """The codec an encoding name stands for, when decoding with it can change the markup."""
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        return None
+    # ASCII-compatible encodings show "<!ENTITY" as it is; punycode and idna are slow on
+    # long input and no parser takes them; bytes-to-bytes codecs are not text encodings.
+    plain = {"utf-8", "ascii", "latin-1", "iso8859-1", "cp1252", "punycode", "idna"}
+    if info.name in plain or not getattr(info, "_is_text_encoding", True):
+        return None
+    return info.name
 
 
 def declares_entities(data: bytes) -> bool:

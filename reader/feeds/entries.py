@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from reader.feeds.common import is_web_url
 from reader.feeds.parse import Entry, ParsedFeed
 from reader.web.fetch import HTML_ACCEPT, FetchError, Limits, fetch
-from reader.web.save import Draft, url_key, write_draft
+from reader.web.save import Draft, saved_keys, url_key, write_draft
 
 if TYPE_CHECKING:
     from reader.feeds.registry import Subscription
@@ -23,8 +23,10 @@ def save_entries(
 
     Yielding as it goes lets the caller remember every entry saved before a failure.
     """
+    known = saved_keys(folder)  # one listing: a folder of thousands is not read per entry
     for entry in entries:
-        saved = write_draft(entry_draft(sub, feed, entry, limits), folder, url_key(entry.id))
+        draft = entry_draft(sub, feed, entry, limits)
+        saved = write_draft(draft, folder, url_key(entry.id), known=known)
         yield entry.id, saved.path if saved.created else None
 
 
@@ -32,22 +34,24 @@ def entry_draft(sub: Subscription, feed: ParsedFeed, entry: Entry, limits: Limit
     """The article for one entry: its content as Markdown, or the linked page when asked."""
     from reader.sources.html import html_to_markdown
 
-    base = entry.link or feed.link
+    # Only an absolute web address is a link: an RSS guid taken as a permalink may be "x2".
+    link = entry.link if entry.link and is_web_url(entry.link) else None
+    base = link or feed.link
     markdown: str | None = None
     author = entry.author
-    if sub.full_text and entry.summary_only and entry.link and is_web_url(entry.link):
-        page = _linked_page(entry.link, limits)
+    if sub.full_text and entry.summary_only and link:
+        page = _linked_page(link, limits)
         if page is not None:
             markdown, author = page[0], author or page[1]
     if markdown is None:
         markdown = html_to_markdown(entry.content_html, base_url=base) if entry.content_html else ""
     return Draft(
         title=entry.title or _untitled(entry),
-        markdown=markdown,
-        url=entry.link,
+        markdown=markdown.strip() or _no_text(link),
+        url=link,
         author=author,
         date=entry.published.date() if entry.published else None,
-        site=_host(entry.link) or _host(feed.link),
+        site=_host(link) or _host(feed.link),
         source=sub.title,
         tags=sub.tags,
         extra={"feed": sub.name, "entry_id": entry.id},
@@ -65,6 +69,13 @@ def _linked_page(url: str, limits: Limits) -> tuple[str, str | None] | None:
     except (FetchError, LoadError):
         return None  # the summary is still worth saving
     return (page.markdown, page.author) if page.markdown.strip() else None
+
+
+def _no_text(link: str | None) -> str:
+    """The body of an entry that carries no text (a link post): a line pointing to its page."""
+    if link:
+        return f"This entry has no text of its own: [read it on its page]({link})."
+    return "This entry has no text of its own."
 
 
 def _untitled(entry: Entry) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html.entities
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -55,7 +55,14 @@ def read_opml(data: bytes) -> list[Outline]:
 
 
 def _walk(parent: Any, folders: tuple[str, ...]) -> Iterable[Outline]:
-    for node in parent:
+    # A stack rather than recursion: folders nested thousands deep must not overflow.
+    stack: list[tuple[Iterator[Any], tuple[str, ...]]] = [(iter(parent), folders)]
+    while stack:
+        nodes, folders = stack[-1]
+        node = next(nodes, None)
+        if node is None:
+            stack.pop()
+            continue
         if _local(node.tag) != "outline":
             continue
         label = _label(node)
@@ -63,9 +70,10 @@ def _walk(parent: Any, folders: tuple[str, ...]) -> Iterable[Outline]:
         if url:
             tags = folders + _categories(node.get("category"))
             yield Outline(url, label or url, tuple(dict.fromkeys(tags)))
+        elif label and label not in folders:
+            stack.append((iter(node), folders + (label,)))
         else:
-            inner = folders + (label,) if label else folders
-            yield from _walk(node, inner)
+            stack.append((iter(node), folders))
 
 
 def _label(node: Any) -> str:

@@ -17,6 +17,7 @@ from reader.feeds.common import FeedError, is_web_url
 from reader.feeds.entries import save_entries
 from reader.feeds.parse import ParsedFeed, parse_feed
 from reader.web.fetch import FEED_ACCEPT, Limits, check_url, fetch
+from reader.web.save import user_path
 
 if TYPE_CHECKING:
     from reader.feeds.registry import FeedRegistry, Subscription
@@ -59,8 +60,11 @@ class _Download:
 def feed_folder(name: str) -> Path:
     """Where a feed's entries are saved: the user library's feeds/<name>/."""
     from reader import paths
+    from reader.feeds.registry import name_slug
 
-    return paths.user_library_dir() / "feeds" / name
+    # Names are slugs already, unless feeds.json was edited by hand: even then, never a
+    # folder outside feeds/ ("../..", "/tmp").
+    return paths.user_library_dir() / "feeds" / (name_slug(name) or "feed")
 
 
 def subscribe(
@@ -74,7 +78,8 @@ def subscribe(
     """Add a feed by URL or file path, fetching it once and saving its entries.
 
     FeedError (or FetchError) when the source cannot be read or is not a feed; nothing is
-    saved then. A feed already subscribed is returned as it is, with an empty result.
+    saved then. A feed already subscribed is returned as it is, with an empty result. When
+    its entries cannot be saved, the feed is subscribed and the result carries the error.
     """
     address = _address(source)
     known = registry.get(address)
@@ -86,7 +91,10 @@ def subscribe(
     sub, created = registry.add(address, parsed.title, tags=tags, full_text=full_text)
     if not created:  # another process subscribed it meanwhile
         return sub, FeedResult(sub.name)
-    return sub, _finish(registry, sub, download, parsed, limits)
+    try:
+        return sub, _finish(registry, sub, download, parsed, limits)
+    except Exception as error:  # noqa: BLE001 - subscribed all the same; a refresh tries again
+        return sub, _failed(registry, sub, error)
 
 
 def refresh(
@@ -144,11 +152,16 @@ def refresh_one(registry: FeedRegistry, sub: Subscription, limits: Limits) -> Fe
         parsed = parse_feed(download.body, url=download.url or None)
         return _finish(registry, sub, download, parsed, limits)
     except Exception as error:  # noqa: BLE001 - one feed's failure, whatever it is, must not stop the rest
-        reason = _one_line(error)
-        # The registry itself failing is reported the same way.
-        with contextlib.suppress(Exception):
-            registry.update(sub.name, last_checked=_now(), last_error=reason)
-        return FeedResult(sub.name, error=reason)
+        return _failed(registry, sub, error)
+
+
+def _failed(registry: FeedRegistry, sub: Subscription, error: Exception) -> FeedResult:
+    """Record a feed's failure on its subscription, and the result that reports it."""
+    reason = _one_line(error)
+    # The registry itself failing is reported the same way.
+    with contextlib.suppress(Exception):
+        registry.update(sub.name, last_checked=_now(), last_error=reason)
+    return FeedResult(sub.name, error=reason)
 
 
 def _finish(
@@ -223,10 +236,13 @@ def _address(source: str) -> str:
         return check_url(text)
     if "://" in text or text.lower().startswith(("file:", "ftp:", "data:", "javascript:")):
         raise FeedError(f"only http(s) URLs and local files can be feeds, not {text!r}")
-    path = Path(text).expanduser()
-    if not path.is_file():
-        raise FeedError(f"no such file: {path}" if not path.exists() else f"not a file: {path}")
-    return str(path.resolve())
+    path = user_path(text)
+    try:
+        if not path.is_file():
+            raise FeedError(f"no such file: {path}" if not path.exists() else f"not a file: {path}")
+        return str(path.resolve())
+    except OSError as error:  # a name too long for the file system
+        raise FeedError(f"cannot read {path}: {error.strerror or error}") from None
 
 
 def _download(

@@ -122,21 +122,52 @@ class FeedRegistry:
     ) -> tuple[Subscription, bool]:
         """Subscribe to a feed; (the subscription, True), or (the existing one, False)."""
         url = _checked_url(url)
+        if name is not None and _slug(name) != name:
+            raise FeedError(f"not a usable feed name: {name!r} (use a-z, 0-9 and -)")
         with self._storage.transaction():
             table = self._table()
             known = _find(table, url)
             if known is not None:
                 return _from_doc(known[1]), False
             taken = {str(doc.get("name")) for doc in table.values()}
-            if name is not None and _slug(name) != name:
-                raise FeedError(f"not a usable feed name: {name!r} (use a-z, 0-9 and -)")
             if name is not None and name in taken:
                 raise FeedError(f"a feed is already named {name}")
-            chosen = name or unique_name(title, url, taken)
-            sub = Subscription(chosen, title.strip() or chosen, url, tags=_tags(tags))
-            sub = dataclasses.replace(sub, full_text=full_text)
+            sub = _new(url, title, name or unique_name(title, url, taken), tags, full_text)
             self._write({**table, _next_id(table): _to_doc(sub)})
         return sub, True
+
+    def add_many(
+        self, feeds: Iterable[tuple[str, str, Iterable[str]]]
+    ) -> list[tuple[Subscription, bool]]:
+        """Subscribe to many (url, title, tags) at once, in one write; as `add` for each."""
+        with self._storage.transaction():
+            table = dict(self._table())
+            by_url: dict[str, dict[str, Any]] = {}
+            for doc in table.values():
+                by_url.setdefault(normalize_url(str(doc.get("url", ""))), doc)
+            taken = {str(doc.get("name")) for doc in table.values()}
+            next_id = int(_next_id(table))
+            numbers: dict[str, int] = {}
+            results: list[tuple[Subscription, bool]] = []
+            for url, title, tags in feeds:
+                url = _checked_url(url)
+                known = by_url.get(normalize_url(url))
+                if known is not None:
+                    results.append((_from_doc(known), False))
+                    continue
+                # Counting on from the feeds already named from the same words keeps a list
+                # of many feeds with one title from trying -2, -3... again for each of them.
+                base = _base_name(title, url)
+                numbers[base] = numbers.get(base, 0) + 1
+                name = unique_name(title, url, taken, start=max(2, numbers[base]))
+                sub = _new(url, title, name, tags, False)
+                table[str(next_id)] = by_url[normalize_url(url)] = _to_doc(sub)
+                taken.add(name)
+                next_id += 1
+                results.append((sub, True))
+            if any(created for _, created in results):
+                self._write(table)
+        return results
 
     def remove(self, name_or_url: str) -> Subscription | None:
         """Unsubscribe; the removed subscription, or None when there was none."""
@@ -182,11 +213,11 @@ class FeedRegistry:
         self._storage.write(tables)
 
 
-def unique_name(title: str, url: str, taken: Iterable[str]) -> str:
+def unique_name(title: str, url: str, taken: Iterable[str], *, start: int = 2) -> str:
     """A short slug from the title (else the host or file name), made unique with -2, -3..."""
-    base = _slug(title) or _slug(urlsplit(url).hostname or "") or _slug(Path(url).stem) or "feed"
-    used = set(taken)
-    name, count = base, 1
+    base = _base_name(title, url)
+    used = taken if isinstance(taken, set | frozenset) else set(taken)
+    name, count = base, start - 1
     while name in used:
         count += 1
         suffix = f"-{count}"
@@ -194,9 +225,23 @@ def unique_name(title: str, url: str, taken: Iterable[str]) -> str:
     return name
 
 
+def _base_name(title: str, url: str) -> str:
+    return _slug(title) or _slug(urlsplit(url).hostname or "") or _slug(Path(url).stem) or "feed"
+
+
+def name_slug(text: str) -> str:
+    """Text as a feed name: a-z, 0-9 and single hyphens (empty when nothing is left)."""
+    return _slug(text)
+
+
 def _slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return _SLUG_DROP.sub("-", ascii_text.lower()).strip("-")[:NAME_LENGTH].rstrip("-")
+
+
+def _new(url: str, title: str, name: str, tags: Iterable[str], full_text: bool) -> Subscription:
+    sub = Subscription(name, title.strip() or name, url, tags=_tags(tags))
+    return dataclasses.replace(sub, full_text=full_text)
 
 
 def _checked_url(url: str) -> str:

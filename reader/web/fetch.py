@@ -333,14 +333,14 @@ def _redirect_target(current: str, location: str) -> str:
 def _resolve(host: str, port: int, timeout: float, shown: str) -> list[tuple[int, tuple[str, int]]]:
     """The addresses of a host, looked up in a helper thread so the deadline holds."""
     found: list[tuple[int, tuple[str, int]]] = []
-    failure: list[OSError] = []
+    failure: list[Exception] = []
 
     def lookup() -> None:
         try:
             for family, _, _, _, address in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
                 if family in (socket.AF_INET, socket.AF_INET6):
                     found.append((family, (str(address[0]), int(address[1]))))
-        except OSError as error:
+        except (OSError, UnicodeError) as error:  # UnicodeError: an empty or 64+ letter label
             failure.append(error)
 
     worker = threading.Thread(target=lookup, daemon=True)

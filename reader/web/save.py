@@ -32,6 +32,7 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 
 _KEY = re.compile(r"[0-9a-z]{6,32}")
 _SLUG_LIMIT = 60
+_SLUG_BYTES = 150
 _EXTRA_KEY = re.compile(r"[a-z][a-z0-9_]*")
 _TRACKING = ("utm_",)
 _TRACKING_NAMES = frozenset({"fbclid", "gclid", "mc_cid", "mc_eid"})
@@ -114,7 +115,11 @@ def file_name(draft: Draft, key: str) -> str:
 def slugify(title: str) -> str:
     """A file-name-safe form of a title: lower-case words joined by single hyphens."""
     # Single hyphens only: "--" separates the key in file names.
-    return common_slugify(title, _SLUG_LIMIT) or "article"
+    slug = common_slugify(title, _SLUG_LIMIT)
+    # File systems count bytes: 60 letters of 4 bytes each would pass 255 with the date and key.
+    while len(slug.encode("utf-8")) > _SLUG_BYTES:
+        slug = slug[:-1].rstrip("-_")
+    return slug or "article"
 
 
 def find_saved(folder: Path, key: str) -> Path | None:
@@ -126,6 +131,17 @@ def find_saved(folder: Path, key: str) -> Path | None:
     return found[0] if found else None
 
 
+def saved_keys(folder: Path) -> dict[str, Path]:
+    """Every file saved in folder, by its key (one listing, for saving many drafts)."""
+    found: dict[str, Path] = {}
+    if folder.is_dir():
+        for path in sorted(folder.glob("*--*.md")):
+            key = path.stem.rpartition("--")[2]
+            if _KEY.fullmatch(key):
+                found.setdefault(key, path)
+    return found
+
+
 def _check_key(key: str) -> None:
     if not _KEY.fullmatch(key):
         raise ValueError(f"not a save key: {key!r}")
@@ -134,9 +150,18 @@ def _check_key(key: str) -> None:
 # Writing -------------------------------------------------------------------------------
 
 
-def write_draft(draft: Draft, folder: Path, key: str) -> Saved:
-    """Write a draft as `<date>-<slug>--<key>.md` in folder, atomically; reuse one with that key."""
-    existing = find_saved(folder, key)
+def write_draft(
+    draft: Draft, folder: Path, key: str, *, known: dict[str, Path] | None = None
+) -> Saved:
+    """Write a draft as `<date>-<slug>--<key>.md` in folder, atomically; reuse one with that key.
+
+    `known` is the folder's `saved_keys`, when saving many drafts; the new file is added to it.
+    """
+    if known is None:
+        existing = find_saved(folder, key)
+    else:
+        _check_key(key)
+        existing = known.get(key)
     if existing is not None:
         return Saved(existing, saved_title(existing), created=False)
     stamped = draft if draft.saved else _with_saved_now(draft)
@@ -146,6 +171,8 @@ def write_draft(draft: Draft, folder: Path, key: str) -> Saved:
         write_atomically(path, render_draft(stamped).encode("utf-8", "replace"))
     except OSError as error:
         raise SaveError(f"cannot write {path}: {error.strerror or error}") from None
+    if known is not None:
+        known[key] = path
     return Saved(path, _one_line(draft.title) or "Untitled", created=True)
 
 
@@ -301,8 +328,10 @@ def _title_from_url(url: str) -> str:
 def add_file(path: Path, *, folder: Path | None = None) -> Saved:
     """Copy a local article (or convert an HTML file) into the user's library `files/`."""
     folder = folder if folder is not None else paths.user_library_dir() / "files"
+    if not _exists(path):
+        raise SaveError("no such file")
     if not path.is_file():
-        raise SaveError("not a file" if path.exists() else "no such file")
+        raise SaveError("not a file")
     suffix = path.suffix.lower()
     if suffix in FEED_SUFFIXES:
         raise SaveError("looks like a feed: use `reader feeds add`")
@@ -323,12 +352,29 @@ _SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]+:")
 
 def add_item(item: str, *, limits: Limits = Limits()) -> Saved:  # noqa: B008 (frozen)
     """Save what a person typed: a web address (anything with a scheme) or a file path."""
-    path = Path(item).expanduser()
-    if _SCHEME.match(item.strip()) and not path.exists():
+    path = user_path(item)
+    exists = _exists(path)
+    if _SCHEME.match(item.strip()) and not exists:
         return add_url(item, limits=limits)
-    if not path.exists():
+    if not exists:
         raise SaveError("no such file (web addresses start with http:// or https://)")
     return add_file(path)
+
+
+def user_path(text: str | Path) -> Path:
+    """A path as typed, with a leading `~` or `~user` expanded when that home is known."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # ~user naming nobody: taken as it is, and then not found
+        return Path(text)
+
+
+def _exists(path: Path) -> bool:
+    """Whether a path exists; SaveError for a path the system cannot look up (too long)."""
+    try:
+        return path.exists()
+    except OSError as error:
+        raise SaveError(f"cannot read: {error.strerror or error}") from None
 
 
 def _read_file(path: Path) -> bytes:

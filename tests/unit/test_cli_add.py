@@ -117,3 +117,19 @@ def test_add_a_feed_file_points_to_feeds(capsys, tmp_path: Path) -> None:
     code, out, err = run(capsys, "add", str(feed))
     assert (code, out) == (1, "")
     assert err == f"reader: {feed}: looks like a feed: use `reader feeds add`\n"
+
+
+def test_a_name_too_long_for_a_file_is_one_line(capsys) -> None:
+    name = "x" * 300
+    code, out, err = run(capsys, "add", name)
+    assert (code, out) == (1, "")
+    assert err.startswith(f"reader: {name}: ") and len(err.splitlines()) == 1
+
+
+def test_a_home_of_nobody_is_not_found_in_one_line(capsys) -> None:
+    code, _, err = run(capsys, "add", "~no-such-user-here/notes.md")
+    assert (
+        code == 1
+        and err
+        == "reader: ~no-such-user-here/notes.md: no such file (web addresses start with http:// or https://)\n"
+    )

@@ -129,3 +129,58 @@ def test_set_full_text(capsys, served) -> None:
     assert "full text" in out
     _, out, _ = run(capsys, "feeds", "set", "field-notes-from-kettle-moor", "--no-full-text")
     assert out.endswith("full text off\n")
+
+
+def test_a_long_opml_list_is_imported_in_one_go(capsys, tmp_path: Path) -> None:
+    count = 5_000
+    outlines = "".join(
+        f'<outline type="rss" text="Feed {i}" xmlUrl="http://f{i}.example/rss"/>'
+        for i in range(count)
+    )
+    big = tmp_path / "big.opml"
+    big.write_text(f'<opml version="2.0"><body>{outlines}</body></opml>', encoding="utf-8")
+    code, out, _ = run(capsys, "feeds", "import", str(big))
+    assert code == 0 and out == f"Imported {big}: {count} added, 0 already subscribed\n"
+    code, out, _ = run(capsys, "feeds", "import", str(big))
+    assert out == f"Imported {big}: 0 added, {count} already subscribed\n"
+
+
+def test_entries_that_cannot_be_written_are_one_line_and_refresh_retries(
+    capsys, served: LoopbackServer
+) -> None:
+    feeds = paths.user_library_dir() / "feeds"
+    feeds.parent.mkdir(parents=True, exist_ok=True)
+    feeds.write_text("a file where the feeds folder should be", encoding="utf-8")
+    code, out, err = run(capsys, "feeds", "add", served.url("/moor"))
+    assert code == 1 and out.startswith("Subscribed to Field Notes from Kettle Moor as ")
+    assert err.startswith("reader: field-notes-from-kettle-moor: entries not saved: cannot write ")
+    assert len(err.splitlines()) == 1
+    feeds.unlink()
+    code, out, _ = run(capsys, "feeds", "refresh")
+    assert code == 0 and "field-notes-from-kettle-moor: 2 new" in out  # not "not modified"
+
+
+def test_a_name_too_long_for_a_file_is_refused_in_one_line(capsys) -> None:
+    code, _, err = run(capsys, "feeds", "add", "y" * 300)
+    assert code == 2 and err.startswith("reader: cannot add ") and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("feeds", "add", "~no-such-user-here/feed.xml"),
+        ("feeds", "import", "~no-such-user-here/list.opml"),
+    ],
+)
+def test_a_home_of_nobody_is_one_line(capsys, argv: tuple[str, ...]) -> None:
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and len(err.splitlines()) == 1 and "no-such-user-here" in err
+
+
+def test_list_hides_a_password_in_a_feed_address(capsys) -> None:
+    from reader.feeds.registry import FeedRegistry
+
+    with FeedRegistry.open() as registry:
+        registry.add("https://reader:s3cret@private.example/feed.xml", "Private")
+    code, out, _ = run(capsys, "feeds", "list")
+    assert code == 0 and "private.example/feed.xml" in out and "s3cret" not in out

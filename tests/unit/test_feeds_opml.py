@@ -146,3 +146,15 @@ def test_any_bytes_read_or_raise_feed_error(parts: list[bytes]) -> None:
         assert str(error) and "\n" not in str(error)
     else:
         assert all(isinstance(o, Outline) and o.url for o in outlines)
+
+
+def test_deeply_nested_folders_are_read_without_recursing() -> None:
+    depth = 5000
+    data = (
+        '<opml version="2.0"><body>'
+        + '<outline text="f">' * depth
+        + '<outline xmlUrl="http://deep.example/feed" text="Deep"/>'
+        + "</outline>" * depth
+        + "</body></opml>"
+    ).encode()
+    assert read_opml(data) == [Outline("http://deep.example/feed", "Deep", ("f",))]

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reader.feeds.opml import read_opml
 from reader.feeds.parse import FeedError, ParsedFeed, _feedparser, parse_feed
 from tests.http_server import LoopbackServer, Route
 
@@ -125,6 +126,18 @@ def test_relative_links_resolve_against_the_feed_url() -> None:
 def test_billion_laughs_is_refused() -> None:
     with pytest.raises(FeedError, match="declares XML entities"):
         parse_feed(fixture("billion_laughs.xml"))
+
+
+def test_entities_hidden_by_a_declared_utf7_encoding_are_refused() -> None:
+    # In UTF-7 "+ADwAIQ-" is "<!": the plain bytes show no declaration, the decoded text does.
+    text = fixture("billion_laughs.xml").decode().split("?>", 1)[-1]
+    assert "<!ENTITY" in text
+    hidden = text.replace("<!", "+ADwAIQ-").encode("ascii")
+    assert hidden.decode("utf-7") == text
+    with pytest.raises(FeedError, match="declares XML entities"):
+        parse_feed(b'<?xml version="1.0" encoding="utf-7"?>' + hidden)
+    with pytest.raises(FeedError, match="declares XML entities"):
+        read_opml(b"<?xml version='1.0' encoding='UTF-7'?>" + hidden)
 
 
 @pytest.fixture

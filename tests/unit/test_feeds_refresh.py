@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from pathlib import Path
@@ -12,6 +13,7 @@ from reader import paths
 from reader.feeds.parse import FeedError
 from reader.feeds.refresh import FeedResult, merge_seen, refresh, subscribe
 from reader.feeds.registry import FeedRegistry
+from reader.sources import load_file
 from reader.web.fetch import FetchError, Limits
 from tests.http_server import LoopbackServer, Route
 
@@ -95,6 +97,25 @@ def test_fetch_failures_and_other_schemes_are_refused(registry, http_server) -> 
         with pytest.raises(FeedError, match="only http"):
             subscribe(registry, source)
     assert registry.all() == []
+
+
+def test_entries_without_text_or_with_a_bare_guid_are_still_articles(registry, tmp_path) -> None:
+    feed = tmp_path / "links.xml"
+    feed.write_text(
+        "<rss version='2.0'><channel><title>Links</title><link>https://links.example/</link>"
+        "<item><title>An essay on tides</title><link>https://tides.example/essay</link>"
+        "<guid>x1</guid></item><item><guid>x2</guid><description></description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    _, result = subscribe(registry, str(feed))
+    articles = sorted((load_file(path) for path in result.paths), key=lambda a: a.title)
+    assert [a.title for a in articles] == ["An essay on tides", "Untitled entry"]
+    essay, untitled = articles
+    assert essay.meta.url == "https://tides.example/essay"
+    assert "read it on its page" in essay.blocks[0].text
+    assert untitled.meta.url is None  # "x2" is no address
+    assert untitled.blocks[0].text == "This entry has no text of its own."
 
 
 def test_subscribe_to_a_local_file(registry, tmp_path: Path) -> None:
@@ -279,3 +300,19 @@ def test_seen_ids_are_capped_but_keep_those_still_in_the_feed() -> None:
     old = [f"old{n}" for n in range(10)]
     kept = merge_seen(old, ["new1"], ["old0", "new1"], keep=3)
     assert kept == ("old0", "old7", "old8", "old9", "new1")
+
+
+@pytest.mark.parametrize("name", ["../../escaped", "/tmp/abs", "..", "a/../../b", "x\x00y"])
+def test_a_feed_name_edited_by_hand_stays_inside_the_feeds_folder(
+    registry, tmp_path: Path, name: str
+) -> None:
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(rss(("one", "One", "First entry.")))
+    sub, _ = subscribe(registry, str(feed))
+    for path in saved(sub.name):
+        path.unlink()
+    registry.modify(sub.name, lambda old: dataclasses.replace(old, name=name, seen=(), etag=None))
+    [result] = refresh(registry, limits=FAST)
+    assert result.error is None and result.new == 1
+    root = (paths.user_library_dir() / "feeds").resolve()
+    assert result.paths[0].resolve().parent.parent == root

@@ -141,3 +141,32 @@ def test_two_processes_lose_none_of_each_others_writes(tmp_path: Path) -> None:
         shared = registry.get("shared")
     assert len(names) == 51
     assert shared is not None and len(shared.seen) == 50
+
+
+def test_add_many_names_each_uniquely_and_knows_existing_feeds(registry: FeedRegistry) -> None:
+    registry.add("http://news.example/a", "News")
+    results = registry.add_many(
+        [
+            ("http://news.example/a", "Other title", ()),
+            ("http://news.example/b", "News", ("Town",)),
+            ("http://news.example/c", "News", ()),
+            ("http://NEWS.example/c#x", "News", ()),
+        ]
+    )
+    assert [(sub.name, created) for sub, created in results] == [
+        ("news", False),
+        ("news-2", True),
+        ("news-3", True),
+        ("news-3", False),
+    ]
+    assert results[1][0].tags == ("Town",)
+    assert [s.name for s in registry.all()] == ["news", "news-2", "news-3"]
+    assert registry.get("news-3").url == "http://news.example/c"
+
+
+def test_many_feeds_of_one_title_are_added_at_once(registry: FeedRegistry) -> None:
+    count = 20_000
+    results = registry.add_many((f"http://feed{i}.example/rss", "Same", ()) for i in range(count))
+    names = [sub.name for sub, _ in results]
+    assert len(set(names)) == count and names[:3] == ["same", "same-2", "same-3"]
+    assert len(registry.all()) == count

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import socket
+import threading
 
 import pytest
 
@@ -196,6 +197,16 @@ def test_a_dns_failure_names_the_host() -> None:
     with pytest.raises(FetchError) as caught:
         fetch("http://example.invalid/page", limits=Limits(timeout=5))
     assert str(caught.value) == "cannot find host example.invalid"
+
+
+@pytest.mark.parametrize("host", ["a..invalid", "x" * 70 + ".invalid"])
+def test_a_host_name_the_resolver_cannot_encode_is_not_found(host, monkeypatch) -> None:
+    crashed: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda info: crashed.append(info.exc_value))
+    with pytest.raises(FetchError) as caught:
+        fetch(f"http://{host}/page", limits=Limits(timeout=5))
+    assert str(caught.value) == f"cannot find host {host}"
+    assert crashed == []  # no traceback from the lookup thread
 
 
 def test_a_closed_port_is_connection_refused() -> None:

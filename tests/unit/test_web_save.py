@@ -21,6 +21,7 @@ from reader.web.save import (
     add_url,
     find_saved,
     render_draft,
+    saved_keys,
     slugify,
     url_key,
     write_draft,
@@ -194,6 +195,28 @@ def test_write_draft_reuses_a_file_with_the_same_key(tmp_path: Path) -> None:
     assert find_saved(tmp_path, url_key("https://example.org/y")) is None
     assert find_saved(tmp_path / "missing", key) is None
     assert [path.name for path in tmp_path.iterdir()] == [first.path.name]  # no temp files left
+
+
+def test_saved_keys_lists_the_folder_once_for_many_drafts(tmp_path: Path) -> None:
+    first = write_draft(Draft(title="First", markdown="one"), tmp_path, url_key("a"))
+    (tmp_path / "notes--not-a-key!.md").write_text("mine", encoding="utf-8")
+    known = saved_keys(tmp_path)
+    assert known == {url_key("a"): first.path}
+    again = write_draft(Draft(title="Again", markdown="two"), tmp_path, url_key("a"), known=known)
+    assert (again.path, again.created) == (first.path, False)
+    new = write_draft(Draft(title="New", markdown="three"), tmp_path, url_key("b"), known=known)
+    assert new.created and known[url_key("b")] == new.path
+    assert saved_keys(tmp_path / "missing") == {}
+
+
+@pytest.mark.parametrize("char", ["\U00020000", "\u0939\u093f", "e\u0301", "\u00e9"])
+def test_long_titles_in_any_script_make_names_the_file_system_takes(
+    tmp_path: Path, char: str
+) -> None:
+    for title in (char * 100, " ".join([char * 7] * 40)):  # 4-byte letters for the first
+        saved = write_draft(Draft(title=title, markdown="text"), tmp_path, url_key(title))
+        assert saved.created and len(saved.path.name.encode("utf-8")) <= 200
+        assert saved.path.name.split("-", 3)[3].startswith(slugify(char * 3))
 
 
 def test_a_key_that_is_not_a_key_is_refused(tmp_path: Path) -> None:
