@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -77,3 +78,24 @@ def meta_record(meta: ArticleMeta) -> dict[str, object]:
         "tags": list(meta.tags),
         "format": meta.format,
     }
+
+
+def sync_default_library() -> None:
+    """Rescan the default library and sync its search index, so saved articles show at once.
+
+    Saving has already succeeded: a busy store or index only delays the index until the
+    next `reader index` or app start, and is reported as such.
+    """
+    from reader.annotations import user_texts
+    from reader.search.sync import open_index, sync_index
+    from reader.store import Store, StoreError
+
+    with open_library([]) as library:
+        library.scan()
+        try:
+            with Store.open(lock_timeout=1.0) as store:
+                texts = user_texts(store)
+            with open_index(library) as index:
+                sync_index(library, index, user_texts=texts)
+        except (StoreError, OSError, sqlite3.Error) as error:
+            print(f"reader: the search index will catch up later: {error}", file=sys.stderr)

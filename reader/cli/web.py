@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 
-from reader.cli.common import EXIT_OK, open_library
+from reader.cli.common import EXIT_OK, sync_default_library
 from reader.web.fetch import Limits
 from reader.web.save import SaveError, add_item
 
@@ -67,26 +66,5 @@ def command_add(args: argparse.Namespace) -> int:
         verb = "saved" if saved.created else "already saved"
         print(f"{verb}: {saved.title} → {saved.path}", flush=True)
     if created:
-        refresh_library()
+        sync_default_library()
     return EXIT_SOME_FAILED if failed else EXIT_OK
-
-
-def refresh_library() -> None:
-    """Rescan the default library and sync its search index, so new articles show at once.
-
-    Saving has already succeeded: a busy store or index only delays the index until the
-    next `reader index` or app start, and is reported as such.
-    """
-    from reader.annotations import user_texts
-    from reader.search.sync import open_index, sync_index
-    from reader.store import Store, StoreError
-
-    with open_library([]) as library:
-        library.scan()
-        try:
-            with Store.open(lock_timeout=1.0) as store:
-                texts = user_texts(store)
-            with open_index(library) as index:
-                sync_index(library, index, user_texts=texts)
-        except (StoreError, OSError, sqlite3.Error) as error:
-            print(f"reader: the search index will catch up later: {error}", file=sys.stderr)
