@@ -30,6 +30,8 @@ HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Local files larger than this are refused (no article is near it)."""
 
+# The opening of an RSS, RSS 1.0 (RDF) or Atom document.
+_FEED_START = re.compile(rb"<(rss|rdf:RDF|feed)[\s>]", re.IGNORECASE)
 _KEY = re.compile(r"[0-9a-z]{6,32}")
 _SLUG_LIMIT = 60
 _SLUG_BYTES = 150
@@ -42,6 +44,14 @@ _KNOWN_KEYS = ("title", "url", "author", "date", "site", "source", "saved", "tag
 
 class SaveError(Exception):
     """A page or file that could not be saved; str(error) is a one-line reason."""
+
+
+class IsAFeed(SaveError):
+    """The address is a feed, not a page: subscribe to it instead."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"this is a feed, not a page: subscribe with `reader feeds add {url}`")
+        self.url = url
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +269,7 @@ def add_url(
         response = fetch(address, limits=limits, accept=HTML_ACCEPT)
     except FetchError as error:
         raise SaveError(str(error)) from error
-    _require_html(response.content_type, response.body)
+    _require_html(response.content_type, response.body, response.url)
     try:
         page = extract_page(response.body, url=response.url, charset=response.charset)
     except LoadError as error:
@@ -282,13 +292,15 @@ def add_url(
     return write_draft(draft, folder, url_key(home))
 
 
-def _require_html(content_type: str, body: bytes) -> None:
+def _require_html(content_type: str, body: bytes, url: str) -> None:
     if content_type in HTML_TYPES:
         return
     head = body[:512].lstrip().lower()
     # No declared type: a page that opens like HTML is taken as one.
     if not content_type and head.startswith((b"<!doctype html", b"<html")):
         return
+    if _FEED_START.search(body[:2048]):
+        raise IsAFeed(url)
     raise SaveError(f"not a web page: {content_type or 'no content type'}")
 
 

@@ -275,3 +275,28 @@ async def test_the_palette_offers_adding_a_page(user_library: Library) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PromptScreen)
+
+
+async def test_a_feed_address_in_the_dialog_subscribes_to_it(
+    user_library: Library, http_server: LoopbackServer
+) -> None:
+    from reader.feeds.registry import FeedRegistry
+
+    feed = rss(("ferry-1", "Morning ferry delayed by fog"), ("pier-2", "North pier reopens"))
+    http_server.routes["/feed.xml"] = Route(feed, content_type="application/xml")
+    registry = FeedRegistry.open()
+    app = ReaderApp(library=user_library, feeds=lambda: registry)
+    try:
+        async with app.run_test(size=(110, 30)) as pilot:
+            await settle(pilot)
+            await type_into_dialog(pilot, http_server.url("/feed.xml"))
+            screen = app.screen
+            assert isinstance(screen, MainScreen)
+            titles = {row.title for row in listed(screen)}
+            assert {"Morning ferry delayed by fog", "North pier reopens"} <= titles
+            messages = [n.message for n in app._notifications]
+            assert any("Subscribed to the feed Harbour Bulletin" in m for m in messages)
+        [subscription] = registry.all()
+        assert subscription.url == http_server.url("/feed.xml")
+    finally:
+        registry.close()

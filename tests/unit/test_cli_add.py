@@ -133,3 +133,14 @@ def test_a_home_of_nobody_is_not_found_in_one_line(capsys) -> None:
         and err
         == "reader: ~no-such-user-here/notes.md: no such file (web addresses start with http:// or https://)\n"
     )
+
+
+def test_a_feed_address_points_to_feeds(capsys, http_server) -> None:
+    feed = b"<?xml version='1.0'?><rss version='2.0'><channel><title>T</title></channel></rss>"
+    http_server.routes["/feed"] = Route(feed, content_type="application/rss+xml")
+    code, out, err = run(capsys, "add", http_server.url("/feed"))
+    assert code == 1 and out == ""
+    assert (
+        f"this is a feed, not a page: subscribe with `reader feeds add {http_server.url('/feed')}`"
+        in err
+    )

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from reader.feeds.refresh import FeedResult
     from reader.feeds.registry import FeedRegistry
     from reader.library import Library
-    from reader.web.save import Saved
+    from reader.web.save import IsAFeed, Saved
 
 FeedsOpener = Callable[[], "FeedRegistry"]
 """Opens the feed subscriptions on first use (the entry point builds it)."""
@@ -44,10 +44,12 @@ class IncomingScreen(Screen[None]):
 
     @dataclass
     class Added(Message):
-        """A save finished: what was saved and a one-line reason for each failure."""
+        """A save finished: what was saved, feeds subscribed, and a reason for each failure."""
 
         saved: list[Saved] = field(default_factory=list)
         errors: list[str] = field(default_factory=list)
+        subscribed: list[str] = field(default_factory=list)
+        """Titles of feeds subscribed to because their address was given."""
 
     @dataclass
     class FeedsProgressed(Message):
@@ -92,12 +94,14 @@ class IncomingScreen(Screen[None]):
     def add_items(self, items: Sequence[str]) -> None:
         """Save each item in turn; failures are collected, not raised."""
         # Imported here: the web stack is only needed once something is saved.
-        from reader.web.save import SaveError, add_item
+        from reader.web.save import IsAFeed, SaveError, add_item
 
         added = self.Added()
         for item in items:
             try:
                 added.saved.append(add_item(item))
+            except IsAFeed as feed:
+                self._subscribe(feed, added)
             except (SaveError, OSError) as error:
                 added.errors.append(f"{item}: {error}")
             # A page no one foresaw must not take the app down with it: one line instead.
@@ -105,9 +109,28 @@ class IncomingScreen(Screen[None]):
                 added.errors.append(f"{item}: could not save ({type(error).__name__}: {error})")
         self.post_message(added)
 
+    def _subscribe(self, feed: IsAFeed, added: Added) -> None:
+        """An address that turned out to be a feed: subscribe, as `reader feeds add` would."""
+        from reader.feeds.common import FeedError
+        from reader.feeds.refresh import subscribe
+        from reader.web.fetch import FetchError
+
+        if self.feeds is None:
+            added.errors.append(str(feed))
+            return
+        try:
+            subscription, result = subscribe(self.feeds(), feed.url)
+        except (FeedError, FetchError, OSError) as error:
+            added.errors.append(f"{feed.url}: {error}")
+            return
+        added.subscribed.append(subscription.title)
+        self.post_message(self.FeedsRefreshed([result]))
+
     @on(Added)
     def _on_added(self, message: Added) -> None:
         self.set_activity("")
+        for title in message.subscribed:
+            self.notify(f"Subscribed to the feed {title}; `r` refreshes it", timeout=6)
         for error in message.errors:
             self.notify(error, title="Could not save", severity="error", timeout=8)
         if not message.saved:
