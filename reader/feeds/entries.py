@@ -24,13 +24,14 @@ def save_entries(
     Yielding as it goes lets the caller remember every entry saved before a failure.
     """
     known = saved_keys(folder)  # one listing: a folder of thousands is not read per entry
+    pages = LinkedPages(limits)
     for entry in entries:
-        draft = entry_draft(sub, feed, entry, limits)
+        draft = entry_draft(sub, feed, entry, pages)
         saved = write_draft(draft, folder, url_key(entry.id), known=known)
         yield entry.id, saved.path if saved.created else None
 
 
-def entry_draft(sub: Subscription, feed: ParsedFeed, entry: Entry, limits: Limits) -> Draft:
+def entry_draft(sub: Subscription, feed: ParsedFeed, entry: Entry, pages: LinkedPages) -> Draft:
     """The article for one entry: its content as Markdown, or the linked page when asked."""
     from reader.sources.html import html_to_markdown
 
@@ -40,7 +41,7 @@ def entry_draft(sub: Subscription, feed: ParsedFeed, entry: Entry, limits: Limit
     markdown: str | None = None
     author = entry.author
     if sub.full_text and entry.summary_only and link:
-        page = _linked_page(link, limits)
+        page = pages.get(link)
         if page is not None:
             markdown, author = page[0], author or page[1]
     if markdown is None:
@@ -58,17 +59,38 @@ def entry_draft(sub: Subscription, feed: ParsedFeed, entry: Entry, limits: Limit
     )
 
 
-def _linked_page(url: str, limits: Limits) -> tuple[str, str | None] | None:
-    """The linked page's main text and author; None when it cannot be fetched or extracted."""
-    from reader.sources import LoadError
-    from reader.sources.html import extract_page
+class LinkedPages:
+    """Fetches the pages that summary-only entries link to, for a feed set to full text.
 
-    try:
-        response = fetch(url, limits=limits, accept=HTML_ACCEPT)
-        page = extract_page(response.body, url=response.url, charset=response.charset)
-    except (FetchError, LoadError):
-        return None  # the summary is still worth saving
-    return (page.markdown, page.author) if page.markdown.strip() else None
+    After `GIVE_UP` fetches in a row fail (a site that is down or never answers), the rest
+    of this refresh keeps the summaries, so one dead site costs a few timeouts, not one
+    for every entry.
+    """
+
+    GIVE_UP = 2
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.failures = 0
+
+    def get(self, url: str) -> tuple[str, str | None] | None:
+        """The linked page's main text and author; None when it cannot be had."""
+        from reader.sources import LoadError
+        from reader.sources.html import extract_page
+
+        if self.failures >= self.GIVE_UP:
+            return None
+        try:
+            response = fetch(url, limits=self.limits, accept=HTML_ACCEPT)
+        except FetchError:
+            self.failures += 1
+            return None  # the summary is still worth saving
+        self.failures = 0
+        try:
+            page = extract_page(response.body, url=response.url, charset=response.charset)
+        except LoadError:
+            return None
+        return (page.markdown, page.author) if page.markdown.strip() else None
 
 
 def _no_text(link: str | None) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from reader import paths
+from reader.feeds.entries import LinkedPages
 from reader.feeds.parse import FeedError
 from reader.feeds.refresh import FeedResult, merge_seen, refresh, subscribe
 from reader.feeds.registry import FeedRegistry
@@ -288,6 +289,24 @@ def test_full_text_fetches_the_linked_pages(registry, http_server) -> None:
     assert "Soak the cane overnight" in texts["chair"] and "teaser" not in texts["chair"]
     assert "Copyright" not in texts["chair"]
     assert "Only the summary survives." in texts["gone"]  # 404: the summary is kept
+
+
+def test_full_text_stops_asking_a_site_that_does_not_answer(registry, http_server) -> None:
+    base = http_server.url("")
+    items = "".join(
+        f"<item><title>Post {n}</title><link>{base}/slow/{n}</link><guid>s{n}</guid>"
+        f"<description>Summary {n}.</description></item>"
+        for n in range(6)
+    )
+    for n in range(6):
+        http_server.routes[f"/slow/{n}"] = Route(b"<p>late</p>", delay=3)
+    feed = f'<rss version="2.0"><channel><title>Slow</title>{items}</channel></rss>'.encode()
+    http_server.routes["/feed"] = Route(feed, content_type=RSS)
+    limits = Limits(timeout=0.3, max_bytes=256 * 1024)
+    _, result = subscribe(registry, http_server.url("/feed"), full_text=True, limits=limits)
+    assert result.new == 6  # every entry saved, with its summary
+    asked = sum(http_server.hits(f"/slow/{n}") for n in range(6))
+    assert asked == LinkedPages.GIVE_UP
 
 
 def test_without_full_text_linked_pages_are_not_fetched(registry, http_server) -> None:
