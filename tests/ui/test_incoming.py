@@ -300,3 +300,21 @@ async def test_a_feed_address_in_the_dialog_subscribes_to_it(
         assert subscription.url == http_server.url("/feed.xml")
     finally:
         registry.close()
+
+
+async def test_a_damaged_subscriptions_file_is_told_not_hidden(user_library: Library) -> None:
+    from reader.feeds.registry import FeedRegistry
+
+    (paths.data_dir() / "feeds.json").write_text("{not json", encoding="utf-8")
+    registry = FeedRegistry.open()
+    app = ReaderApp(library=user_library, feeds=lambda: registry)
+    try:
+        async with app.run_test(size=(110, 30)) as pilot:
+            await settle(pilot)
+            await pilot.press("r")
+            await settle(pilot)
+            warnings = [n.message for n in app._notifications if n.severity == "warning"]
+            assert any("feeds.json was damaged" in message for message in warnings)
+    finally:
+        registry.close()
+    assert list(paths.data_dir().glob("feeds.json.damaged-*"))

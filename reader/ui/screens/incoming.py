@@ -119,7 +119,7 @@ class IncomingScreen(Screen[None]):
             added.errors.append(str(feed))
             return
         try:
-            subscription, result = subscribe(self.feeds(), feed.url)
+            subscription, result = subscribe(self.open_feeds(), feed.url)
         except (FeedError, FetchError, OSError) as error:
             added.errors.append(f"{feed.url}: {error}")
             return
@@ -158,6 +158,17 @@ class IncomingScreen(Screen[None]):
         self.set_activity("refreshing feeds …")
         self.refresh_feeds()
 
+    def open_feeds(self) -> FeedRegistry:
+        """The subscriptions (from a worker thread); repairs made opening them are told once."""
+        assert self.feeds is not None
+        registry = self.feeds()
+        for notice in registry.notices:
+            self.app.call_from_thread(
+                self.notify, notice, title="Your feeds", severity="warning", timeout=10
+            )
+        registry.notices.clear()
+        return registry
+
     @work(thread=True, exclusive=True, group="feeds")
     def refresh_feeds(self) -> None:
         """Refresh every subscribed feed, reporting each as it finishes."""
@@ -169,7 +180,7 @@ class IncomingScreen(Screen[None]):
             self.post_message(self.FeedsProgressed(done, total, result))
 
         try:
-            results = refresh(self.feeds(), on_progress=progress)
+            results = refresh(self.open_feeds(), on_progress=progress)
         # The subscriptions file may be locked or damaged: say so in one line.
         except Exception as error:  # noqa: BLE001
             self.post_message(self.FeedsRefreshed([], str(error) or type(error).__name__))
