@@ -318,3 +318,28 @@ async def test_a_damaged_subscriptions_file_is_told_not_hidden(user_library: Lib
     finally:
         registry.close()
     assert list(paths.data_dir().glob("feeds.json.damaged-*"))
+
+
+async def test_a_feed_address_while_the_subscriptions_are_locked_is_one_line(
+    user_library: Library, http_server: LoopbackServer
+) -> None:
+    from reader.feeds.registry import FeedRegistry
+    from reader.store.lock import FileLock
+
+    http_server.routes["/feed.xml"] = Route(rss(("a", "Tug race")), content_type=RSS_TYPE)
+    registry = FeedRegistry.open(lock_timeout=0.2)
+    other_process = FileLock(paths.data_dir() / "feeds.json.lock")
+    app = ReaderApp(library=user_library, feeds=lambda: registry)
+    try:
+        async with app.run_test(size=(110, 30)) as pilot:
+            await settle(pilot)
+            other_process.acquire()
+            await type_into_dialog(pilot, http_server.url("/feed.xml"))
+            errors = [n.message for n in app._notifications if n.severity == "error"]
+            assert len(errors) == 1 and http_server.url("/feed.xml") in errors[0]
+            assert isinstance(app.screen, MainScreen)
+    finally:
+        if other_process.held:
+            other_process.release()
+        registry.close()
+    assert registry.all() == []

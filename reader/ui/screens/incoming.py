@@ -111,17 +111,17 @@ class IncomingScreen(Screen[None]):
 
     def _subscribe(self, feed: IsAFeed, added: Added) -> None:
         """An address that turned out to be a feed: subscribe, as `reader feeds add` would."""
-        from reader.feeds.common import FeedError
         from reader.feeds.refresh import subscribe
-        from reader.web.fetch import FetchError
 
         if self.feeds is None:
             added.errors.append(str(feed))
             return
         try:
             subscription, result = subscribe(self.open_feeds(), feed.url)
-        except (FeedError, FetchError, OSError) as error:
-            added.errors.append(f"{feed.url}: {error}")
+        # Not a readable feed after all, or the subscriptions file is locked or damaged:
+        # whatever it is, it is one line, never the end of the app.
+        except Exception as error:  # noqa: BLE001
+            added.errors.append(f"{feed.url}: {error or type(error).__name__}")
             return
         added.subscribed.append(subscription.title)
         self.post_message(self.FeedsRefreshed([result]))
