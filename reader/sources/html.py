@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from reader.sources.common import (
     Parsed,
     collapse,
@@ -19,17 +21,24 @@ from reader.sources.common import (
 )
 from reader.sources.decode import clean, decode, wide_bom
 from reader.sources.files import LoadError
-from reader.sources.html_markdown import html_to_markdown, markdown_from_tree, parse_html
+from reader.sources.html_markdown import (
+    html_to_markdown,
+    markdown_from_tree,
+    parse_html,
+    quote_inline,
+)
 
 __all__ = ["Page", "decode_html", "extract_page", "html_to_markdown", "load_html"]
 
 NO_ARTICLE = "no article text found on the page"
 """The reason given for pages with no main text (a login page, an empty shell)."""
 
-_META_SCAN = 4096
-"""Bytes at the start of a page searched for a <meta> charset declaration."""
+_META_SCAN = 64 * 1024
+"""Bytes at the start of a page searched for a <meta> charset declaration: browsers act
+on one found after the first kilobytes too (a head of inline scripts and styles)."""
 
-_META_CHARSET = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]{1,40})", re.I)
+# `[^<>]` keeps the search linear on a page of unclosed `<meta` tags.
+_META_CHARSET = re.compile(rb"<meta\b[^<>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]{1,40})", re.I)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 
 # Labels browsers read as a wider encoding than they name (pages labelled Latin-1 are
@@ -61,6 +70,12 @@ _LINE_WORDS = 7
 _TOTAL_WORDS = 40
 _SIGN_IN_WORDS = 80
 """A page with a password field and fewer words than this is a sign-in form."""
+
+_CROWDED = 300
+"""Child elements above which an element's inline wrappers are removed (`_unwrap_crowded`)."""
+# Inline wrappers that extraction removes, keeping their text.
+_UNWRAPPED_TAGS = "span font small big abbr acronym bdi bdo data dfn ins mark nobr ruby wbr img"
+_UNWRAPPED = tuple(_UNWRAPPED_TAGS.split())
 
 MAX_EXTRACT_ELEMENTS = 20_000
 """Pages with more elements skip main-content extraction (about 0.1 ms an element) for a
@@ -131,11 +146,14 @@ def extract_page(data: bytes, *, url: str | None = None, charset: str | None = N
         raise LoadError(str(error) or NO_ARTICLE) from None
     if tree is None:
         raise LoadError(NO_ARTICLE)
+    quote_inline(tree)  # extraction would make a <q> a block quotation, or drop its marks
     elements = sum(1 for _ in tree.iter())
     if elements > MAX_ELEMENTS:
         raise LoadError(f"page too large to read: {elements:,} HTML elements")
     if elements > MAX_EXTRACT_ELEMENTS:
         return _large_page(tree, url)
+    _keep_preformatted(tree)
+    _unwrap_crowded(tree)
     document = _extract(tree, url)
     if document is None or document.body is None:
         raise LoadError(NO_ARTICLE)
@@ -174,6 +192,36 @@ def _large_page(tree: Any, url: str | None) -> Page:
         raise LoadError(NO_ARTICLE)
     site = facts.pop("site") or _host(page_url)
     return Page(markdown=markdown, url=page_url, site=site, **facts)
+
+
+def _keep_preformatted(tree: Any) -> None:
+    """Wrap the content of each multi-line <pre> without <code> in a <code> element.
+
+    Extraction reads a <pre> that does not look like code as a quotation, whose lines and
+    spaces are then lost; as code its layout (a poem, a table drawn in text) is kept.
+    """
+    for pre in tree.iter("pre"):
+        if "\n" not in "".join(pre.itertext()).strip() or pre.find(".//code") is not None:
+            continue
+        code = pre.makeelement("code", {})
+        code.text, pre.text = pre.text, None
+        code.extend(list(pre))
+        pre.append(code)
+
+
+def _unwrap_crowded(tree: Any) -> None:
+    """Remove the wrappers extraction would remove from elements with very many children.
+
+    Removing them leaves a run of separate text nodes, which lxml reads back in quadratic
+    time: a paragraph of a few thousand <span>-wrapped words would take many seconds.
+    Done here, each run is joined into one node before extraction sees it.
+    """
+    for element in [element for element in tree.iter() if len(element) > _CROWDED]:
+        etree.strip_tags(element, *_UNWRAPPED)
+        for inner in element.iter():
+            inner.text = inner.text  # assigning joins a run of text nodes into one
+            if inner is not element:
+                inner.tail = inner.tail
 
 
 def _extract(tree: Any, url: str | None) -> Any:

@@ -7,6 +7,7 @@ keeping more of the page's furniture.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from lxml import etree
@@ -66,12 +67,20 @@ def head_facts(tree: Any) -> dict[str, Any]:
     return {
         "title": _text(metas.get("og:title") or tree.findtext(".//title")),
         "author": _text(metas.get("author") or metas.get("article:author")),
-        "date": parse_date(published) if published else None,
+        "date": _plausible(parse_date(published)) if published else None,
         "site": _text(metas.get("og:site_name")),
         "url": _text(canonical),
         "description": _text(metas.get("description") or metas.get("og:description")),
         "language": _text(tree.get("lang")),
     }
+
+
+def _plausible(found: date | None) -> date | None:
+    """A publication date, unless it is in the future or before 1900 (a placeholder)."""
+    # A day's grace: the page's time zone may be ahead of ours.
+    if found is None or not date(1900, 1, 1) <= found <= date.today() + timedelta(days=1):
+        return None
+    return found
 
 
 def _text(value: object) -> str | None:

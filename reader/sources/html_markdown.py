@@ -58,6 +58,7 @@ _LINK_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
 _URL_DROPPED = str.maketrans(dict.fromkeys("\t\n\r"))
 
 _BACKTICKS = re.compile(r"`+")
+_NONCHARACTERS = ("\ufffe".encode(), "\uffff".encode())
 
 
 def parse_html(data: bytes) -> HtmlElement | None:
@@ -66,6 +67,8 @@ def parse_html(data: bytes) -> HtmlElement | None:
     A page nested deeper than libxml2 allows is flattened to its paragraphs and parsed
     again, so its text is not lost; raises ValueError if even that is too deep.
     """
+    # lxml keeps these in the text it parses but refuses them in text set later on.
+    data = data.replace(_NONCHARACTERS[0], b"").replace(_NONCHARACTERS[1], b"")
     parser = HTMLParser(
         encoding="utf-8",
         remove_comments=True,
@@ -83,6 +86,17 @@ def parse_html(data: bytes) -> HtmlElement | None:
     return root if isinstance(root, HtmlElement) else None
 
 
+def quote_inline(root: etree._Element) -> None:
+    """Turn each <q> into its text between quotation marks, as browsers show it."""
+    for quote in list(root.iter("q")):
+        quote.text = "“" + (quote.text or "")
+        if len(quote):
+            quote[-1].tail = (quote[-1].tail or "") + "”"
+        else:
+            quote.text += "”"
+        quote.tag = "span"
+
+
 def _too_deep(parser: HTMLParser) -> bool:
     return any(_DEPTH_ERROR in entry.message for entry in parser.error_log)
 
@@ -96,6 +110,7 @@ def html_to_markdown(fragment: str, *, base_url: str | None = None) -> str:
         root = parse_html(data)
         if root is None:
             return ""
+        quote_inline(root)
         return markdown_from_tree(root, base_url=base_url)
     # The parser and the walk are fed untrusted markup: whatever goes wrong, the text
     # is still worth having, as escaped plain paragraphs.
@@ -164,8 +179,8 @@ class _Converter:
             return [_prefix_lines(inner, "> ", ">")] if inner else []
         if tag == "pre":
             return _code_block("".join(element.itertext()))
-        if tag == "table":
-            return self.table(element, depth)
+        if tag == "tr":
+            return self.row(element, depth)
         if tag == "hr":
             return ["---"]
         return self.blocks(element, depth)
@@ -182,7 +197,7 @@ class _Converter:
             if alt:
                 line.text(f"[{alt}]")
         elif tag in _CODE:
-            line.markup(_code_span("".join(element.itertext())))
+            line.code("".join(element.itertext()))
         elif tag in _WRAPPERS:
             self.wrapped(element, line, depth, _WRAPPERS[tag], _WRAPPERS[tag])
         elif tag == "a":
@@ -296,26 +311,18 @@ class _Converter:
         _flush_item(stray, items)
         return items
 
-    def table(self, element: etree._Element, depth: int) -> list[str]:
-        """A table as plain rows, one paragraph a row, cells separated by a bar."""
-        rows = element.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
-        if not rows:
-            return self.blocks(element, depth)
-        out = []
-        for caption in element.findall("caption"):
-            out.extend(self.blocks(caption, depth + 1))
-        for row in rows:
-            cells = []
-            for cell in row:
-                tag = _tag(cell)
-                if tag not in ("td", "th"):
-                    continue
-                text = self.inline_text(cell, depth + 2, breaks=False)
-                if text:
-                    cells.append(f"**{text}**" if tag == "th" else text)
-            if cells:
-                out.append(" \\| ".join(cells))
-        return out
+    def row(self, element: etree._Element, depth: int) -> list[str]:
+        """A table row as one paragraph, cells separated by a bar, header cells strong."""
+        # Text and elements other than cells (stray in broken markup) are cells too.
+        cells = [_text_cell(element.text)]
+        for cell in element:
+            tag = _tag(cell)
+            if tag is not None and tag not in _DROPPED:
+                text = self.inline_text(cell, depth + 1, breaks=False)
+                cells.append(f"**{text}**" if tag == "th" and text else text)
+            cells.append(_text_cell(cell.tail))
+        cells = [cell for cell in cells if cell]
+        return [" \\| ".join(cells)] if cells else []
 
 
 def _is_block(tag: str) -> bool:
@@ -325,6 +332,12 @@ def _is_block(tag: str) -> bool:
         or tag in _LISTS
         or tag in ("p", "li", "blockquote", "pre", "table", "hr")
     )
+
+
+def _text_cell(raw: str | None) -> str:
+    line = InlineBuilder(breaks=False)
+    line.text(raw or "")
+    return line.result()
 
 
 def _flush(line: InlineBuilder, out: list[str]) -> list[str]:
@@ -361,13 +374,3 @@ def _code_block(code: str) -> list[str]:
     longest = max((len(run) for run in _BACKTICKS.findall(code)), default=0)
     fence = "`" * max(3, longest + 1)
     return [f"{fence}\n{code}\n{fence}"]
-
-
-def _code_span(code: str) -> str:
-    code = " ".join(code.split())
-    if not code:
-        return ""
-    longest = max((len(run) for run in _BACKTICKS.findall(code)), default=0)
-    fence = "`" * (longest + 1)
-    pad = " " if code.startswith("`") or code.endswith("`") else ""
-    return f"{fence}{pad}{code}{pad}{fence}"

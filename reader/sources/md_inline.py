@@ -15,6 +15,7 @@ _ESCAPE = re.compile(r"[\\`*_\[\]<>#|~]|&(?=#?[0-9A-Za-z]+;)")
 # Characters that open a block (list, setext underline) only at the start of a line.
 _LINE_START = re.compile(r"^(?:([+\-=])|(\d{1,9})([.)]))")
 _SPACE = re.compile(r"\s+")
+_BACKTICKS = re.compile(r"`+")
 
 
 def escape_text(text: str) -> str:
@@ -31,6 +32,14 @@ def _escape_start(found: re.Match[str]) -> str:
     if found.group(1):
         return "\\" + found.group(1)
     return found.group(2) + "\\" + found.group(3)
+
+
+def code_span(code: str) -> str:
+    """Code as a Markdown code span, fenced with more backticks than it holds in a row."""
+    longest = max((len(run) for run in _BACKTICKS.findall(code)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if code.startswith("`") or code.endswith("`") else ""
+    return f"{fence}{pad}{code}{pad}{fence}"
 
 
 @dataclass(eq=False, slots=True)
@@ -56,6 +65,7 @@ class InlineBuilder:
         self.breaks = breaks
         self.at_start = True  # nothing but whitespace since the paragraph or a break began
         self.space = False  # a space is owed before the next text
+        self.code_at: tuple[int, str] | None = None  # the last code span's index and code
 
     def text(self, raw: str) -> None:
         """Add text from the page: whitespace collapsed, syntax escaped."""
@@ -80,6 +90,17 @@ class InlineBuilder:
             self._pad()
             self.parts.append(markup)
             self.at_start = False
+
+    def code(self, code: str) -> None:
+        """Add a code span; one right after another joins it, as Markdown cannot part them."""
+        code = " ".join(code.split())
+        if not code:
+            return
+        if self.code_at is not None and self.code_at[0] == len(self.parts) - 1 and not self.space:
+            code = self.code_at[1] + code
+            self.parts.pop()
+        self.markup(code_span(code))
+        self.code_at = (len(self.parts) - 1, code)
 
     def line_break(self) -> None:
         """A <br>: a hard break in a paragraph, a space where Markdown has no breaks."""
@@ -123,10 +144,14 @@ class InlineBuilder:
         """The built Markdown, without spaces or breaks at its ends."""
         parts = _trimmed(self.parts)
         shown = _shown_delimiters(parts)
-        return "".join(
-            part if isinstance(part, str) else part.text if index in shown else ""
-            for index, part in enumerate(parts)
-        )
+        out: list[str] = []
+        for index, part in enumerate(parts):
+            text = part if isinstance(part, str) else part.text if index in shown else ""
+            if text == "[" and out and out[-1].endswith("!"):
+                out[-1] = out[-1][:-1] + "\\!"  # `![` would make the link an image
+            if text:
+                out.append(text)
+        return "".join(out)
 
 
 def _trimmed(parts: list[Part]) -> list[Part]:

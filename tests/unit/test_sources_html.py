@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -194,6 +195,25 @@ def test_decode_ignores_labels_it_cannot_trust() -> None:
     assert "café" in decode_html("<meta charset=bogus><p>café</p>".encode())
     # A page saying UTF-8 but holding a stray windows-1252 quote keeps its text.
     assert "it’s" in decode_html(b"<meta charset=utf-8><p>it\x92s</p>")
+
+
+def test_decode_reads_a_meta_charset_after_a_long_head() -> None:
+    script = "<script>" + "var counter = counter + 1;\n" * 400 + "</script>"
+    page = f"<html><head>{script}<meta charset='windows-1251'></head><p>Привет, мир</p>"
+    assert "Привет, мир" in decode_html(page.encode("cp1251"))
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        "<meta http-equiv=Content-Type content=text/html;charset=windows-1251>",
+        "<meta http-equiv='Content-Type' content='text/html; charset=\"windows-1251\"'>",
+        "<META CONTENT='text/html; CHARSET = Windows-1251' HTTP-EQUIV='content-type'>",
+        "<meta charset = ' windows-1251 '>",
+    ],
+)
+def test_decode_reads_oddly_quoted_declarations(meta: str) -> None:
+    assert "Привет" in decode_html(f"<head>{meta}</head><p>Привет</p>".encode("cp1251"))
 
 
 @pytest.mark.parametrize(
@@ -467,3 +487,135 @@ def test_a_page_too_large_to_extract_gives_its_main_element() -> None:
 def test_a_page_with_too_many_elements_is_refused_with_the_reason() -> None:
     with pytest.raises(LoadError, match="page too large to read: 160,0"):
         extract_page(large_page(160_000))
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "Wow!<a href='/x'>the link</a>",
+        "<b>Wow!</b><a href='/x'>the link</a>",
+        "Wow!<a href='/x'><b>the link</b></a>",
+    ],
+)
+def test_markdown_bang_before_a_link_does_not_make_an_image(fragment: str) -> None:
+    (block,) = blocks_of(f"<p>{fragment}</p>")
+    assert block.text == "Wow!the link"
+    assert [(m.kind, block.text[m.start : m.end]) for m in block.marks][-1] == (
+        MarkKind.LINK,
+        "the link",
+    )
+
+
+@pytest.mark.parametrize(
+    ("fragment", "texts"),
+    [
+        ("<table><tr></tr><p>Stray paragraph.</p></table>", ["Stray paragraph."]),
+        ("<table>loose<tr><td>a</td>tail</tr></table>", ["loose", "a | tail"]),
+        ("<table><tbody><tr><p>in a row</p><td>b</td></tr></tbody></table>", ["in a row | b"]),
+        (
+            "<table><caption>Cap</caption><tr><th>h</th><td>1. c</td></tr></table>",
+            ["Cap", "h | 1. c"],
+        ),
+    ],
+)
+def test_markdown_table_keeps_text_outside_cells(fragment: str, texts: list[str]) -> None:
+    assert [block.text for block in blocks_of(fragment)] == texts
+
+
+@pytest.mark.parametrize("published", ["2999-01-01", "1066-10-14", "0001-01-01"])
+def test_a_large_page_with_an_impossible_date_has_none(published: str) -> None:
+    data = large_page(30_000).replace(b"2026-01-02", published.encode())
+    assert extract_page(data).date is None
+
+
+@pytest.mark.parametrize(
+    "pre",
+    [
+        "<pre>Roses are red,\n  violets   are blue,\n\tthe tide comes in\n  and so do you.</pre>",
+        "<pre><span class='k'>if</span> tide:\n    <span class='n'>sail</span>()\n"
+        "<span class='k'>else</span>:\n    wait()</pre>",
+    ],
+)
+def test_preformatted_text_keeps_its_lines_and_spaces(pre: str) -> None:
+    body = f"{PARAGRAPH}{pre}{PARAGRAPH}"
+    page = f"<html><head><title>T</title></head><body><article>{body}</article></body></html>"
+    blocks = parse_blocks(extract_page(page.encode()).markdown)
+    import html
+
+    expected = html.unescape(re.sub("<[^>]*>", "", pre))
+    assert [block.text for block in blocks if block.kind is BlockKind.CODE] == [expected]
+
+
+def crowded_page(count: int) -> bytes:
+    spans = " ".join(f"<span>w{n}</span><font>.</font>" for n in range(count))
+    body = f"{PARAGRAPH}<p>{spans}</p>{PARAGRAPH}"
+    return (
+        f"<html><head><title>T</title></head><body><article>{body}</article></body></html>".encode()
+    )
+
+
+def test_a_paragraph_of_thousands_of_wrapped_words_is_read_whole() -> None:
+    markdown = extract_page(crowded_page(3000)).markdown
+    assert " ".join(f"w{n}." for n in range(3000)) in markdown
+
+
+def test_wrappers_of_a_crowded_paragraph_are_removed_leaving_one_run_of_text() -> None:
+    # Extraction strips <span> and <font> itself, leaving one text node per piece, and
+    # lxml reads such runs in quadratic time (seconds for a few thousand pieces).
+    from reader.sources.html import _unwrap_crowded
+    from reader.sources.html_markdown import parse_html
+
+    tree = parse_html(crowded_page(3000))
+    assert tree is not None
+    _unwrap_crowded(tree)
+    (crowded,) = tree.xpath("//p[starts-with(., 'w0')]")
+    assert len(crowded) == 0 and len(crowded.xpath("text()")) == 1
+
+
+@pytest.mark.parametrize(
+    ("fragment", "text"),
+    [
+        (
+            "The mayor said <q>not this year</q>, then left.",
+            "The mayor said “not this year”, then left.",
+        ),
+        ("<b>Signs read <q>closed</q></b> all week.", "Signs read “closed” all week."),
+    ],
+)
+def test_an_inline_quotation_stays_in_its_paragraph(fragment: str, text: str) -> None:
+    body = f"{PARAGRAPH}<p>{fragment}</p>{PARAGRAPH}"
+    page = f"<html><head><title>T</title></head><body><article>{body}</article></body></html>"
+    blocks = parse_blocks(extract_page(page.encode()).markdown)
+    assert [block.text for block in blocks][1:-1] == [text]
+    assert [block.text for block in blocks_of(f"<p>{fragment}</p>")] == [text]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>" + "<span>word\ufffe</span> " * 400 + "</p>",
+        "<p>They said <q>no\uffff</q> twice.</p>",
+        "<p>A <a href='/x\ufffe'>link\uffff</a> here.</p>",
+        "<pre>line\ufffe\nline\uffff</pre>",
+    ],
+    ids=["crowded", "quotation", "link", "pre"],
+)
+def test_noncharacters_in_a_page_are_dropped_not_fatal(body: str) -> None:
+    page = f"<html><body><article>{PARAGRAPH}{body}{PARAGRAPH}</article></body></html>"
+    markdown = extract_page(page.encode()).markdown
+    assert "\ufffe" not in markdown and "\uffff" not in markdown
+    assert "\ufffe" not in html_to_markdown(body) and "\uffff" not in html_to_markdown(body)
+
+
+@pytest.mark.parametrize(
+    ("fragment", "text"),
+    [
+        ("Press <kbd>Ctrl</kbd><kbd>C</kbd> to copy", "Press CtrlC to copy"),
+        ("<code>a</code><code>`b</code>", "a`b"),
+        ("<code>a</code> <code>b</code>", "a b"),
+    ],
+)
+def test_markdown_code_spans_side_by_side_keep_their_text(fragment: str, text: str) -> None:
+    (block,) = blocks_of(f"<p>{fragment}</p>")
+    assert block.text == text
+    assert block.marks and all(mark.kind is MarkKind.CODE for mark in block.marks)
