@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from textual.pilot import Pilot
 
 from .conftest import settle
@@ -46,3 +49,26 @@ class TestScreens:
             await pilot.press(*"https://example.org/a-page")
 
         assert snap_compare(make_app(), terminal_size=SIZE, run_before=open_dialog)
+
+    def test_web_page_article(self, snap_compare, tmp_path) -> None:
+        """A saved news page: its title, site and author, a heading, a list and a quote."""
+        from reader.library import Library
+        from reader.ui.app import ReaderApp
+
+        folder = tmp_path / "pages"
+        folder.mkdir()
+        page = Path(__file__).resolve().parent.parent / "fixtures" / "html" / "harbour-ferry.html"
+        shutil.copy(page, folder / page.name)
+        library = Library([folder], processes=0)
+        library.scan()
+
+        async def open_first(pilot: Pilot[None]) -> None:
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+
+        try:
+            app = ReaderApp(library=library)
+            assert snap_compare(app, terminal_size=(100, 40), run_before=open_first)
+        finally:
+            library.close()
