@@ -95,7 +95,7 @@ async def test_empty_library_says_how_to_add_articles(make_app, tmp_path: Path) 
             panel = screen.query_one("#empty")
             assert panel.display and not screen.article_list.display
             text = str(panel.render())
-            assert "reader ~/folder" in text
+            assert "reader ~/folder" in text and "Press a to save a web page" in text
             assert str(paths.user_library_dir()) in text
             await pilot.press("j", "enter", "right_square_bracket", "s")
             await settle(pilot)

@@ -12,7 +12,8 @@ def empty_text(library_dir: Path) -> Content:
     """How to add articles, as plain text (the path is shown literally)."""
     return Content(
         "No articles here yet.\n\n"
-        "Open a folder of articles (.txt, .md):\n\n"
+        "Press a to save a web page or a file, or open a folder of\n"
+        "articles (.txt, .md, .html):\n\n"
         "    reader ~/folder\n\n"
         "or put files in your library folder:\n\n"
         f"    {library_dir}\n\n"
