@@ -38,7 +38,8 @@ class IncomingScreen(Screen[None]):
         Binding("r", "refresh_feeds", "Refresh feeds", show=False, id="refresh-feeds"),
     ]
 
-    library: Library
+    if TYPE_CHECKING:
+        library: Library
     feeds: FeedsOpener | None = None
     """Opens the feed subscriptions; None when the app runs without feeds."""
 
@@ -66,14 +67,11 @@ class IncomingScreen(Screen[None]):
         results: list[FeedResult]
         error: str = ""
 
-    def scan(self) -> object:  # provided by the main screen
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by the main screen
 
-    def open_after_scan(self, path: Path) -> None:  # provided by the main screen
-        raise NotImplementedError
-
-    def set_activity(self, text: str) -> None:  # provided by the main screen
-        raise NotImplementedError
+        def scan(self) -> object: ...
+        def open_after_scan(self, path: Path) -> None: ...
+        def set_activity(self, text: str) -> None: ...
 
     # Adding pages and files
 
