@@ -9,6 +9,7 @@ import pytest
 from textual.pilot import Pilot
 
 from reader import paths
+from reader.feeds.registry import FeedRegistry
 from reader.library import Library
 from reader.models import ArticleMeta
 from reader.ui.app import ReaderApp
@@ -55,6 +56,13 @@ def user_library(news_dir: Path) -> Iterator[Library]:
     with Library([paths.user_library_dir(), news_dir], processes=0) as lib:
         lib.scan()
         yield lib
+
+
+@pytest.fixture
+def registry() -> Iterator[FeedRegistry]:
+    """The feed subscriptions in the test's data dir, closed after the test."""
+    with FeedRegistry.open() as opened:
+        yield opened
 
 
 async def type_into_dialog(pilot: Pilot[None], text: str) -> None:
@@ -171,60 +179,50 @@ def rss(*items: tuple[str, str]) -> bytes:
 
 
 async def test_r_refreshes_feeds_and_lists_new_entries(
-    user_library: Library, http_server: LoopbackServer
+    user_library: Library, http_server: LoopbackServer, registry: FeedRegistry
 ) -> None:
-    from reader.feeds.registry import FeedRegistry
-
     first = [("ferry-1", "Morning ferry delayed by fog"), ("pier-2", "North pier reopens")]
     http_server.routes["/feed.xml"] = Route(rss(*first), content_type=RSS_TYPE)
-    registry = FeedRegistry.open()
     registry.add(http_server.url("/feed.xml"), "Harbour Bulletin")
     app = ReaderApp(library=user_library, feeds=lambda: registry)
     messages: list[object] = []
-    try:
-        async with app.run_test(size=(110, 30), message_hook=messages.append) as pilot:
+    async with app.run_test(size=(110, 30), message_hook=messages.append) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        before = len(screen.article_list.rows)
+        await pilot.press("r")
+        for _ in range(2):
             await settle(pilot)
-            screen = app.screen
-            assert isinstance(screen, MainScreen)
-            before = len(screen.article_list.rows)
-            await pilot.press("r")
-            for _ in range(2):
-                await settle(pilot)
-            # The hook sees a message at each node it bubbles through: count it once.
-            found = {id(m): m for m in messages if isinstance(m, MainScreen.FeedsProgressed)}
-            [progress] = found.values()
-            assert (progress.done, progress.total, progress.result.new) == (1, 1, 2)
-            assert "feeds" not in screen.sub_title  # the progress is cleared once done
-            titles = {row.title for row in listed(screen)}
-            assert {"Morning ferry delayed by fog", "North pier reopens"} <= titles
-            assert len(screen.article_list.rows) == before + 2
-            assert any("2 new articles" in n.message for n in app._notifications)
+        # The hook sees a message at each node it bubbles through: count it once.
+        found = {id(m): m for m in messages if isinstance(m, MainScreen.FeedsProgressed)}
+        [progress] = found.values()
+        assert (progress.done, progress.total, progress.result.new) == (1, 1, 2)
+        assert "feeds" not in screen.sub_title  # the progress is cleared once done
+        titles = {row.title for row in listed(screen)}
+        assert {"Morning ferry delayed by fog", "North pier reopens"} <= titles
+        assert len(screen.article_list.rows) == before + 2
+        assert any("2 new articles" in n.message for n in app._notifications)
 
-            later = [*first, ("crane-3", "New crane lifts its first container")]
-            http_server.routes["/feed.xml"] = Route(rss(*later), content_type=RSS_TYPE)
-            await pilot.press("r")
-            for _ in range(2):
-                await settle(pilot)
-            assert len(screen.article_list.rows) == before + 3
-            sources = {row.source for row in listed(screen)}
-            assert "Harbour Bulletin" in sources
-    finally:
-        registry.close()
+        later = [*first, ("crane-3", "New crane lifts its first container")]
+        http_server.routes["/feed.xml"] = Route(rss(*later), content_type=RSS_TYPE)
+        await pilot.press("r")
+        for _ in range(2):
+            await settle(pilot)
+        assert len(screen.article_list.rows) == before + 3
+        sources = {row.source for row in listed(screen)}
+        assert "Harbour Bulletin" in sources
 
 
-async def test_r_without_feeds_says_how_to_add_one(user_library: Library) -> None:
-    from reader.feeds.registry import FeedRegistry
-
-    registry = FeedRegistry.open()
+async def test_r_without_feeds_says_how_to_add_one(
+    user_library: Library, registry: FeedRegistry
+) -> None:
     app = ReaderApp(library=user_library, feeds=lambda: registry)
-    try:
-        async with app.run_test(size=(110, 30)) as pilot:
-            await settle(pilot)
-            await pilot.press("r")
-            await settle(pilot)
-            assert any("reader feeds add" in n.message for n in app._notifications)
-    finally:
-        registry.close()
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert any("reader feeds add" in n.message for n in app._notifications)
 
 
 async def test_the_dialog_survives_a_tiny_terminal(user_library: Library) -> None:
@@ -243,26 +241,20 @@ async def test_the_dialog_survives_a_tiny_terminal(user_library: Library) -> Non
 
 
 async def test_r_on_other_folders_says_where_the_entries_went(
-    library: Library, http_server: LoopbackServer
+    library: Library, http_server: LoopbackServer, registry: FeedRegistry
 ) -> None:
-    from reader.feeds.registry import FeedRegistry
-
     http_server.routes["/feed.xml"] = Route(rss(("a", "Tug race postponed")), content_type=RSS_TYPE)
-    registry = FeedRegistry.open()
     registry.add(http_server.url("/feed.xml"), "Harbour Bulletin")
     app = ReaderApp(library=library, feeds=lambda: registry)
-    try:
-        async with app.run_test(size=(110, 30)) as pilot:
-            await settle(pilot)
-            screen = app.screen
-            assert isinstance(screen, MainScreen)
-            before = len(screen.article_list.rows)
-            await pilot.press("r")
-            await settle(pilot)
-            assert len(screen.article_list.rows) == before
-            assert any("run `reader` to see them" in n.message for n in app._notifications)
-    finally:
-        registry.close()
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        before = len(screen.article_list.rows)
+        await pilot.press("r")
+        await settle(pilot)
+        assert len(screen.article_list.rows) == before
+        assert any("run `reader` to see them" in n.message for n in app._notifications)
     assert len(list((paths.user_library_dir() / "feeds").rglob("*.md"))) == 1
 
 
@@ -278,33 +270,25 @@ async def test_the_palette_offers_adding_a_page(user_library: Library) -> None:
 
 
 async def test_a_feed_address_in_the_dialog_subscribes_to_it(
-    user_library: Library, http_server: LoopbackServer
+    user_library: Library, http_server: LoopbackServer, registry: FeedRegistry
 ) -> None:
-    from reader.feeds.registry import FeedRegistry
-
     feed = rss(("ferry-1", "Morning ferry delayed by fog"), ("pier-2", "North pier reopens"))
     http_server.routes["/feed.xml"] = Route(feed, content_type="application/xml")
-    registry = FeedRegistry.open()
     app = ReaderApp(library=user_library, feeds=lambda: registry)
-    try:
-        async with app.run_test(size=(110, 30)) as pilot:
-            await settle(pilot)
-            await type_into_dialog(pilot, http_server.url("/feed.xml"))
-            screen = app.screen
-            assert isinstance(screen, MainScreen)
-            titles = {row.title for row in listed(screen)}
-            assert {"Morning ferry delayed by fog", "North pier reopens"} <= titles
-            messages = [n.message for n in app._notifications]
-            assert any("Subscribed to the feed Harbour Bulletin" in m for m in messages)
-        [subscription] = registry.all()
-        assert subscription.url == http_server.url("/feed.xml")
-    finally:
-        registry.close()
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await type_into_dialog(pilot, http_server.url("/feed.xml"))
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        titles = {row.title for row in listed(screen)}
+        assert {"Morning ferry delayed by fog", "North pier reopens"} <= titles
+        messages = [n.message for n in app._notifications]
+        assert any("Subscribed to the feed Harbour Bulletin" in m for m in messages)
+    [subscription] = registry.all()
+    assert subscription.url == http_server.url("/feed.xml")
 
 
 async def test_a_damaged_subscriptions_file_is_told_not_hidden(user_library: Library) -> None:
-    from reader.feeds.registry import FeedRegistry
-
     (paths.data_dir() / "feeds.json").write_text("{not json", encoding="utf-8")
     registry = FeedRegistry.open()
     app = ReaderApp(library=user_library, feeds=lambda: registry)
