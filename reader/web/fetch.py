@@ -3,7 +3,7 @@
 Built on http.client rather than urllib so that every part of a fetch answers to one
 deadline: the name lookup runs in a helper thread, each socket wait gets only the time
 left, and a watchdog shuts the socket at the deadline, so a server that sends a byte a
-second still fails on time. Proxy settings are not used.
+second still fails on time. Proxies come from the environment (see `proxy`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import TypeGuard
 from urllib.parse import SplitResult, quote, unquote, urljoin, urlsplit, urlunsplit
 
 from reader import __version__
+from reader.web.proxy import Proxy, ProxyError, open_tunnel, proxy_for
 
 HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
 FEED_ACCEPT = (
@@ -146,6 +147,8 @@ class _Exchange:
         self.limits = limits
         self.sock: socket.socket | None = None
         self.lock = threading.Lock()
+        self.proxy: Proxy | None = None
+        """The proxy an http request goes through (https tunnels through it instead)."""
 
     def run(self) -> Response | str:
         watchdog = threading.Timer(max(0.0, self.remaining()), self._abort)
@@ -171,6 +174,9 @@ class _Exchange:
     def _exchange(self) -> Response | str:
         conn = self._connection()
         target = _request_target(self.parts)
+        if self.proxy is not None:
+            target = f"http://{conn.host}" + (f":{self.parts.port}" if self.parts.port else "")
+            target += _request_target(self.parts)
         conn.putrequest("GET", target, skip_accept_encoding=True)
         for name, value in self._all_headers().items():
             conn.putheader(name, value)
@@ -191,19 +197,29 @@ class _Exchange:
         return self._response(answer, self._body(answer))
 
     def _all_headers(self) -> dict[str, str]:
-        return {
+        headers = {
             "User-Agent": USER_AGENT,
             "Accept-Encoding": "gzip, identity;q=0.5",
             "Connection": "close",
             **self.headers,
         }
+        if self.proxy is not None and self.proxy.authorization:
+            headers["Proxy-Authorization"] = self.proxy.authorization
+        return headers
 
     def _connection(self) -> http.client.HTTPConnection:
         host = _ascii_host(self.host)
         https = self.parts.scheme.lower() == "https"
         port = self.parts.port or (443 if https else 80)
-        addresses = _resolve(host, port, self.remaining(), self.host)
-        sock = self._connect(addresses)
+        proxy = self._proxy()
+        if proxy is None:
+            sock = self._connect(_resolve(host, port, self.remaining(), self.host))
+        else:
+            sock = self._connect_proxy(proxy)
+            if https:
+                self._tunnel(sock, host, port, proxy)
+            else:
+                self.proxy = proxy  # the request goes to the proxy in absolute form
         if https:
             context = ssl.create_default_context()
             sock = context.wrap_socket(sock, server_hostname=host)
@@ -214,6 +230,28 @@ class _Exchange:
             conn.default_port = 443  # so the Host header leaves out the usual port
         conn.sock = sock  # already connected: http.client only writes and reads on it
         return conn
+
+    def _proxy(self) -> Proxy | None:
+        try:
+            return proxy_for(self.url)
+        except ProxyError as error:
+            raise FetchError(str(error)) from None
+
+    def _connect_proxy(self, proxy: Proxy) -> socket.socket:
+        addresses = _resolve(proxy.host, proxy.port, self.remaining(), f"proxy {proxy.host}")
+        try:
+            return self._connect(addresses)
+        except OSError as error:
+            if time.monotonic() >= self.deadline or isinstance(error, TimeoutError):
+                raise self._timeout() from None
+            reason = error.strerror or type(error).__name__
+            raise FetchError(f"cannot connect to proxy {proxy.name}: {reason}") from None
+
+    def _tunnel(self, sock: socket.socket, host: str, port: int, proxy: Proxy) -> None:
+        try:
+            open_tunnel(sock, host, port, proxy, self.remaining)
+        except ProxyError as error:
+            raise FetchError(str(error)) from None
 
     def _connect(self, addresses: list[tuple[int, tuple[str, int]]]) -> socket.socket:
         """A socket connected to the first address that answers."""
