@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Outline", "read_opml", "write_opml"]
 
+MAX_FOLDER_TAGS = 8
+"""Folders deeper than this add no more tags: the tag lists stay short, and a list nested
+thousands deep is read in linear time."""
 _XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _AMPERSAND = re.compile(r"&(#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)?")
 _QUOTED = re.compile(r'(=\s*)(?:"([^"]*)"|\'([^\']*)\')')
@@ -70,7 +73,7 @@ def _walk(parent: Any, folders: tuple[str, ...]) -> Iterable[Outline]:
         if url:
             tags = folders + _categories(node.get("category"))
             yield Outline(url, label or url, tuple(dict.fromkeys(tags)))
-        elif label and label not in folders:
+        elif label and label not in folders and len(folders) < MAX_FOLDER_TAGS:
             stack.append((iter(node), folders + (label,)))
         else:
             stack.append((iter(node), folders))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.feeds.opml import Outline, read_opml, write_opml
+from reader.feeds.opml import MAX_FOLDER_TAGS, Outline, read_opml, write_opml
 from reader.feeds.parse import FeedError
 from reader.feeds.registry import Subscription
 from tests.http_server import Route
@@ -158,3 +158,16 @@ def test_deeply_nested_folders_are_read_without_recursing() -> None:
         + "</body></opml>"
     ).encode()
     assert read_opml(data) == [Outline("http://deep.example/feed", "Deep", ("f",))]
+
+
+def test_folders_nested_deeper_than_the_tag_limit_add_no_more_tags() -> None:
+    depth = 30_000  # distinct names: the old walk copied a longer tuple at every level
+    data = (
+        '<opml version="2.0"><body>'
+        + "".join(f'<outline text="f{level}">' for level in range(depth))
+        + '<outline xmlUrl="http://deep.example/feed" text="Deep"/>'
+        + "</outline>" * depth
+        + "</body></opml>"
+    ).encode()
+    [outline] = read_opml(data)
+    assert outline.tags == tuple(f"f{level}" for level in range(MAX_FOLDER_TAGS))
