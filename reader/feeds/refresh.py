@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from reader.feeds.common import FeedError, is_web_url
 from reader.feeds.entries import save_entries
-from reader.feeds.parse import ParsedFeed, parse_feed
+from reader.feeds.parse import Entry, ParsedFeed, parse_feed
 from reader.web.fetch import FEED_ACCEPT, Limits, check_url, fetch
 from reader.web.save import user_path
 
@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 
 MAX_WORKERS = 4
 """Feeds fetched at once."""
+
+MAX_NEW_ENTRIES = 500
+"""Entries saved by one refresh of one feed, newest first; a longer backlog is saved over
+the next refreshes, so a feed of tens of thousands of entries cannot stall a refresh."""
 
 SEEN_KEEP = 500
 """Entry ids remembered beyond those still in the feed (so an entry that drops out of the
@@ -174,6 +178,9 @@ def _finish(
     """Save the unseen entries, then record what was seen and the validators."""
     seen = set(sub.seen)
     fresh = [entry for entry in parsed.entries if entry.id not in seen]
+    backlog = len(fresh) > MAX_NEW_ENTRIES
+    if backlog:
+        fresh = _newest(fresh)[:MAX_NEW_ENTRIES]
     saved_ids: list[str] = []
     paths: list[Path] = []
     current = [entry.id for entry in parsed.entries]
@@ -187,8 +194,17 @@ def _finish(
         # answered "not modified" while entries are still missing.
         registry.modify(sub.name, _recorder(None, current, saved_ids))
         raise
-    registry.modify(sub.name, _recorder(download, current, saved_ids))
+    # With entries still to save, the validators are not kept: the next refresh must get
+    # the whole feed again, not "not modified".
+    registry.modify(sub.name, _recorder(None if backlog else download, current, saved_ids))
     return FeedResult(sub.name, new=len(paths), paths=tuple(paths))
+
+
+def _newest(entries: list[Entry]) -> list[Entry]:
+    """Entries newest first; undated ones after, in the feed's own order."""
+    dated = [(entry.published, entry) for entry in entries if entry.published is not None]
+    dated.sort(key=lambda pair: pair[0], reverse=True)
+    return [entry for _, entry in dated] + [e for e in entries if e.published is None]
 
 
 def _recorder(

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from reader import paths
+from reader.feeds import refresh as refresh_module
 from reader.feeds.entries import LinkedPages
 from reader.feeds.parse import FeedError
 from reader.feeds.refresh import FeedResult, merge_seen, refresh, subscribe
@@ -185,6 +186,29 @@ def test_a_redirect_loop_is_reported(registry, http_server) -> None:
     http_server.routes["/feed"] = Route(b"", status=302, content_type=RSS, headers=loop)
     [result] = refresh(registry)
     assert result.error is not None and "redirect" in result.error
+
+
+def test_a_long_backlog_is_saved_newest_first_over_several_refreshes(
+    registry, http_server, monkeypatch
+) -> None:
+    monkeypatch.setattr(refresh_module, "MAX_NEW_ENTRIES", 4)
+    items = "".join(
+        f"<item><title>Day {day}</title><guid>d{day}</guid>"
+        f"<pubDate>{day:02d} Mar 2026 08:00:00 GMT</pubDate><description>Day {day}.</description>"
+        "</item>"
+        for day in range(1, 11)
+    )
+    feed = f'<rss version="2.0"><channel><title>Diary</title>{items}</channel></rss>'.encode()
+    http_server.routes["/feed"] = Route(feed, content_type=RSS, etag='"v1"')
+    sub, first = subscribe(registry, http_server.url("/feed"))
+    titles = sorted(load_file(path).title for path in first.paths)
+    assert titles == ["Day 10", "Day 7", "Day 8", "Day 9"]  # the newest four
+    [second] = refresh(registry)  # no "not modified": entries were still waiting
+    assert second.new == 4 and not second.not_modified
+    [third] = refresh(registry)
+    assert third.new == 2
+    [fourth] = refresh(registry)
+    assert fourth.not_modified and len(saved(sub.name)) == 10
 
 
 def test_a_new_entry_appears_on_a_later_refresh(registry, http_server) -> None:
