@@ -12,8 +12,6 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 
-from reader.ui.screens.dialogs import PromptScreen
-
 if TYPE_CHECKING:
     from reader.feeds.refresh import FeedResult
     from reader.feeds.registry import FeedRegistry
@@ -76,6 +74,9 @@ class IncomingScreen(Screen[None]):
     # Adding pages and files
 
     def action_add_article(self) -> None:
+        # Imported on first use, as the other dialogs are: start-up does not need them.
+        from reader.ui.screens.dialogs import PromptScreen
+
         prompt = PromptScreen("Add a web page or a file to your library", hint=ADD_HINT)
         self.app.push_screen(prompt, self._add_answered)
 
