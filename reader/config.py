@@ -8,6 +8,10 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 from reader import paths
+from reader.files import read_text
+
+CONFIG_LIMIT = 1024 * 1024
+"""The largest settings file read, in bytes."""
 
 SORT_ORDERS = ("date", "title")
 
@@ -36,7 +40,7 @@ def load(path: Path | None = None) -> LoadedConfig:
     """Read config.toml; a missing file gives defaults, a bad one defaults plus a warning."""
     path = path or paths.config_file()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, CONFIG_LIMIT)
     except FileNotFoundError:
         return LoadedConfig(Config())
     except (OSError, UnicodeDecodeError) as error:

@@ -282,14 +282,27 @@ def command_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+IMPORT_LIMIT = 512 * 1024 * 1024
+"""The largest export `reader import` reads, in bytes."""
+
+
 def _read_export(name: str) -> Any:
+    from reader.files import read_bytes, read_stream
+
     try:
-        raw = sys.stdin.read() if name == "-" else Path(name).expanduser().read_text("utf-8")
+        if name == "-":
+            data = read_stream(sys.stdin.buffer, IMPORT_LIMIT)
+        else:
+            data = read_bytes(Path(name).expanduser(), IMPORT_LIMIT)
+        raw = data.decode("utf-8")
     except OSError as error:
-        raise UsageError(f"cannot read {name}: {error.strerror or error}") from error
-    except UnicodeDecodeError as error:
-        raise UsageError(f"{name} is not UTF-8 text") from error
+        raise UsageError(f"cannot read {name}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{name} is not UTF-8 text") from None
     try:
         return json.loads(raw)
     except json.JSONDecodeError as error:
-        raise UsageError(f"{name} is not JSON ({error.msg}, line {error.lineno})") from error
+        raise UsageError(f"{name} is not JSON ({error.msg}, line {error.lineno})") from None
+    except (RecursionError, ValueError) as error:
+        reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+        raise UsageError(f"{name} cannot be read as JSON ({reason})") from None

@@ -96,6 +96,14 @@ class Store:
         """The store file, or None for an in-memory store."""
         return self._storage.path if isinstance(self._storage, FileStorage) else None
 
+    def backup_warnings(self) -> list[str]:
+        """Lines about a backup holding more records than the store (for `reader doctor`)."""
+        if not isinstance(self._storage, FileStorage):
+            return []
+        with self._read():
+            current = schema.count_records(self._storage.read())
+        return self._storage.backups.warnings(current, self._storage.path)
+
     def close(self) -> None:
         """Release the file; every change is already on disk."""
         self._db.close()

@@ -1,0 +1,79 @@
+"""Checks that parsed store documents are usable, and cleaning of those that are not.
+
+JSON can say things Python code does not expect: a record id that is an object, an integer
+of 5,000 digits, a negative schema version, nesting a thousand levels deep. Such a file is
+treated as damaged (moved aside and salvaged); cleaning keeps every usable document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+MAX_DEPTH = 32
+"""How deeply values may nest inside one document."""
+
+MAX_VERSION = 2**31
+INT_RANGE = (-(2**63), 2**63 - 1)
+
+_DOC_ID = re.compile(r"[0-9]{1,18}")
+_TEXT_FIELDS = ("uuid", "article_id", "name")
+"""Fields that identify a record; they are compared and hashed, so they must be text."""
+
+
+def table_problem(name: str, table: Mapping[str, Any]) -> str | None:
+    """Why a table cannot be used as it is, or None if it can."""
+    for doc_id, doc in table.items():
+        if not _DOC_ID.fullmatch(doc_id):
+            return f"the table {name!r} has a record numbered {doc_id[:20]!r}"
+        problem = doc_problem(name, doc)
+        if problem:
+            return f"a record in {name!r} {problem}"
+    return None
+
+
+def doc_problem(name: str, doc: Mapping[str, Any]) -> str | None:
+    """Why one document cannot be used, or None if it can."""
+    for field in _TEXT_FIELDS:
+        if field in doc and not isinstance(doc[field], str):
+            return f"has a {field} that is not text"
+    if name == "meta" and "schema_version" in doc:
+        version = doc["schema_version"]
+        if not _is_int(version) or not 0 <= version < MAX_VERSION:
+            return "has an impossible schema version"
+    return _value_problem(doc)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _value_problem(doc: Mapping[str, Any]) -> str | None:
+    """Nesting and number limits, checked without recursion."""
+    stack: list[tuple[Any, int]] = [(doc, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, Mapping | list):
+            if depth > MAX_DEPTH:
+                return f"is nested more than {MAX_DEPTH} levels deep"
+            items = value.values() if isinstance(value, Mapping) else value
+            stack.extend((item, depth + 1) for item in items)
+        elif _is_int(value) and not INT_RANGE[0] <= value <= INT_RANGE[1]:
+            return "holds a number too large to store"
+    return None
+
+
+def clean(tables: dict[str, dict[str, Any]]) -> tuple[dict[str, dict[str, Any]], int]:
+    """The usable documents of every table (renumbered where needed), and how many were left out."""
+    kept: dict[str, dict[str, Any]] = {}
+    dropped = 0
+    for name, table in tables.items():
+        docs = [doc for doc in table.values() if isinstance(doc, dict)]
+        good = [doc for doc in docs if doc_problem(name, doc) is None]
+        dropped += len(table) - len(good)
+        if len(good) == len(table) and all(_DOC_ID.fullmatch(i) for i in table):
+            kept[name] = table
+        else:
+            kept[name] = {str(number): doc for number, doc in enumerate(good, start=1)}
+    return kept, dropped
