@@ -275,13 +275,20 @@ def command_import(args: argparse.Namespace) -> int:
     with session(args.library) as (library, store):
         result = import_json(store, data)
         relink_annotations(library, store)
+    for reason in result.skipped[:SKIPS_SHOWN]:
+        print(f"reader: skipped {reason}", file=sys.stderr)
+    if len(result.skipped) > SKIPS_SHOWN:
+        print(f"reader: skipped {len(result.skipped) - SKIPS_SHOWN} more records", file=sys.stderr)
+    skipped = f", {len(result.skipped)} skipped" if result.skipped else ""
     print(
         f"Imported {args.file}: {result.added} added, {result.updated} updated, "
-        f"{result.unchanged} already there"
+        f"{result.unchanged} already there{skipped}"
     )
     return EXIT_OK
 
 
+SKIPS_SHOWN = 10
+"""How many skipped records `reader import` names one by one."""
 IMPORT_LIMIT = 512 * 1024 * 1024
 """The largest export `reader import` reads, in bytes."""
 

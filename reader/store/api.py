@@ -51,6 +51,8 @@ class ImportResult:
     added: int
     updated: int
     unchanged: int
+    skipped: tuple[str, ...] = ()
+    """Why each record that was not imported was skipped."""
 
 
 class Store:
@@ -476,12 +478,13 @@ class Store:
         added = updated = unchanged = 0
         with self._write():
             for name in schema.RECORD_TABLES:
-                docs = [d for d in incoming.get(name, {}).values() if merge.importable(name, d)]
+                found = incoming.tables.get(name, {}).values()
+                docs = [d for d in found if merge.importable(name, d)]
                 changes = merge.merge_in(name, self._rows(name), docs)
                 added, updated = added + len(changes.added), updated + len(changes.replaced)
                 unchanged += changes.unchanged
                 self._apply(name, changes)
-        return ImportResult(added, updated, unchanged)
+        return ImportResult(added, updated, unchanged, tuple(incoming.skipped))
 
     def _rows(self, name: str) -> dict[int, dict[str, Any]]:
         return {doc.doc_id: dict(doc) for doc in self._tables[name].all()}

@@ -155,7 +155,7 @@ def _repair(path: Path, raw: bytes, reason: str, backups: Backups) -> Opened:
     backup, restored = _newest_good_backup(backups)
     if backup is None:
         data = _merge(rescued, found, {})
-        notices.append(_no_backup_notice(found.count))
+        notices.append(_no_backup_notice(found.count - len(found.tables.get(schema.META, {}))))
     else:
         data = _merge(rescued, found, restored)
         notices.append(_restore_notice(found, restored, data, backup))

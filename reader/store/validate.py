@@ -33,16 +33,54 @@ def table_problem(name: str, table: Mapping[str, Any]) -> str | None:
     return None
 
 
+RECORD_TABLES = ("bookmarks", "notes", "highlights", "reading", "searches")
+_TEXT = ("path", "title", "query", "text", "quote", "prefix", "suffix", "created", "updated")
+_TEXT_OR_NULL = ("note", "last_opened")
+
+
 def doc_problem(name: str, doc: Mapping[str, Any]) -> str | None:
     """Why one document cannot be used, or None if it can."""
     for field in _TEXT_FIELDS:
         if field in doc and not isinstance(doc[field], str):
-            return f"has a {field} that is not text"
-    if name == "meta" and "schema_version" in doc:
-        version = doc["schema_version"]
-        if not _is_int(version) or not 0 <= version < MAX_VERSION:
-            return "has an impossible schema version"
-    return _value_problem(doc)
+            return f"has a non-text {field}"
+    if name == "meta" and "schema_version" in doc and not valid_version(doc["schema_version"]):
+        return "has an impossible schema version"
+    problem = _value_problem(doc)
+    if problem is None and name in RECORD_TABLES:
+        wrong = bad_fields(doc)
+        problem = f"has the wrong type of {wrong[0]}" if wrong else None
+    return problem
+
+
+def valid_version(version: Any) -> bool:
+    """Whether a schema version is a whole number a store could have been written with."""
+    return _is_int(version) and 0 <= version < MAX_VERSION
+
+
+def bad_fields(doc: Mapping[str, Any]) -> list[str]:
+    """The fields of a record whose values have a type the store never writes there."""
+    bad = [f for f in _TEXT if f in doc and not isinstance(doc[f], str)]
+    bad += [f for f in _TEXT_OR_NULL if doc.get(f) is not None and not isinstance(doc[f], str)]
+    if "block" in doc and not _is_int(doc["block"]):
+        bad.append("block")
+    if "read" in doc and not isinstance(doc["read"], bool):
+        bad.append("read")
+    tags = doc.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        bad.append("tags")
+    if not _position_ok(doc.get("position")):
+        bad.append("position")
+    return bad
+
+
+def _position_ok(position: Any) -> bool:
+    if position is None or _is_int(position):  # a bare block number, from schema 0
+        return True
+    return (
+        isinstance(position, Mapping)
+        and _is_int(position.get("block", 0))
+        and isinstance(position.get("fingerprint", ""), str)
+    )
 
 
 def _is_int(value: Any) -> bool:
@@ -69,11 +107,22 @@ def clean(tables: dict[str, dict[str, Any]]) -> tuple[dict[str, dict[str, Any]],
     kept: dict[str, dict[str, Any]] = {}
     dropped = 0
     for name, table in tables.items():
-        docs = [doc for doc in table.values() if isinstance(doc, dict)]
+        docs = [_without_bad_fields(name, doc) for doc in table.values() if isinstance(doc, dict)]
         good = [doc for doc in docs if doc_problem(name, doc) is None]
         dropped += len(table) - len(good)
-        if len(good) == len(table) and all(_DOC_ID.fullmatch(i) for i in table):
+        unchanged = len(good) == len(table) and all(
+            kept_doc is doc for kept_doc, doc in zip(good, table.values(), strict=True)
+        )
+        if unchanged and all(_DOC_ID.fullmatch(i) for i in table):
             kept[name] = table
         else:
             kept[name] = {str(number): doc for number, doc in enumerate(good, start=1)}
     return kept, dropped
+
+
+def _without_bad_fields(name: str, doc: dict[str, Any]) -> dict[str, Any]:
+    """A record without its wrongly typed fields (the damaged file keeps the originals)."""
+    if name not in RECORD_TABLES or _value_problem(doc) is not None:
+        return doc
+    bad = bad_fields(doc)
+    return {key: value for key, value in doc.items() if key not in bad} if bad else doc
