@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 from reader import paths
-from reader.files import read_text
+from reader.files import link_target, read_text
 
 CONFIG_LIMIT = 1024 * 1024
 """The largest settings file read, in bytes."""
@@ -82,7 +82,7 @@ def _to_toml(config: Config) -> str:
 
 def save(config: Config, path: Path | None = None) -> None:
     """Write config.toml atomically (temp file, fsync, rename)."""
-    path = path or paths.config_file()
+    path = link_target(path or paths.config_file())  # a symlinked file stays a symlink
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
     try:

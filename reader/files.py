@@ -103,6 +103,15 @@ def is_regular_or_missing(path: Path) -> bool:
         return True
 
 
+def link_target(path: Path) -> Path:
+    """The file a symlink points at (through any chain), or `path` itself.
+
+    Atomic writes go there rather than renaming over the link, so a user's symlinked
+    file (kept in a synced folder, say) stays a symlink.
+    """
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
 def _too_large(limit: int) -> str:
     if limit >= MB:
         return f"it is larger than {limit // MB} MB"

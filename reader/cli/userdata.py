@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 from reader.cli.common import UsageError, open_library
 from reader.library import MIN_PREFIX, Library, UnknownArticle
-from reader.store import Bookmark, Highlight, Note, ReadingState, Store
+from reader.store import Bookmark, Highlight, Note, ReadingState, Store, StoreWriteError
 
 LOCK_TIMEOUT = 5.0
 """Seconds a command waits for another reader process holding the store before giving up."""
@@ -60,7 +60,9 @@ def session(chosen: Sequence[Path]) -> Iterator[tuple[Library, Store]]:
 
     with open_library(chosen) as library, open_store() as store:
         library.scan()
-        relink_annotations(library, store)
+        with suppress(StoreWriteError):
+            # A read-only data folder: records keep their last known paths for now.
+            relink_annotations(library, store)
         yield library, store
 
 

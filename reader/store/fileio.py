@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from reader.files import link_target
 from reader.store.validate import table_problem
 
 try:  # orjson is several times faster; the standard library is the fallback.
@@ -203,15 +204,6 @@ def atomic_write(path: Path, payload: bytes | Sequence[bytes], mode: int = PRIVA
             os.unlink(temp)
         raise
     fsync_dir(path.parent)
-
-
-def link_target(path: Path) -> Path:
-    """The file a symlink points at (through any chain), or `path` itself.
-
-    Writing there, rather than renaming over the link, keeps a user's symlinked file
-    (a store kept in a synced folder, say) a symlink.
-    """
-    return Path(os.path.realpath(path)) if path.is_symlink() else path
 
 
 def _write_all(fd: int, payload: bytes) -> None:

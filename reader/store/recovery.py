@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from reader.files import FileTooLarge, NotRegularFile, read_bytes
+from reader.files import FileTooLarge, NotRegularFile, link_target, read_bytes
 from reader.store import schema
 from reader.store.backups import MAX_BYTES, Backup, Backups
 from reader.store.errors import StoreError, StoreTooNew
@@ -19,7 +19,6 @@ from reader.store.fileio import (
     atomic_write,
     decode,
     encode,
-    link_target,
     new_stamp,
     temp_prefix,
 )

@@ -173,3 +173,29 @@ def test_read_only_commands_on_a_fresh_data_dir_create_no_store(
     assert not (data / "store.json").exists() and not (data / "backups").exists()
     assert main(["bookmark", article, *lib]) == 0
     assert (data / "store.json").is_file()
+
+
+def test_symlinked_settings_and_exports_stay_symlinks(tmp_path: Path, library: Path) -> None:
+    from reader import config
+
+    target = tmp_path / "dotfiles" / "config.toml"
+    target.parent.mkdir()
+    target.write_text("# mine\n")
+    paths.config_file().symlink_to(target)
+    config.save(config.Config())
+    assert paths.config_file().is_symlink() and "reader settings" in target.read_text()
+    exported = tmp_path / "synced-export.json"
+    link = tmp_path / "export.json"
+    exported.write_text("{}")
+    link.symlink_to(exported)
+    assert main(["export", "--format", "json", "--out", str(link), "-l", str(library)]) == 0
+    assert link.is_symlink() and '"reader-store"' in exported.read_text()
+
+
+def test_a_store_file_with_a_fifo_as_backup_is_still_opened(tmp_path: Path) -> None:
+    path = tmp_path / "store.json"
+    _store_with_backup(path)
+    os.mkfifo(tmp_path / "backups" / "store-99999999T000000000000Z.json")
+    path.unlink()
+    with Store.open(path) as store:
+        assert len(store.bookmarks()) == 3
