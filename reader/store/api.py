@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,9 +19,11 @@ from reader.store.lock import DEFAULT_TIMEOUT
 from reader.store.records import (
     Bookmark,
     Highlight,
+    ImportResult,
     Note,
     Position,
     ReadingState,
+    Relink,
     SavedSearch,
     new_uuid,
     now,
@@ -32,27 +33,6 @@ from reader.store.tinyops import Match, replacer
 
 R = TypeVar("R")
 EXPORT_FORMAT = "reader-store"
-
-
-@dataclass(frozen=True, slots=True)
-class Relink:
-    """An article that moved or changed: its old id, and its new id, path and title."""
-
-    old_id: str
-    new_id: str
-    path: str
-    title: str
-
-
-@dataclass(frozen=True, slots=True)
-class ImportResult:
-    """How many imported records were new, changed an existing one, or were already there."""
-
-    added: int
-    updated: int
-    unchanged: int
-    skipped: tuple[str, ...] = ()
-    """Why each record that was not imported was skipped."""
 
 
 class Store:

@@ -46,6 +46,9 @@ class Backups:
 
     def __init__(self, store_path: Path, keep: int = KEEP, interval: float = INTERVAL) -> None:
         self.folder = store_path.parent / "backups"
+        if store_path.name != "store.json":
+            # Each other file keeps its own backups: a restore must never mix two files.
+            self.folder = self.folder / store_path.stem
         self.keep = keep
         self.interval = interval
         self._last: float | None = None

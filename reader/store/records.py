@@ -99,6 +99,27 @@ class SavedSearch:
     created: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class Relink:
+    """An article that moved or changed: its old id, and its new id, path and title."""
+
+    old_id: str
+    new_id: str
+    path: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """How many imported records were new, changed an existing one, or were already there."""
+
+    added: int
+    updated: int
+    unchanged: int
+    skipped: tuple[str, ...] = ()
+    """Why each record that was not imported was skipped."""
+
+
 def anchor(text: str, start: int, end: int) -> tuple[str, str, str]:
     """The (quote, prefix, suffix) of `text[start:end]`, with CONTEXT_CHARS of context."""
     return (
