@@ -25,7 +25,7 @@ _TEXT_FIELDS = ("uuid", "article_id", "name")
 def table_problem(name: str, table: Mapping[str, Any]) -> str | None:
     """Why a table cannot be used as it is, or None if it can."""
     for doc_id, doc in table.items():
-        if not _DOC_ID.fullmatch(doc_id):
+        if not (doc_id.isdigit() and doc_id.isascii() and len(doc_id) <= 18):
             return f"the table {name!r} has a record numbered {doc_id[:20]!r}"
         problem = doc_problem(name, doc)
         if problem:
@@ -39,17 +39,51 @@ _TEXT_OR_NULL = ("note", "last_opened")
 
 
 def doc_problem(name: str, doc: Mapping[str, Any]) -> str | None:
-    """Why one document cannot be used, or None if it can."""
-    for field in _TEXT_FIELDS:
-        if field in doc and not isinstance(doc[field], str):
-            return f"has a non-text {field}"
+    """Why one document cannot be used, or None if it can.
+
+    One pass over the fields, with text (nearly every value) checked first: a store of
+    100,000 records is checked in a fraction of the time it takes to parse.
+    """
+    record = name in RECORD_TABLES
+    for key, value in doc.items():
+        kind = type(value)
+        if kind is str:
+            if record and key in _NOT_TEXT:
+                return f"has the wrong type of {key}"
+            continue
+        if key in _TEXT_FIELDS:
+            return f"has a non-text {key}"
+        if record and not _field_ok(key, value):
+            return f"has the wrong type of {key}"
+        if kind is dict or kind is list:
+            problem = _value_problem(value)
+            if problem:
+                return problem
+        elif kind is int and not INT_RANGE[0] <= value <= INT_RANGE[1]:
+            return "holds a number too large to store"
     if name == "meta" and "schema_version" in doc and not valid_version(doc["schema_version"]):
         return "has an impossible schema version"
-    problem = _value_problem(doc)
-    if problem is None and name in RECORD_TABLES:
-        wrong = bad_fields(doc)
-        problem = f"has the wrong type of {wrong[0]}" if wrong else None
-    return problem
+    return None
+
+
+_NOT_TEXT = frozenset({"block", "read", "tags", "position"})
+
+
+def _field_ok(key: str, value: Any) -> bool:
+    """Whether a record field that is not text has a type the store writes there."""
+    if key in _TEXT:
+        return False
+    if key in _TEXT_OR_NULL:
+        return value is None
+    if key == "block":
+        return _is_int(value)
+    if key == "read":
+        return isinstance(value, bool)
+    if key == "tags":
+        return isinstance(value, list) and all(isinstance(tag, str) for tag in value)
+    if key == "position":
+        return _position_ok(value)
+    return True
 
 
 def valid_version(version: Any) -> bool:
@@ -87,9 +121,9 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _value_problem(doc: Mapping[str, Any]) -> str | None:
+def _value_problem(doc: Mapping[str, Any] | list[Any]) -> str | None:
     """Nesting and number limits, checked without recursion."""
-    stack: list[tuple[Any, int]] = [(doc, 1)]
+    stack: list[tuple[Any, int]] = [(doc, 2)]
     while stack:
         value, depth = stack.pop()
         if isinstance(value, Mapping | list):
@@ -122,7 +156,9 @@ def clean(tables: dict[str, dict[str, Any]]) -> tuple[dict[str, dict[str, Any]],
 
 def _without_bad_fields(name: str, doc: dict[str, Any]) -> dict[str, Any]:
     """A record without its wrongly typed fields (the damaged file keeps the originals)."""
-    if name not in RECORD_TABLES or _value_problem(doc) is not None:
+    if name not in RECORD_TABLES or any(
+        isinstance(v, dict | list) and _value_problem(v) for v in doc.values()
+    ):
         return doc
     bad = bad_fields(doc)
     return {key: value for key, value in doc.items() if key not in bad} if bad else doc

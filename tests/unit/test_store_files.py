@@ -199,3 +199,9 @@ def test_a_store_file_with_a_fifo_as_backup_is_still_opened(tmp_path: Path) -> N
     path.unlink()
     with Store.open(path) as store:
         assert len(store.bookmarks()) == 3
+
+
+def test_a_missing_file_is_never_restored_from_another_files_backups(tmp_path: Path) -> None:
+    _store_with_backup(tmp_path / "store.json")
+    with Store.open(tmp_path / "other.json") as other:
+        assert other.bookmarks() == [] and other.notices == []
