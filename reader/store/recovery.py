@@ -104,7 +104,7 @@ def _restore_missing(path: Path, backups: Backups) -> Opened:
         return Opened(schema.empty())
     count = schema.count_records(restored)
     note = (
-        f"{path.name} was missing; restored {count} records from the backup of "
+        f"{path.name} was missing; restored {count} record{'' if count == 1 else 's'} from the backup of "
         f"{backup.label} ({backup.path.name})."
     )
     return _save(path, Opened(restored, [note]))
