@@ -103,8 +103,9 @@ def _restore_missing(path: Path, backups: Backups) -> Opened:
     if backup is None:
         return Opened(schema.empty())
     count = schema.count_records(restored)
+    records = "1 record" if count == 1 else f"{count} records"
     note = (
-        f"{path.name} was missing; restored {count} record{'' if count == 1 else 's'} from the backup of "
+        f"{path.name} was missing; restored {records} from the backup of "
         f"{backup.label} ({backup.path.name})."
     )
     return _save(path, Opened(restored, [note]))
