@@ -449,6 +449,6 @@ def _candidates(folder: Path, name: str, tries: int = 1000) -> list[Path]:
 
 def _same_bytes(path: Path, data: bytes) -> bool:
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        return path.stat().st_size == len(data) and read_bytes(path, len(data)) == data
     except OSError:
         return False

@@ -205,3 +205,17 @@ def test_a_missing_file_is_never_restored_from_another_files_backups(tmp_path: P
     _store_with_backup(tmp_path / "store.json")
     with Store.open(tmp_path / "other.json") as other:
         assert other.bookmarks() == [] and other.notices == []
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_a_local_feed_replaced_by_a_hostile_file_never_hangs_a_refresh(
+    kind: str, tmp_path: Path
+) -> None:
+    feed = tmp_path / "feed.xml"
+    fixture = Path(__file__).parent.parent / "fixtures" / "feeds" / "rss20_summary.xml"
+    feed.write_bytes(fixture.read_bytes())
+    assert reader("feeds", "add", str(feed)).returncode == 0
+    feed.unlink()
+    HOSTILE[kind](feed)
+    done = reader("feeds", "refresh")
+    assert done.returncode == 1 and b"Traceback" not in done.stderr
