@@ -113,8 +113,10 @@ def test_a_read_only_data_dir_reads_and_refuses_writes_in_one_line(library: Path
     with Store.open(data / "store.json") as store:
         store.add_bookmark("0123456789abcdef", "/a", "Kept", ["t"])
     (data / "store.json.lock").unlink()  # as on a copy of the data with no lock file yet
-    for command in ("bookmarks", "notes"):
-        done = _read_only_run(data, command, "-l", str(library))
+    listed = _read_only_run(data, "list", "--json", "-l", str(library))
+    article = json.loads(listed.stdout.splitlines()[0])["id"]
+    for command in (["bookmarks"], ["notes"], ["search", "ferries"], ["show", article]):
+        done = _read_only_run(data, *command, "-l", str(library))
         assert done.returncode == 0, done.stderr
         assert b"Traceback" not in done.stderr
     assert b"Kept" in _read_only_run(data, "bookmarks", "-l", str(library)).stdout
