@@ -8,6 +8,10 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 from reader import paths
+from reader.files import link_target, read_text
+
+CONFIG_LIMIT = 1024 * 1024
+"""The largest settings file read, in bytes."""
 
 SORT_ORDERS = ("date", "title")
 
@@ -36,7 +40,7 @@ def load(path: Path | None = None) -> LoadedConfig:
     """Read config.toml; a missing file gives defaults, a bad one defaults plus a warning."""
     path = path or paths.config_file()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, CONFIG_LIMIT)
     except FileNotFoundError:
         return LoadedConfig(Config())
     except (OSError, UnicodeDecodeError) as error:
@@ -78,7 +82,7 @@ def _to_toml(config: Config) -> str:
 
 def save(config: Config, path: Path | None = None) -> None:
     """Write config.toml atomically (temp file, fsync, rename)."""
-    path = path or paths.config_file()
+    path = link_target(path or paths.config_file())  # a symlinked file stays a symlink
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
     try:

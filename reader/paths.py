@@ -18,7 +18,15 @@ def _home_override() -> Path | None:
 
 
 def _ensure(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        # Imported here: the store's errors are what every command reports in one line.
+        from reader.store.errors import StoreError
+
+        if isinstance(error, FileExistsError | NotADirectoryError):
+            raise StoreError(f"{path} cannot be used: a file is in the way of a folder") from None
+        raise StoreError(f"{path} cannot be used: {error.strerror or error}") from None
     return path
 
 

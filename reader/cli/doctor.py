@@ -59,6 +59,8 @@ def _check_store() -> Store | None:
     count = sum(len(v) for v in data.values() if isinstance(v, list))
     state = "repaired" if store.notices else "ok"
     print(f"store: {state}, {_count(count, 'record')} in {store.path}")
+    for warning in store.backup_warnings():
+        print(f"store: {warning}")
     return store
 
 

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 REGISTRY_WAIT = 5.0
 """Seconds to wait for another reader process writing the subscriptions."""
+OPML_LIMIT = 64 * 1024 * 1024
+"""The largest subscription list `reader feeds import` reads, in bytes."""
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -100,9 +102,10 @@ def command_add(args: argparse.Namespace) -> int:
 def command_import(args: argparse.Namespace) -> int:
     """Subscribe to every feed an OPML file lists, without fetching them."""
     from reader.feeds.opml import read_opml
+    from reader.files import read_bytes
 
     try:
-        outlines = read_opml(user_path(args.file).read_bytes())
+        outlines = read_opml(read_bytes(user_path(args.file), OPML_LIMIT))
     except OSError as error:
         raise UsageError(f"cannot read {args.file}: {error.strerror or error}") from None
     except FeedError as error:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.cli.common import open_library
+from reader.cli.common import UsageError, open_library
 from reader.library import MIN_PREFIX, Library, UnknownArticle
-from reader.store import Bookmark, Highlight, Note, ReadingState, Store
+from reader.store import Bookmark, Highlight, Note, ReadingState, Store, StoreWriteError
 
 LOCK_TIMEOUT = 5.0
 """Seconds a command waits for another reader process holding the store before giving up."""
@@ -29,6 +29,30 @@ def report_notices(store: Store) -> None:
         print(f"reader: store: {notice}", file=sys.stderr)
 
 
+NOTE_LIMIT = 16 * 1024 * 1024
+"""The longest note text read from stdin, in bytes."""
+
+
+def text_arg(value: str) -> str:
+    """Command-line text as storable Unicode: undecodable bytes become U+FFFD."""
+    try:
+        raw = value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that did not come from a byte
+        raw = value.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "replace")
+
+
+def read_stdin_text() -> str:
+    """A note's text from stdin, size-capped; undecodable bytes become U+FFFD."""
+    from reader.files import read_stream
+
+    try:
+        raw = read_stream(sys.stdin.buffer, NOTE_LIMIT)
+    except OSError as error:
+        raise UsageError(f"cannot read stdin: {error.strerror or error}") from None
+    return raw.decode("utf-8", "replace")
+
+
 @contextmanager
 def session(chosen: Sequence[Path]) -> Iterator[tuple[Library, Store]]:
     """The library, scanned, and the store, with annotations re-linked to the scan."""
@@ -36,7 +60,9 @@ def session(chosen: Sequence[Path]) -> Iterator[tuple[Library, Store]]:
 
     with open_library(chosen) as library, open_store() as store:
         library.scan()
-        relink_annotations(library, store)
+        with suppress(StoreWriteError):
+            # A read-only data folder: records keep their last known paths for now.
+            relink_annotations(library, store)
         yield library, store
 
 

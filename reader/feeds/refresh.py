@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from reader.feeds.common import FeedError, is_web_url
 from reader.feeds.entries import save_entries
 from reader.feeds.parse import Entry, ParsedFeed, parse_feed
+from reader.files import open_regular
 from reader.web.fetch import FEED_ACCEPT, Limits, check_url, fetch
 from reader.web.save import user_path
 
@@ -281,7 +282,7 @@ def _read_file(path: Path, etag: str | None, limits: Limits) -> _Download:
     against, and must not be made into file: URLs.
     """
     try:
-        with path.open("rb") as handle:
+        with os.fdopen(open_regular(path), "rb") as handle:  # never a FIFO or device
             info = os.fstat(handle.fileno())
             stamp = f"file:{info.st_size}:{info.st_mtime_ns}"
             if etag == stamp:

@@ -12,6 +12,7 @@ from types import TracebackType
 
 import tantivy
 
+from reader.files import read_text
 from reader.models import Article, BlockKind, UserText
 from reader.search.analysis import FOLDED, STEMMED, Marker, Snippet, make_snippet
 from reader.search.analysis import register_tokenizers as _register
@@ -112,7 +113,7 @@ def _open_index(directory: Path, schema: tantivy.Schema) -> tuple[tantivy.Index,
     notice = None
     if tantivy.Index.exists(str(directory)):
         try:
-            version = marker.read_text(encoding="utf-8").strip()
+            version = read_text(marker, 4096).strip()
         except (OSError, UnicodeDecodeError):
             version = ""
         if version != SCHEMA_VERSION:

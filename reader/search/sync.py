@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reader.files import read_text
 from reader.library import Library
 from reader.models import ScanProgress, UserText
 from reader.search.index import SearchIndex
@@ -30,6 +31,8 @@ from reader.search.loading import Wanted, read_articles
 LEDGER_FILE = "reader-ledger.json"
 STAMP_FILE = "reader-ledger.stamp"
 LEDGER_VERSION = 1
+LEDGER_LIMIT = 256 * 1024 * 1024
+"""The largest ledger read; a bigger one is treated as missing (the index is re-checked)."""
 PENDING = ""
 """The fingerprint of an id whose indexed state is unknown (a change was under way)."""
 
@@ -159,7 +162,7 @@ class _Ledger:
         if self.path is None:
             return None
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(read_text(self.path, LEDGER_LIMIT))
         except (OSError, ValueError):
             return None
         if not isinstance(data, dict) or data.get("version") != LEDGER_VERSION:
@@ -192,7 +195,7 @@ class _Ledger:
         if self.path is None:
             return None
         try:
-            return self._stamp_file.read_text(encoding="utf-8")
+            return read_text(self._stamp_file, 4096)
         except (OSError, UnicodeDecodeError):
             return None
 

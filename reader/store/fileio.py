@@ -11,6 +11,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from reader.files import link_target
+from reader.store.validate import table_problem
+
 try:  # orjson is several times faster; the standard library is the fallback.
     import orjson
 except ImportError:  # pragma: no cover - exercised only where orjson is missing
@@ -41,8 +44,14 @@ def new_stamp() -> str:
 
 def _dumps(value: Any) -> bytes:
     if orjson is not None:
-        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        try:
+            return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+        except orjson.JSONEncodeError:
+            pass  # a lone surrogate (from an undecodable file name): escaped below
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
 def _ordered(data: Tables) -> list[str]:
@@ -128,6 +137,10 @@ def _parse(raw: bytes) -> Any:
         raise Damaged(f"the file is not UTF-8 (byte {error.start})") from None
     except json.JSONDecodeError as error:
         raise Damaged(_json_reason(raw, error)) from None
+    except RecursionError:
+        raise Damaged("the file is nested too deeply") from None
+    except ValueError:  # a number of thousands of digits
+        raise Damaged("the file holds a number too long to read") from None
 
 
 def _json_reason(raw: bytes, error: json.JSONDecodeError) -> str:
@@ -150,6 +163,9 @@ def check_shape(value: Any) -> Tables:
             continue
         if not isinstance(table, dict) or not all(isinstance(d, dict) for d in table.values()):
             raise Damaged(f"the table {name!r} is not a set of documents")
+        problem = table_problem(name, table)
+        if problem:
+            raise Damaged(problem)
         tables[name] = table
     return tables
 
@@ -172,6 +188,7 @@ def atomic_write(path: Path, payload: bytes | Sequence[bytes], mode: int = PRIVA
     fsync the folder so the rename itself survives a power cut. On any failure the temp
     file is removed and the error propagates.
     """
+    path = link_target(path)
     temp = path.with_name(f"{temp_prefix(path)}{os.getpid()}-{uuid.uuid4().hex[:8]}")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, mode)
     try:

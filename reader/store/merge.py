@@ -8,6 +8,7 @@ from typing import Any
 
 from reader.store import schema
 from reader.store.errors import StoreError
+from reader.store.validate import doc_problem, valid_version
 
 Doc = dict[str, Any]
 
@@ -132,23 +133,59 @@ def relink(name: str, rows: dict[int, Doc], old_id: str, new: Doc) -> Changes:
     return changes
 
 
-def import_tables(data: Mapping[str, Any], expected: str) -> dict[str, dict[str, Any]]:
-    """An export as store tables at the current schema; StoreError if it is not one."""
+@dataclass
+class Incoming:
+    """An export's usable records as store tables, and why the others were skipped."""
+
+    tables: dict[str, dict[str, Any]]
+    skipped: list[str] = field(default_factory=list)
+
+
+def import_tables(data: Mapping[str, Any], expected: str) -> Incoming:
+    """An export's records as store tables at the current schema; StoreError if it is not one.
+
+    Every record is checked field by field before anything is merged: one of the wrong
+    shape is skipped, with the reason, and never reaches the merge.
+    """
     if not isinstance(data, Mapping) or data.get("format") != expected:
         raise StoreError(f"not a reader export (its format is not {expected!r})")
     version = data.get("schema_version")
-    if not isinstance(version, int):
-        raise StoreError("the export has no schema version")
-    tables: dict[str, dict[str, Any]] = {schema.META: {"1": {"schema_version": version}}}
+    if not valid_version(version):
+        raise StoreError("the export has no usable schema version")
+    incoming = Incoming({schema.META: {"1": {"schema_version": version}}})
     for name in schema.RECORD_TABLES:
         items = data.get(name) or []
         if not isinstance(items, list):
             raise StoreError(f"the export's {name!r} is not a list")
-        tables[name] = {str(i): dict(d) for i, d in enumerate(items, 1) if isinstance(d, Mapping)}
-    return schema.migrate(tables)
+        docs: dict[str, Any] = {}
+        for number, item in enumerate(items, 1):
+            problem = _record_problem(name, item)
+            if problem:
+                incoming.skipped.append(f"{name} record {number}: {problem}")
+            else:
+                docs[str(len(docs) + 1)] = dict(item)
+        incoming.tables[name] = docs
+    incoming.tables = schema.migrate(incoming.tables)
+    return incoming
+
+
+def _record_problem(name: str, item: Any) -> str | None:
+    if not isinstance(item, Mapping):
+        return "not an object"
+    problem = doc_problem(name, item)
+    if problem:
+        return problem.removeprefix("has ")
+    if not isinstance(item.get("uuid"), str):
+        return "no uuid"
+    if name != schema.SEARCHES and not isinstance(item.get("article_id"), str):
+        return "no article id"
+    if name == schema.SEARCHES and not isinstance(item.get("name"), str):
+        return "no name"
+    return None
 
 
 def importable(name: str, doc: dict[str, Any]) -> bool:
+    """Whether an imported record has what the merge matches records by."""
     if not isinstance(doc.get("uuid"), str):
         return False
     return name == schema.SEARCHES or isinstance(doc.get("article_id"), str)

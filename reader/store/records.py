@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -98,6 +99,27 @@ class SavedSearch:
     created: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class Relink:
+    """An article that moved or changed: its old id, and its new id, path and title."""
+
+    old_id: str
+    new_id: str
+    path: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """How many imported records were new, changed an existing one, or were already there."""
+
+    added: int
+    updated: int
+    unchanged: int
+    skipped: tuple[str, ...] = ()
+    """Why each record that was not imported was skipped."""
+
+
 def anchor(text: str, start: int, end: int) -> tuple[str, str, str]:
     """The (quote, prefix, suffix) of `text[start:end]`, with CONTEXT_CHARS of context."""
     return (
@@ -129,7 +151,21 @@ def _time(value: Any) -> datetime:
 
 def _text(doc: Mapping[str, Any], key: str) -> str:
     value = doc.get(key)
-    return value if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    return value if key in _RAW_FIELDS else shown(value)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_RAW_FIELDS = frozenset({"uuid", "article_id", "path"})
+"""Fields kept exactly as stored: identities, and paths that may hold undecodable bytes."""
+
+
+def shown(text: str) -> str:
+    """Text fit to show and print: a lone surrogate (never typed by anyone) becomes U+FFFD."""
+    if text.isascii():
+        return text
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _int(doc: Mapping[str, Any], key: str) -> int:
@@ -151,7 +187,7 @@ def bookmark(doc: Mapping[str, Any]) -> Bookmark:
         article_id=_text(doc, "article_id"),
         path=_text(doc, "path"),
         title=_text(doc, "title"),
-        tags=tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else (),
+        tags=tuple(shown(t) for t in tags if isinstance(t, str)) if isinstance(tags, list) else (),
         created=_time(doc.get("created")),
     )
 
@@ -181,7 +217,7 @@ def highlight(doc: Mapping[str, Any]) -> Highlight:
         prefix=_text(doc, "prefix"),
         suffix=_text(doc, "suffix"),
         block=_int(doc, "block"),
-        note=remark if isinstance(remark, str) else None,
+        note=shown(remark) if isinstance(remark, str) else None,
         created=_time(doc.get("created")),
     )
 

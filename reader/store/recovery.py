@@ -9,9 +9,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from reader.files import FileTooLarge, NotRegularFile, link_target, read_bytes
 from reader.store import schema
-from reader.store.backups import Backup, Backups
-from reader.store.errors import StoreTooNew
+from reader.store.backups import MAX_BYTES, Backup, Backups
+from reader.store.errors import StoreError, StoreTooNew
 from reader.store.fileio import (
     Damaged,
     Tables,
@@ -36,15 +37,16 @@ def open_file(path: Path, backups: Backups) -> Opened:
     """Load the store file, repairing and migrating it as needed (call under the store lock).
 
     A damaged file is renamed aside, never deleted, and its readable documents are merged
-    with the newest good backup. Whatever is loaded is written back through the atomic
-    writer when it differs from what is on disk.
+    with the newest good backup. A missing file is restored from the newest good backup.
+    Whatever is loaded is written back through the atomic writer when it differs from
+    what is on disk.
     """
     remove_leftovers(path)
     backups.remove_leftovers()
     try:
-        raw = path.read_bytes()
+        raw = read_store_bytes(path)
     except FileNotFoundError:
-        return _save(path, Opened(schema.empty()))
+        return _restore_missing(path, backups)
     try:
         data = decode(raw)
     except Damaged as damage:
@@ -52,17 +54,80 @@ def open_file(path: Path, backups: Backups) -> Opened:
     if schema.version_of(data) < schema.CURRENT_VERSION:
         return _save(path, _migrate(data, raw, backups))
     schema.migrate(data)  # raises StoreTooNew for a newer schema
-    backups.take_on_open(raw)
-    return Opened(data)
+    opened = Opened(data)
+    try:
+        backups.take_on_open(raw, schema.count_records(data))
+    except OSError as error:
+        opened.notices.append(f"no backup could be taken ({describe(error)}).")
+    return opened
+
+
+def open_read_only(path: Path, why: OSError) -> Opened:
+    """Load the store file without writing anything, for a folder that cannot be written."""
+    notice = f"{path.parent} cannot be written ({why.strerror or why}): your data is read-only."
+    try:
+        raw = read_store_bytes(path)
+    except FileNotFoundError:
+        return Opened(schema.empty(), [notice])
+    try:
+        return Opened(schema.migrate(decode(raw)), [notice])
+    except Damaged as damage:
+        raise StoreError(
+            f"{path.name} is damaged ({damage}) and cannot be repaired: {notice}"
+        ) from None
+
+
+def read_store_bytes(path: Path) -> bytes:
+    """A store file's bytes: only a regular file, of at most MAX_BYTES (StoreError if not)."""
+    try:
+        return read_bytes(path, MAX_BYTES)
+    except FileNotFoundError:
+        raise
+    except (NotRegularFile, FileTooLarge) as error:
+        raise StoreError(
+            f"{path} cannot be used as the store: {error.strerror}; move it away "
+            f"(backups are kept in {path.parent / 'backups'})"
+        ) from None
+    except OSError as error:
+        raise StoreError(f"cannot read the store: {describe(error)}") from None
+
+
+def describe(error: OSError) -> str:
+    """An OSError as one line: what failed, on which path."""
+    where = f"{error.filename}: " if error.filename else ""
+    return f"{where}{error.strerror or error}"
+
+
+def _restore_missing(path: Path, backups: Backups) -> Opened:
+    backup, restored = _newest_good_backup(backups)
+    if backup is None:
+        return Opened(schema.empty())
+    count = schema.count_records(restored)
+    records = "1 record" if count == 1 else f"{count} records"
+    note = (
+        f"{path.name} was missing; restored {records} from the backup of "
+        f"{backup.label} ({backup.path.name})."
+    )
+    return _save(path, Opened(restored, [note]))
+
+
+def has_leftovers(path: Path) -> bool:
+    """Whether a crashed write left a temp file beside the store."""
+    prefix = temp_prefix(path)
+    with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+        return any(entry.name.startswith(prefix) for entry in os.scandir(path.parent))
+    return False
 
 
 def remove_leftovers(path: Path) -> None:
     """Delete temp files left by writes that a crash interrupted; none was acknowledged."""
-    prefix = temp_prefix(path)
-    for entry in os.scandir(path.parent):
-        if entry.name.startswith(prefix):
-            with contextlib.suppress(OSError):
-                os.unlink(entry.path)
+    for where in {path, link_target(path)}:
+        prefix = temp_prefix(where)
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            for entry in os.scandir(where.parent):
+                if entry.name.startswith(prefix):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
 
 
 def _save(path: Path, opened: Opened) -> Opened:
@@ -90,7 +155,7 @@ def _repair(path: Path, raw: bytes, reason: str, backups: Backups) -> Opened:
     backup, restored = _newest_good_backup(backups)
     if backup is None:
         data = _merge(rescued, found, {})
-        notices.append(_no_backup_notice(found.count))
+        notices.append(_no_backup_notice(found.count - len(found.tables.get(schema.META, {}))))
     else:
         data = _merge(rescued, found, restored)
         notices.append(_restore_notice(found, restored, data, backup))
@@ -114,7 +179,7 @@ def move_aside(path: Path) -> Path:
 def _newest_good_backup(backups: Backups) -> tuple[Backup | None, Tables]:
     for backup in backups.all():
         try:
-            return backup, schema.migrate(decode(backup.path.read_bytes()))
+            return backup, schema.migrate(decode(read_bytes(backup.path, MAX_BYTES)))
         except (Damaged, OSError, StoreTooNew):
             continue
     return None, {}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reader.store.fileio import STAMP_KEY, Tables
+from reader.store.validate import clean
 
 _decoder = json.JSONDecoder()
 _SPACE = " \t\r\n"
@@ -37,6 +38,7 @@ def salvage(raw: bytes) -> Salvage:
     if not text.startswith("{"):
         return found
     _walk_object(text, 1, found)
+    found.tables, _dropped = clean(found.tables)
     return found
 
 
@@ -79,7 +81,7 @@ def _walk_object(text: str, pos: int, found: Salvage) -> None:
             ended, pos = _after_member(text, pos)
             if ended:
                 return
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, RecursionError):
         return
 
 

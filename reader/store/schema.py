@@ -35,6 +35,11 @@ def version_of(data: Tables) -> int:
     return 0
 
 
+def count_records(data: Tables) -> int:
+    """How many documents the tables hold, leaving out the meta table."""
+    return sum(len(docs) for name, docs in data.items() if name != META)
+
+
 def empty() -> Tables:
     """A new, empty store at the current schema."""
     return {META: {META_DOC_ID: {"schema_version": CURRENT_VERSION}}}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import threading
 from collections.abc import Iterator
@@ -12,8 +13,9 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from reader.store import recovery
-from reader.store.backups import Backups
+from reader.files import open_regular, read_fd
+from reader.store import recovery, schema
+from reader.store.backups import MAX_BYTES, Backups
 from reader.store.errors import StoreError, StoreWriteError
 from reader.store.fileio import (
     Damaged,
@@ -49,7 +51,6 @@ class FileStorage(Storage):
         backups: Backups | None = None,
     ) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.backups = backups or Backups(self.path)
         self.generation = 0
         """Bumped whenever the in-memory tables are replaced, so callers can drop caches."""
@@ -61,10 +62,30 @@ class FileStorage(Storage):
         self._signature: Signature | None = None
         self._stamp: str | None = None
         self._encoder = Encoder()
-        with self._lock:
-            opened = recovery.open_file(self.path, self.backups)
-        self.notices: list[str] = opened.notices
+        self._seen = False
+        """Whether the file existed since this storage opened (so its loss is an error)."""
+        self.notices: list[str] = self._open()
         """One-line messages about repairs and upgrades made while opening."""
+
+    def _open(self) -> list[str]:
+        """Repair, restore or migrate the file under the lock; just read it if none can be taken.
+
+        A missing file with no backup to restore is left missing: it is created by the
+        first write, so commands that only read leave a fresh data folder as it was.
+        """
+        missing = not os.path.lexists(self.path)
+        if missing and not self.backups.all() and not recovery.has_leftovers(self.path):
+            return []
+        try:
+            with self._lock:
+                return recovery.open_file(self.path, self.backups).notices
+        except (StoreError, FileNotFoundError):
+            raise
+        except OSError as error:
+            # A read-only file system or folder: reading works, writes say why they fail.
+            if error.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+                raise StoreError(f"cannot open the store: {recovery.describe(error)}") from None
+            return recovery.open_read_only(self.path, error).notices
 
     # TinyDB's Storage interface -------------------------------------------------------
 
@@ -100,7 +121,7 @@ class FileStorage(Storage):
             if self._owner == threading.get_ident():
                 yield  # nested: the outer transaction saves
                 return
-            with self._lock:
+            with self._locked():
                 self._owner = threading.get_ident()
                 try:
                     self._load()
@@ -116,6 +137,19 @@ class FileStorage(Storage):
                     self._dirty = False
 
     @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """The inter-process lock, with the folder made first; StoreWriteError if it cannot be."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._lock.acquire()
+        except OSError as error:
+            raise StoreWriteError(f"cannot save: {recovery.describe(error)}") from None
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    @contextmanager
     def fresh(self) -> Iterator[None]:
         """Hold the thread lock with tables as current as the file (for reads)."""
         with self._thread_lock:
@@ -123,17 +157,49 @@ class FileStorage(Storage):
                 self._load()
             yield
 
+    def changed(self) -> bool:
+        """Whether the file differs from the one last read or written (a stat and 64 bytes)."""
+        with self._thread_lock:
+            known, stamp = self._signature, self._stamp
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return self._seen  # never created yet: nothing changed
+        except OSError:
+            return True
+        try:
+            info = os.fstat(fd)
+            signature = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+            if known is None or signature != known:
+                return True
+            return stamp_of(read_head(fd)) != stamp
+        finally:
+            os.close(fd)
+
     def _load(self) -> None:
         """Re-read the file unless it is the very one last read or written."""
         try:
-            with open(self.path, "rb") as handle:
-                info = os.fstat(handle.fileno())
-                signature = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-                if self._is_current(signature, handle.fileno()):
-                    return
-                raw = handle.read()
+            fd = open_regular(self.path)
         except FileNotFoundError:
-            raise StoreError(f"the store file {self.path} has gone; reopen reader") from None
+            if self._seen:
+                raise StoreError(f"the store file {self.path} has gone; reopen reader") from None
+            # Never created yet: an empty store, written on the first change.
+            if self._data is None:
+                self._data, self._signature, self._stamp = schema.empty(), None, None
+                self.generation += 1
+            return
+        except OSError as error:
+            raise StoreError(f"cannot read the store: {recovery.describe(error)}") from None
+        try:
+            info = os.fstat(fd)
+            signature = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+            if self._is_current(signature, fd):
+                return
+            raw = read_fd(fd, MAX_BYTES, str(self.path))
+        except OSError as error:
+            raise StoreError(f"cannot read the store: {recovery.describe(error)}") from None
+        finally:
+            os.close(fd)
         try:
             data = decode(raw)
         except Damaged as damage:
@@ -141,6 +207,7 @@ class FileStorage(Storage):
                 f"the store file became unreadable ({damage}); reopen reader"
             ) from None
         self._data, self._signature, self._stamp = data, signature, stamp_of(raw[:64])
+        self._seen = True
         self.generation += 1
 
     def _is_current(self, signature: Signature, fd: int) -> bool:
@@ -154,14 +221,16 @@ class FileStorage(Storage):
         payload = self._encoder.chunks(self._data, stamp)
         try:
             atomic_write(self.path, payload)
+            info = os.stat(self.path)
         except OSError as error:
-            raise StoreWriteError(f"could not save the store: {error}") from error
-        info = os.stat(self.path)
+            raise StoreWriteError(f"could not save the store: {recovery.describe(error)}") from None
         self._signature = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
         self._stamp = stamp
+        self._seen = True
+        records = schema.count_records(self._data)
         with contextlib.suppress(OSError):
             # The store itself is saved; a missed backup is retried after the next write.
-            self.backups.take_if_due(lambda: b"".join(payload))
+            self.backups.take_if_due(lambda: b"".join(payload), records)
 
     def _invalidate(self) -> None:
         self._encoder.forget()

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import yaml
 
 from reader import paths
+from reader.files import FileTooLarge, open_regular, read_bytes
 from reader.sources.common import collapse, title_from_filename
 from reader.sources.common import slugify as common_slugify
 from reader.sources.decode import clean
@@ -234,7 +235,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 def saved_title(path: Path) -> str:
     """The title in a saved file's front matter (else one made from its name)."""
     try:
-        with path.open("rb") as source:
+        with os.fdopen(open_regular(path), "rb") as source:
             head = source.read(MAX_FRONT_MATTER + 8)
     except OSError:
         return title_from_filename(path)
@@ -391,9 +392,10 @@ def _exists(path: Path) -> bool:
 
 def _read_file(path: Path) -> bytes:
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise SaveError(f"too large: more than {MAX_FILE_BYTES // (1024 * 1024)} MB")
-        return path.read_bytes()
+        # Only a regular file, read with a cap: a FIFO or /dev/zero must not hang or fill memory.
+        return read_bytes(path, MAX_FILE_BYTES)
+    except FileTooLarge:
+        raise SaveError(f"too large: more than {MAX_FILE_BYTES // (1024 * 1024)} MB") from None
     except OSError as error:
         raise SaveError(f"cannot read: {error.strerror or error}") from None
 
@@ -447,6 +449,6 @@ def _candidates(folder: Path, name: str, tries: int = 1000) -> list[Path]:
 
 def _same_bytes(path: Path, data: bytes) -> bool:
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        return path.stat().st_size == len(data) and read_bytes(path, len(data)) == data
     except OSError:
         return False

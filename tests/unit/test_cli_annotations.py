@@ -151,7 +151,8 @@ def test_import_refuses_what_is_not_an_export(capsys, tmp_path: Path) -> None:
 def test_a_locked_store_gives_one_line(capsys, library: Path, monkeypatch) -> None:
     monkeypatch.setattr(userdata, "LOCK_TIMEOUT", 0.05)
     store_file = paths.data_dir() / "store.json"
-    Store.open(store_file).close()
+    with Store.open(store_file) as store:
+        store.save_search("s", "q")  # the file exists only once something is written
     with FileLock(store_file.with_name("store.json.lock")):
         code, out, err = run(capsys, "bookmarks", "-l", str(library))
     assert code == 2 and out == "" and err.count("\n") == 1 and "locked" in err

@@ -129,6 +129,7 @@ def test_state_filters_come_from_the_store(capsys) -> None:
 
 def test_a_locked_store_searches_without_state(capsys) -> None:
     with Store.open() as store:
+        store.save_search("s", "q")  # the store file is created by its first write
         path = store.path
     assert path is not None
     lock = FileLock(path.with_name(path.name + ".lock"), timeout=1)

@@ -145,6 +145,6 @@ def test_json_export_round_trips_into_an_empty_store_idempotently(
     with Store.open(tmp_path / "other.json") as other:
         first = import_json(other, data)
         second = import_json(other, data)
-        assert (first.added, first.updated) == (6, 0)
+        assert (first.added, first.updated, first.skipped) == (6, 0, ())
         assert (second.added, second.updated, second.unchanged) == (0, 0, 6)
         assert other.export_all() == store.export_all()

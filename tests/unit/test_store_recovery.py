@@ -109,7 +109,7 @@ def test_backups_rotate_and_keep_pre_migration_copies(tmp_path: Path) -> None:
     backups = Backups(tmp_path / "store.json", keep=5, interval=0)
     kept = backups.take_before_migration(b"v0", 0)
     for n in range(8):
-        backups.take(f"{n}".encode())
+        backups.take(f"{n}".encode(), 0)
     found = backups.all()
     assert kept in [b.path for b in found] and len(found) == 6
     rotating = [b.path.read_bytes() for b in found if b.path != kept]
