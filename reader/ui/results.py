@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from reader.models import ArticleMeta
+from reader.search.index import NOTE_LABEL
 
 if TYPE_CHECKING:
     from reader.search import SearchResults, Snippet
@@ -45,3 +46,7 @@ class ResultRows:
     def snippet(self, index: int) -> Snippet:
         """The piece of the article's text shown under its title, with the matches."""
         return self._hits[index].snippet
+
+    def snippet_label(self, index: int) -> str:
+        """The label leading a snippet taken from the reader's notes, kept when it is cut."""
+        return NOTE_LABEL if self._hits[index].in_notes else ""
