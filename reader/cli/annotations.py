@@ -11,7 +11,7 @@ from typing import Any
 
 from reader.annotations import Annotated, annotated_articles, locate_highlights, relink_annotations
 from reader.cli.common import EXIT_NO_RESULTS, EXIT_OK, UsageError
-from reader.cli.userdata import resolve, session
+from reader.cli.userdata import read_stdin_text, resolve, session, text_arg
 from reader.library import Library
 from reader.store import Bookmark
 
@@ -24,6 +24,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         "--tag", action="append", default=[], metavar="T", help="a tag to add (repeatable)"
     )
     mark.add_argument(
+        "--untag", action="append", default=[], metavar="T", help="a tag to remove (repeatable)"
+    )
+    mark.add_argument(
         "--remove",
         action="store_true",
         help="remove the bookmark (with --tag: remove only those tags)",
@@ -34,7 +37,10 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     marks.set_defaults(handler=command_bookmarks)
     note = commands.add_parser("note", parents=[common], help="add text to an article's note")
     note.add_argument("id", metavar="ID", help="an article id or an unambiguous id prefix")
-    note.add_argument("text", metavar="TEXT", nargs="+", help="the text to append")
+    note.add_argument(
+        "text", metavar="TEXT", nargs="*", help="the text to append (- reads it from stdin)"
+    )
+    note.add_argument("--delete", action="store_true", help="delete the article's note")
     note.set_defaults(handler=command_note)
     notes = commands.add_parser("notes", parents=[common], help="print notes and highlights")
     notes.add_argument("--json", action="store_true", help="print JSON Lines")
@@ -55,25 +61,36 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 
 def command_bookmark(args: argparse.Namespace) -> int:
     """Bookmark an article (adding tags), or remove its bookmark or some of its tags."""
+    adding, dropping = _clean_args(args.tag), _clean_args(args.untag)
+    if args.remove and args.tag:
+        adding, dropping = [], [*dropping, *adding]
     with session(args.library) as (library, store):
         target = resolve(library, store, args.id)
         label = f"{target.id[:8]}  {target.title}"
-        if not args.remove:
-            mark = store.add_bookmark(target.id, target.path, target.title, args.tag)
-            print(f"Bookmarked {label}{_tag_text(mark.tags)}")
-            return EXIT_OK
-        existing = store.bookmark_for(target.id)
-        if existing is None:
-            print(f"Not bookmarked: {label}", file=sys.stderr)
-            return EXIT_NO_RESULTS
-        if args.tag:
-            kept = [t for t in existing.tags if t not in {" ".join(t.split()) for t in args.tag}]
-            updated = store.set_bookmark_tags(target.id, kept)
-            print(f"Updated {label}{_tag_text(updated.tags if updated else ())}")
-        else:
-            store.remove_bookmark(target.id)
+        if args.remove and not dropping:
+            if not store.remove_bookmark(target.id):
+                print(f"Not bookmarked: {label}", file=sys.stderr)
+                return EXIT_NO_RESULTS
             print(f"Removed the bookmark on {label}")
+            return EXIT_OK
+        if dropping and not adding:
+            # Removing tags never bookmarks an article that was not bookmarked.
+            updated = store.remove_bookmark_tags(target.id, dropping)
+            if updated is None:
+                print(f"Not bookmarked: {label}", file=sys.stderr)
+                return EXIT_NO_RESULTS
+            print(f"Updated {label}{_tag_text(updated.tags)}")
+            return EXIT_OK
+        mark = store.add_bookmark_tags(target.id, target.path, target.title, adding)
+        if dropping:
+            mark = store.remove_bookmark_tags(target.id, dropping) or mark
+        print(f"Bookmarked {label}{_tag_text(mark.tags)}")
     return EXIT_OK
+
+
+def _clean_args(values: Iterable[str]) -> list[str]:
+    """Command-line text with undecodable bytes shown as U+FFFD, so it can be stored."""
+    return [text_arg(value) for value in values]
 
 
 def command_bookmarks(args: argparse.Namespace) -> int:
@@ -113,16 +130,31 @@ def _tag_text(tags: Iterable[str]) -> str:
 
 
 def command_note(args: argparse.Namespace) -> int:
-    """Append text to an article's note (creating the note)."""
-    text = " ".join(args.text).strip()
-    if not text:
+    """Append text to an article's note (creating the note), or delete the note."""
+    if args.delete:
+        if args.text:
+            raise UsageError("--delete takes no note text")
+        return _delete_note(args)
+    if not args.text:
+        raise UsageError("give the note text, or - to read it from stdin")
+    text = read_stdin_text() if args.text == ["-"] else " ".join(_clean_args(args.text))
+    if not text.strip():
         raise UsageError("the note text is empty")
     with session(args.library) as (library, store):
         target = resolve(library, store, args.id)
-        current = store.note_for(target.id)
-        combined = f"{current.text.rstrip()}\n\n{text}" if current else text
-        store.set_note(target.id, target.path, target.title, combined)
+        # One transaction: another `reader note` running now cannot lose this append.
+        store.append_note(target.id, target.path, target.title, text.strip("\n"))
     print(f"Noted {target.id[:8]}  {target.title}")
+    return EXIT_OK
+
+
+def _delete_note(args: argparse.Namespace) -> int:
+    with session(args.library) as (library, store):
+        target = resolve(library, store, args.id)
+        if not store.delete_note(target.id):
+            print(f"No note on {target.id[:8]}  {target.title}", file=sys.stderr)
+            return EXIT_NO_RESULTS
+    print(f"Deleted the note on {target.id[:8]}  {target.title}")
     return EXIT_OK
 
 

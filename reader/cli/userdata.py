@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.cli.common import open_library
+from reader.cli.common import UsageError, open_library
 from reader.library import MIN_PREFIX, Library, UnknownArticle
 from reader.store import Bookmark, Highlight, Note, ReadingState, Store
 
@@ -27,6 +27,30 @@ def report_notices(store: Store) -> None:
     """Print the store's notices (repairs, restores, upgrades), one line each, on stderr."""
     for notice in store.notices:
         print(f"reader: store: {notice}", file=sys.stderr)
+
+
+NOTE_LIMIT = 16 * 1024 * 1024
+"""The longest note text read from stdin, in bytes."""
+
+
+def text_arg(value: str) -> str:
+    """Command-line text as storable Unicode: undecodable bytes become U+FFFD."""
+    try:
+        raw = value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate that did not come from a byte
+        raw = value.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "replace")
+
+
+def read_stdin_text() -> str:
+    """A note's text from stdin, size-capped; undecodable bytes become U+FFFD."""
+    from reader.files import read_stream
+
+    try:
+        raw = read_stream(sys.stdin.buffer, NOTE_LIMIT)
+    except OSError as error:
+        raise UsageError(f"cannot read stdin: {error.strerror or error}") from None
+    return raw.decode("utf-8", "replace")
 
 
 @contextmanager

@@ -11,10 +11,11 @@ from typing import Any, TypeVar
 
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
-from tinydb.table import Document, Table
+from tinydb.table import Document
 
 from reader import paths
 from reader.store import merge, records, schema
+from reader.store.editing import clean_tags, merge_edit, tag_list
 from reader.store.lock import DEFAULT_TIMEOUT
 from reader.store.records import (
     Bookmark,
@@ -27,25 +28,10 @@ from reader.store.records import (
     now,
 )
 from reader.store.storage import FileStorage
+from reader.store.tinyops import Match, replacer
 
 R = TypeVar("R")
 EXPORT_FORMAT = "reader-store"
-
-
-class _Match:
-    """A TinyDB condition `doc[key] == value`, cheaper than a Query and never cached."""
-
-    def __init__(self, key: str, value: object) -> None:
-        self.key, self.value = key, value
-
-    def __call__(self, value: Mapping[Any, Any]) -> bool:
-        return bool(value.get(self.key) == self.value)
-
-    def __hash__(self) -> int:
-        return hash((self.key, repr(self.value)))
-
-    def is_cacheable(self) -> bool:
-        return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +84,12 @@ class Store:
     def in_memory(cls) -> Store:
         """A store kept only in memory, for tests and throwaway sessions."""
         return cls(TinyDB(storage=MemoryStorage))
+
+    def changed(self) -> bool:
+        """Whether another process wrote the file since this Store last read or wrote it."""
+        if isinstance(self._storage, FileStorage):
+            return self._storage.changed()
+        return False
 
     @property
     def path(self) -> Path | None:
@@ -203,7 +195,7 @@ class Store:
         """Bookmark the article (idempotent), adding `tags` to any it already has."""
         with self._write():
             found = self._one(schema.BOOKMARKS, "article_id", article_id)
-            merged = _clean_tags([*(found.get("tags", []) if found else []), *tags])
+            merged = clean_tags([*(tag_list(found) if found else []), *tags])
             fields = {"path": path, "title": title, "tags": merged}
             return records.bookmark(self._upsert(schema.BOOKMARKS, article_id, fields))
 
@@ -211,7 +203,7 @@ class Store:
         """Remove the article's bookmark; True if there was one."""
         with self._write():
             table = self._tables[schema.BOOKMARKS]
-            return bool(table.remove(_Match("article_id", article_id)))
+            return bool(table.remove(Match("article_id", article_id)))
 
     def set_bookmark_tags(self, article_id: str, tags: Iterable[str]) -> Bookmark | None:
         """Replace a bookmark's tags; None if the article is not bookmarked."""
@@ -219,9 +211,26 @@ class Store:
             found = self._one(schema.BOOKMARKS, "article_id", article_id)
             if found is None:
                 return None
-            clean = _clean_tags(tags)
+            clean = clean_tags(tags)
             self._tables[schema.BOOKMARKS].update({"tags": clean}, doc_ids=[found.doc_id])
             return records.bookmark({**found, "tags": clean})
+
+    def add_bookmark_tags(
+        self, article_id: str, path: str, title: str, tags: Iterable[str]
+    ) -> Bookmark:
+        """Add `tags` to the article's bookmark, bookmarking it first if needed."""
+        return self.add_bookmark(article_id, path, title, tags)
+
+    def remove_bookmark_tags(self, article_id: str, tags: Iterable[str]) -> Bookmark | None:
+        """Drop `tags` from the article's bookmark; None if the article is not bookmarked."""
+        gone = set(clean_tags(tags))
+        with self._write():
+            found = self._one(schema.BOOKMARKS, "article_id", article_id)
+            if found is None:
+                return None
+            kept = [t for t in clean_tags(tag_list(found)) if t not in gone]
+            self._tables[schema.BOOKMARKS].update({"tags": kept}, doc_ids=[found.doc_id])
+            return records.bookmark({**found, "tags": kept})
 
     def bookmark_for(self, article_id: str) -> Bookmark | None:
         """The article's bookmark, if any."""
@@ -243,10 +252,53 @@ class Store:
         """Save the article's note; blank text deletes it (and returns None)."""
         with self._write():
             if not text.strip():
-                self._tables[schema.NOTES].remove(_Match("article_id", article_id))
+                self._tables[schema.NOTES].remove(Match("article_id", article_id))
                 return None
             fields = {"path": path, "title": title, "text": text, "updated": now()}
             return records.note(self._upsert(schema.NOTES, article_id, fields))
+
+    def append_note(self, article_id: str, path: str, title: str, text: str) -> Note:
+        """Add `text` after a blank line at the end of the article's note (creating it)."""
+        if not text.strip():
+            raise ValueError("the note text is empty")
+        with self._write():
+            stored = self._stored_note(article_id)
+            combined = f"{stored.rstrip()}\n\n{text}" if stored.strip() else text
+            return self._put_note(article_id, path, title, combined)
+
+    def edit_note(
+        self, article_id: str, path: str, title: str, text: str, *, base: str
+    ) -> Note | None:
+        """Save an edit of the note that read `base` when the editor opened, losing nothing.
+
+        If the note changed meanwhile, `text` is merged with it: what was appended after
+        `base` is kept after `text`; any other change is kept before `text`. Returns the
+        note as saved, or None when it ends up empty (and so deleted).
+        """
+        with self._write():
+            stored = self._stored_note(article_id)
+            merged = merge_edit(stored, base, text)
+            if not merged.strip():
+                self._tables[schema.NOTES].remove(Match("article_id", article_id))
+                return None
+            if merged == stored:
+                found = self._one(schema.NOTES, "article_id", article_id)
+                return records.note(found) if found is not None else None
+            return self._put_note(article_id, path, title, merged)
+
+    def delete_note(self, article_id: str) -> bool:
+        """Delete the article's note; True if there was one."""
+        with self._write():
+            return bool(self._tables[schema.NOTES].remove(Match("article_id", article_id)))
+
+    def _stored_note(self, article_id: str) -> str:
+        found = self._one(schema.NOTES, "article_id", article_id)
+        text = found.get("text") if found is not None else None
+        return text if isinstance(text, str) else ""
+
+    def _put_note(self, article_id: str, path: str, title: str, text: str) -> Note:
+        fields = {"path": path, "title": title, "text": text, "updated": now()}
+        return records.note(self._upsert(schema.NOTES, article_id, fields))
 
     def note_for(self, article_id: str) -> Note | None:
         """The article's note, if any."""
@@ -293,7 +345,7 @@ class Store:
     def remove_highlight(self, highlight_uuid: str) -> bool:
         """Remove a highlight by its UUID; True if it existed."""
         with self._write():
-            return bool(self._tables[schema.HIGHLIGHTS].remove(_Match("uuid", highlight_uuid)))
+            return bool(self._tables[schema.HIGHLIGHTS].remove(Match("uuid", highlight_uuid)))
 
     def set_highlight_note(self, highlight_uuid: str, note: str | None) -> Highlight | None:
         """Attach (or with None, clear) a highlight's note; None if there is no such highlight."""
@@ -307,7 +359,7 @@ class Store:
     def highlights_for(self, article_id: str) -> list[Highlight]:
         """The article's highlights in reading order."""
         with self._read():
-            found = self._tables[schema.HIGHLIGHTS].search(_Match("article_id", article_id))
+            found = self._tables[schema.HIGHLIGHTS].search(Match("article_id", article_id))
             items = [records.highlight(doc) for doc in found]
         return sorted(items, key=lambda h: (h.block, h.created))
 
@@ -361,7 +413,7 @@ class Store:
     def remove_search(self, name: str) -> bool:
         """Remove the saved search called `name`; True if it existed."""
         with self._write():
-            return bool(self._tables[schema.SEARCHES].remove(_Match("name", name)))
+            return bool(self._tables[schema.SEARCHES].remove(Match("name", name)))
 
     def saved_searches(self) -> list[SavedSearch]:
         """Every saved search, by name."""
@@ -429,37 +481,12 @@ class Store:
     def _apply(self, name: str, changes: merge.Changes) -> int:
         table = self._tables[name]
         if changes.replaced:
-            table.update(_replacer(table, changes.replaced), doc_ids=list(changes.replaced))
+            table.update(replacer(table, changes.replaced), doc_ids=list(changes.replaced))
         if changes.removed:
             table.remove(doc_ids=changes.removed)
         if changes.added:
             table.insert_multiple(changes.added)
         return len(changes.replaced) + len(changes.added)
-
-
-def _replacer(table: Table, replaced: dict[int, dict[str, Any]]) -> Callable[[Any], None]:
-    """A TinyDB update function swapping documents for new ones, matched by their UUID."""
-    by_uuid = {}
-    for doc_id, doc in replaced.items():
-        current = table.get(doc_id=doc_id)
-        if current is not None:
-            by_uuid[current["uuid"]] = doc
-
-    def replace(doc: dict[str, Any]) -> None:
-        new = by_uuid[doc["uuid"]]
-        doc.clear()
-        doc.update(new)
-
-    return replace
-
-
-def _clean_tags(tags: Iterable[str]) -> list[str]:
-    clean: list[str] = []
-    for tag in tags:
-        tag = " ".join(str(tag).split())
-        if tag and tag not in clean:
-            clean.append(tag)
-    return clean
 
 
 def _newest(record: Bookmark | Highlight) -> float:

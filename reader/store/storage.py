@@ -123,6 +123,23 @@ class FileStorage(Storage):
                 self._load()
             yield
 
+    def changed(self) -> bool:
+        """Whether the file differs from the one last read or written (a stat and 64 bytes)."""
+        with self._thread_lock:
+            known, stamp = self._signature, self._stamp
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        except OSError:
+            return True
+        try:
+            info = os.fstat(fd)
+            signature = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+            if known is None or signature != known:
+                return True
+            return stamp_of(read_head(fd)) != stamp
+        finally:
+            os.close(fd)
+
     def _load(self) -> None:
         """Re-read the file unless it is the very one last read or written."""
         try:
