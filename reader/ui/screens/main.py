@@ -184,6 +184,7 @@ class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
         if self._scan_on_mount:
             self._scan_on_mount = False
             self.scan()
+            self.start_library_watch()
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_size(event.size.width, event.size.height)

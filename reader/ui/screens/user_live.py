@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 
 from reader.models import ArticleMeta
 from reader.store import Store
+from reader.ui.screens.live_library import LiveLibraryScreen
 from reader.ui.userdata import UserCache
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ STORE_POLL = 1.5
 """Seconds between two checks of whether another process changed the store file."""
 
 
-class LiveUserDataScreen(Screen[None]):
+class LiveUserDataScreen(LiveLibraryScreen):
     """Reloads the user's data when the store file changes; edits notes and tags by merging."""
 
     STORE_POLL: ClassVar[float] = STORE_POLL

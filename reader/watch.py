@@ -1,0 +1,114 @@
+"""Watching a library's folders: a background thread says when files there were added or changed.
+
+The OS's file notifications (inotify and its kin, through watchfiles) are used when they are
+available; otherwise, or when they fail (too many folders for the inotify limit, a folder on a
+network share), a light poll says "maybe changed" every `poll_interval` seconds instead, and
+the incremental scan that follows finds what, if anything, did change.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from reader.sources import is_supported
+
+POLL_INTERVAL = 30.0
+"""Seconds between two "maybe changed" calls when notifications are not available."""
+DEBOUNCE_MS = 800
+"""A burst of changes (a feed refresh, a save) is reported once, this long after it settles."""
+
+OnChange = Callable[[set[Path]], None]
+
+
+def relevant(path: Path) -> bool:
+    """Whether a change at `path` can change the library: an article file or a folder.
+
+    Folders count (a folder moved in or out carries articles); temp files and other
+    files next to the articles do not.
+    """
+    if path.name.startswith(".") and path.name != ".":
+        return False
+    return is_supported(path) or not path.suffix
+
+
+class FolderWatcher:
+    """Calls `on_change(paths)` from a background thread after files under `roots` change.
+
+    `paths` is empty when the poll fallback is in use (it cannot tell what changed).
+    """
+
+    def __init__(
+        self,
+        roots: Sequence[Path],
+        on_change: OnChange,
+        *,
+        poll_interval: float = POLL_INTERVAL,
+        debounce_ms: int = DEBOUNCE_MS,
+        notifications: bool = True,
+    ) -> None:
+        self.roots = [Path(root) for root in roots]
+        self._on_change = on_change
+        self._poll_interval = poll_interval
+        self._debounce_ms = debounce_ms
+        self._notifications = notifications
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.polling = False
+        """True once the watcher fell back to polling."""
+        self.ready = threading.Event()
+        """Set once the watcher runs (the OS watches are in place, or polling started)."""
+
+    def start(self) -> None:
+        """Start watching in a daemon thread (once)."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="reader-watch", daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float = 2.0) -> None:
+        """Stop watching and wait (a little) for the thread to end."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        if self._notifications and self._watch():
+            return
+        self._poll()
+
+    def _watch(self) -> bool:
+        """Report changes from OS notifications; False when they are not available."""
+        try:
+            # Imported here: only the watcher thread pays for it, after the app has started.
+            from watchfiles import watch
+        except ImportError:
+            return False
+        roots = [root for root in self.roots if root.exists()]
+        if not roots:
+            return False
+        try:
+            changes = watch(
+                *roots,
+                watch_filter=lambda _change, path: relevant(Path(path)),
+                debounce=self._debounce_ms,
+                stop_event=self._stop,
+                yield_on_timeout=True,
+                rust_timeout=1000,
+                raise_interrupt=False,
+            )
+            for batch in changes:
+                self.ready.set()
+                if batch:
+                    self._on_change({Path(path) for _change, path in batch})
+        # Notifications that cannot be set up or that break (an inotify limit, a vanished
+        # folder) leave the poll to do the job.
+        except (OSError, RuntimeError):
+            return self._stop.is_set()
+        return True
+
+    def _poll(self) -> None:
+        self.polling = True
+        self.ready.set()
+        while not self._stop.wait(self._poll_interval):
+            self._on_change(set())
