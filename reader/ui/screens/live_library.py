@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 from textual.screen import Screen
 
-from reader.store import Position
+from reader import paths, samples
+from reader.store import Position, Store
 from reader.ui.userdata import restore_block
 from reader.watch import FolderWatcher
 
 if TYPE_CHECKING:
     from reader.library import Library
+    from reader.ui.store_writes import WriteQueue
     from reader.ui.widgets.reading_pane import ReadingPane
 
 
@@ -29,9 +31,12 @@ class LiveLibraryScreen(Screen[None]):
         library: Library
         opened_id: str | None
         reading_pane: ReadingPane
+        store: Store
+        writes: WriteQueue
 
         def scan(self) -> Any: ...
         def _load(self, article_id: str) -> Any: ...
+        def reload_user_data(self) -> None: ...
 
     @dataclass
     class LibraryChanged(Message):
@@ -97,3 +102,34 @@ class LiveLibraryScreen(Screen[None]):
         _, position, offset = keep
         texts = [block.text for block in article.blocks]
         self.reading_pane.scroll_to_block(restore_block(texts, position), offset)
+
+    # --- the sample articles ----------------------------------------------------------------
+
+    def action_remove_samples(self) -> None:
+        """Ask, then take the bundled samples (and what was written on them) out of the library."""
+        root = paths.sample_data_dir().resolve()
+        if root not in self.library.roots:
+            self.notify("The sample articles are not in this library", timeout=4)
+            return
+        from reader.ui.screens.dialogs import ConfirmScreen
+
+        question = (
+            "Remove the sample articles from your library? Your bookmarks, notes and "
+            "highlights on them go with them."
+        )
+        self.app.push_screen(
+            ConfirmScreen(question), lambda yes: self._remove_samples(root) if yes else None
+        )
+
+    def _remove_samples(self, root: Path) -> None:
+        try:
+            samples.mark_removed()
+        except OSError as error:
+            self.notify(f"Could not remove the samples: {error}", severity="error")
+            return
+        # The scan drops every article no longer under the library's folders.
+        self.library.roots = tuple(folder for folder in self.library.roots if folder != root)
+        self.writes.put(lambda: samples.forget_annotations(self.store, root))
+        self.reload_user_data()
+        self.scan()
+        self.notify("The sample articles were removed", timeout=4)
