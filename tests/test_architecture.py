@@ -26,6 +26,8 @@ CORE_MODULES = [
     "reader.feeds",
     "reader.feeds.refresh",
     "reader.sources.html",
+    "reader.samples",
+    "reader.watch",
 ]
 
 
