@@ -21,8 +21,8 @@ class WriteQueue:
 
     A write re-reads the file first, so it takes in whatever another process wrote; after
     that the store no longer reports the file as changed. So before each job the queue asks
-    `outside_change` (when given) and, if another process did write, calls `on_outside_change`
-    (in the worker thread) once the job is done, so the UI can show those writes too.
+    `outside_change` (when given) whether another process wrote, and tells `after_write` (in
+    the worker thread) once the job is done, so the UI can show those writes too.
     """
 
     def __init__(
@@ -31,12 +31,12 @@ class WriteQueue:
         on_error: Callable[[str], None],
         *,
         outside_change: Callable[[], bool] | None = None,
-        on_outside_change: Callable[[], None] | None = None,
+        after_write: Callable[[bool], None] | None = None,
     ) -> None:
         self._node = node
         self._on_error = on_error
         self._outside_change = outside_change
-        self._on_outside_change = on_outside_change
+        self._after_write = after_write
         self._jobs: deque[tuple[Job, bool]] = deque()
         self._lock = threading.Lock()
         self._running = threading.Lock()
@@ -84,5 +84,5 @@ class WriteQueue:
             # A failed write is reported, never raised into the worker: the UI keeps going.
             except (StoreError, OSError) as error:
                 self._on_error(str(error) or type(error).__name__)
-            if outside and self._on_outside_change is not None:
-                self._on_outside_change()
+            if watch and self._after_write is not None:
+                self._after_write(outside)

@@ -264,3 +264,28 @@ async def test_app_writes_made_during_a_reload_are_not_undone(
         await settle(pilot)
         assert set(screen.user.bookmarks) == {first.id, second.id}
     assert store.bookmarked_ids() == {first.id, second.id}
+
+
+async def test_an_outside_write_is_noticed_after_another_part_of_the_app_read_the_store(
+    app: ReaderApp, library: Library, store_path: Path, store: Store
+) -> None:
+    first = library.rows()[0]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        other_writer(store_path, lambda s: s.add_bookmark(first.id, first.path, first.title))
+        store.bookmarked_ids()  # as a search with is:bookmarked does, in its own thread
+        assert not store.changed()
+        assert screen.check_store()
+        await settle(pilot)
+        assert first.id in screen.user.bookmarks
+
+
+async def test_the_apps_own_writes_do_not_look_like_outside_ones(
+    app: ReaderApp, library: Library
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("b", "m", "j", "b")
+        await settle(pilot)
+        assert not main_screen(app).check_store()

@@ -91,8 +91,8 @@ class UserDataScreen(LiveUserDataScreen):
         self.writes = WriteQueue(
             self,
             self._write_failed,
-            outside_change=lambda: self.store.changed(),
-            on_outside_change=lambda: self.app.call_from_thread(self.reload_user_data),
+            outside_change=self.outside_change,
+            after_write=self.after_write,
         )
         self._cursor: int | None = None
         self._position: tuple[ArticleMeta, Position] | None = None

@@ -7,6 +7,7 @@ note editor and the tag prompt on the file's current text, and saves edits as me
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -45,6 +46,7 @@ class LiveUserDataScreen(LiveLibraryScreen):
         def _refresh_marks(self) -> None: ...
         def reindex_user_text(self) -> None: ...
         def show_view(self) -> None: ...
+        def refresh_search(self) -> None: ...
 
     @dataclass
     class UserDataReloaded(Message):
@@ -55,10 +57,35 @@ class LiveUserDataScreen(LiveLibraryScreen):
 
     _store_timer: Timer | None = None
     _reloading = False
+    _seen: tuple[int, int, int] | None = None
+    """The store file (inode, size, mtime) as this screen's copy last took it in."""
 
     def start_store_watch(self) -> None:
         """Start checking, on a light timer, whether another process changed the store."""
+        self._seen = self._signature()
         self._store_timer = self.set_interval(self.STORE_POLL, self.check_store)
+
+    def _signature(self) -> tuple[int, int, int] | None:
+        path = self.store.path
+        try:
+            info = os.stat(path) if path is not None else None
+        except OSError:
+            return None
+        return (info.st_ino, info.st_size, info.st_mtime_ns) if info else None
+
+    def outside_change(self) -> bool:
+        """Whether the store file changed since this screen's copy took it in (any thread).
+
+        Two signs, as either alone can miss one: the store's own (reset by any read, such
+        as a search's), and the file's identity as last seen here (every save replaces it).
+        """
+        return self.store.changed() or self._signature() != self._seen
+
+    def after_write(self, outside: bool) -> None:
+        """After a queued write (in its thread): take in the file it left; reload if needed."""
+        self._seen = self._signature()
+        if outside:
+            self.app.call_from_thread(self.reload_user_data)
 
     def check_store(self) -> bool:
         """Reload the user's data if the store file changed; True when a reload was started.
@@ -66,7 +93,7 @@ class LiveUserDataScreen(LiveLibraryScreen):
         A stat of the file, cheap enough for the UI thread; the reading happens in the
         store-write worker, after every write already queued.
         """
-        if not self.user.loaded or not self.store.changed():
+        if not self.user.loaded or not self.outside_change():
             return False
         self.reload_user_data()
         return True
@@ -80,6 +107,7 @@ class LiveUserDataScreen(LiveLibraryScreen):
 
         def reload() -> None:
             try:
+                self._seen = self._signature()
                 cache = UserCache.load(self.store)
             finally:
                 self._reloading = False
@@ -97,6 +125,9 @@ class LiveUserDataScreen(LiveLibraryScreen):
         self.article_list.markers = self.user.marker
         if self.view is not None:
             self.show_view()
+        query = getattr(self, "search_query", "").lower()
+        if any(prefix in query for prefix in ("is:", "has:")):
+            self.refresh_search()  # results filtered by reading state or annotations
         self._refresh_marks()
         if (old.notes, old.bookmarks) != (self.user.notes, self.user.bookmarks):
             self.writes.put(self.reindex_user_text)
