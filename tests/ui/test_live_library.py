@@ -59,6 +59,22 @@ async def test_a_new_file_shows_in_the_list_without_a_key(
         assert any("ferry line" in title for title in titles(screen))
 
 
+async def test_a_file_in_a_new_folder_shows_without_a_key(
+    make_app: Callable[..., ReaderApp], news_dir: Path
+) -> None:
+    app = make_app(scan_on_start=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await watching(pilot)
+        folder = news_dir / "later"
+        folder.mkdir()
+        watcher = screen._watcher
+        assert watcher is not None
+        await wait_for(pilot, lambda: folder in watcher.watching)
+        body = "RIGA, Latvia, May 3. A second ferry line opened in a folder made later."
+        (folder / "ferry.txt").write_text(house_text("2025-05-03", body), encoding="utf-8")
+        await wait_for(pilot, lambda: any("second ferry" in title for title in titles(screen)))
+
+
 async def test_a_removed_file_leaves_the_list_without_a_key(
     make_app: Callable[..., ReaderApp], news_dir: Path
 ) -> None:
