@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from reader.models import ArticleMeta
-from reader.search.index import NOTE_LABEL
 
 if TYPE_CHECKING:
     from reader.search import SearchResults, Snippet
@@ -49,4 +48,7 @@ class ResultRows:
 
     def snippet_label(self, index: int) -> str:
         """The label leading a snippet taken from the reader's notes, kept when it is cut."""
+        # Imported here: results exist only once the search engine is loaded, after start-up.
+        from reader.search.index import NOTE_LABEL
+
         return NOTE_LABEL if self._hits[index].in_notes else ""
