@@ -159,3 +159,20 @@ def test_only_article_files_and_folders_count() -> None:
     assert relevant(Path("/lib/folder"))
     assert not relevant(Path("/lib/.a.md.tmp1234"))
     assert not relevant(Path("/lib/picture.png"))
+
+
+async def test_the_open_articles_file_removed_keeps_it_shown_and_says_so(
+    make_app: Callable[..., ReaderApp], news_dir: Path
+) -> None:
+    app = make_app(scan_on_start=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await watching(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = screen.reading_pane.article
+        assert shown is not None
+        (news_dir / "railway.txt").unlink()
+        await wait_for(pilot, lambda: len(screen.article_list.rows) == 3)
+        await settle(pilot)
+        assert screen.reading_pane.article is shown
+        assert any("gone" in str(n.message) for n in app._notifications)

@@ -50,6 +50,7 @@ class LiveLibraryScreen(Screen[None]):
 
     _watcher: FolderWatcher | None = None
     _keep_place: tuple[str, Position, int] | None = None
+    _gone_told: str | None = None
 
     def start_library_watch(self) -> None:
         """Watch the library's folders from now on (once)."""
@@ -78,7 +79,14 @@ class LiveLibraryScreen(Screen[None]):
             return
         now_id = self.library.id_at(Path(article.meta.path))
         meta = self.library.get(now_id) if now_id is not None else None
-        if meta is None:  # gone or unreadable now: keep showing what was read
+        if meta is None:  # gone or unreadable now: keep showing what was read, and say so
+            if self._gone_told != article.id:
+                self._gone_told = article.id
+                self.notify(
+                    "The open article's file is gone or unreadable: it stays shown as it was",
+                    severity="warning",
+                    timeout=6,
+                )
             return
         if now_id == article.id and (meta.size, meta.mtime_ns) == (
             article.meta.size,

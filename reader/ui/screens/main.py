@@ -364,8 +364,6 @@ class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
         """Point records at the ids the scan gave their articles; runs in the scan's thread."""
         from reader.annotations import relink_annotations
 
-        # Reading the store takes in what other processes wrote: show that too.
-        outside = self.store.changed()
         try:
             changed = relink_annotations(self.library, self.store)
         # Records that cannot be re-linked now stay as they are: the next scan tries again.
@@ -374,7 +372,7 @@ class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
                 self.notify, str(error), title="Could not update your notes", severity="error"
             )
             return
-        if changed or outside:
+        if changed:
             self.app.call_from_thread(self.reload_user_data)
 
     @on(ScanProgressed)
