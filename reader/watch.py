@@ -58,6 +58,7 @@ class FolderWatcher:
         self._thread: threading.Thread | None = None
         self.polling = False
         """True once the watcher fell back to polling."""
+        self._files = [root for root in self.roots if root.is_file()]
         self.watching: frozenset[Path] = frozenset()
         """The folders (and file roots) watched now."""
         self.ready = threading.Event()
@@ -98,7 +99,7 @@ class FolderWatcher:
             try:
                 changes = watch(
                     *sorted(known),
-                    watch_filter=lambda _change, path: relevant(Path(path)),
+                    watch_filter=lambda _change, path: self._wanted(Path(path)),
                     debounce=self._debounce_ms,
                     stop_event=self._stop,
                     yield_on_timeout=True,
@@ -119,6 +120,14 @@ class FolderWatcher:
                 return self._stop.is_set()
         return True
 
+    def _wanted(self, path: Path) -> bool:
+        """Whether a change at `path` is in the library (a file root's neighbours are not)."""
+        if not relevant(path):
+            return False
+        return any(path == root or path.is_relative_to(root) for root in self.roots) and (
+            path in self.roots or not any(path.parent == root.parent for root in self._files)
+        )
+
     def _poll(self) -> None:
         self.polling = True
         self.ready.set()
@@ -127,11 +136,15 @@ class FolderWatcher:
 
 
 def folders(roots: Sequence[Path]) -> list[Path]:
-    """Every folder under `roots` (hidden ones left out), and the roots that are files."""
+    """Every folder under `roots` (hidden ones left out), and the folders of file roots.
+
+    A file root is watched through its folder: an editor that saves by writing a new file
+    and renaming it over the old one would leave a watch on the file itself behind.
+    """
     found: list[Path] = []
     for root in roots:
         if root.is_file():
-            found.append(root)
+            found.append(root.parent)
             continue
         for folder, subfolders, _files in os.walk(root):
             subfolders[:] = [name for name in subfolders if not name.startswith(".")]

@@ -176,3 +176,29 @@ async def test_the_open_articles_file_removed_keeps_it_shown_and_says_so(
         await settle(pilot)
         assert screen.reading_pane.article is shown
         assert any("gone" in str(n.message) for n in app._notifications)
+
+
+def test_a_file_root_replaced_by_a_rename_is_still_watched(tmp_path: Path) -> None:
+    article = tmp_path / "mine.md"
+    article.write_text("# Mine\n\nFirst.\n", encoding="utf-8")
+    seen: list[set[Path]] = []
+    changed = threading.Event()
+
+    def on_change(paths: set[Path]) -> None:
+        seen.append(paths)
+        changed.set()
+
+    watcher = FolderWatcher([article], on_change, debounce_ms=50)
+    watcher.start()
+    try:
+        assert watcher.ready.wait(30)
+        (tmp_path / "other.md").write_text("# Not in the library\n", encoding="utf-8")
+        for round_ in range(2):  # an editor's save: a new file renamed over the old one
+            changed.clear()
+            temp = tmp_path / f"mine.md.new{round_}"
+            temp.write_text(f"# Mine\n\nEdit {round_}.\n", encoding="utf-8")
+            temp.replace(article)
+            assert changed.wait(30)
+    finally:
+        watcher.stop()
+    assert all(paths <= {article} for paths in seen)
