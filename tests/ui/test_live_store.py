@@ -289,3 +289,26 @@ async def test_the_apps_own_writes_do_not_look_like_outside_ones(
         await pilot.press("b", "m", "j", "b")
         await settle(pilot)
         assert not main_screen(app).check_store()
+
+
+async def test_quitting_while_a_write_meets_an_outside_change_does_not_hang(
+    app: ReaderApp, library: Library, store_path: Path, store: Store
+) -> None:
+    import faulthandler
+    import time
+
+    first = library.rows()[0]
+    # A hang here would block the event loop itself: end the run with a traceback instead.
+    faulthandler.dump_traceback_later(120, exit=True)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = main_screen(app)
+            other_writer(store_path, lambda s: s.add_bookmark(first.id, first.path, first.title))
+            # A write still running when the app quits, after the outside change was seen.
+            screen.writes.put(lambda: (time.sleep(0.3), store.set_read(first.id, "", "", True)))
+            await pilot.press("q")
+    finally:
+        faulthandler.cancel_dump_traceback_later()
+    assert store.is_bookmarked(first.id)
+    assert store.read_ids() == {first.id}

@@ -55,6 +55,12 @@ class LiveUserDataScreen(LiveLibraryScreen):
         cache: UserCache
         queued: int
 
+    @dataclass
+    class StoreChanged(Message):
+        """A write found that another process had changed the store (`merged`: our note)."""
+
+        merged: bool = False
+
     _store_timer: Timer | None = None
     _reloading = False
     _seen: tuple[int, int, int] | None = None
@@ -85,7 +91,8 @@ class LiveUserDataScreen(LiveLibraryScreen):
         """After a queued write (in its thread): take in the file it left; reload if needed."""
         self._seen = self._signature()
         if outside:
-            self.app.call_from_thread(self.reload_user_data)
+            # Posted, not called: the UI thread may be waiting for this write (at quit).
+            self.post_message(self.StoreChanged())
 
     def check_store(self) -> bool:
         """Reload the user's data if the store file changed; True when a reload was started.
@@ -164,15 +171,16 @@ class LiveUserDataScreen(LiveLibraryScreen):
             saved = self.store.edit_note(meta.id, meta.path, meta.title, text, base=base)
             if (saved.text if saved is not None else "") != (text if text.strip() else ""):
                 # Someone else changed the note meanwhile: both texts were kept; show that.
-                self.app.call_from_thread(self._note_merged)
+                self.post_message(self.StoreChanged(merged=True))
 
         self.writes.put(save)
         self.writes.put(self.reindex_user_text)
         self.notify("Note saved" if text.strip() else "Note removed", timeout=2)
         self._show_user_data()
 
-    def _note_merged(self) -> None:
-        self.notify("The note was also changed elsewhere: both versions were kept", timeout=4)
+    def on_live_user_data_screen_store_changed(self, message: StoreChanged) -> None:
+        if message.merged:
+            self.notify("The note was also changed elsewhere: both versions were kept", timeout=4)
         self.reload_user_data()
 
     # --- tags -------------------------------------------------------------------------------
