@@ -26,6 +26,8 @@ CORE_MODULES = [
     "reader.feeds",
     "reader.feeds.refresh",
     "reader.sources.html",
+    "reader.samples",
+    "reader.watch",
 ]
 
 
@@ -56,3 +58,15 @@ def test_module_is_small_and_has_a_docstring(path) -> None:
     source = path.read_text(encoding="utf-8")
     assert ast.get_docstring(ast.parse(source)), f"{path.name} has no module docstring"
     assert source.count("\n") <= 500, f"{path.name} is over 500 lines: split it"
+
+
+def test_the_app_loads_neither_the_search_engine_nor_the_folder_watcher_at_start() -> None:
+    # Both are loaded on first use, after the first frame: start-up must not pay for them.
+    code = (
+        "import sys, reader.ui.app; "
+        "print(sorted(m for m in ('tantivy', 'watchfiles') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

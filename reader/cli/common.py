@@ -10,7 +10,6 @@ from pathlib import Path
 from reader import paths
 from reader.library import Library
 from reader.models import ArticleMeta, Problem
-from reader.sources import is_supported
 
 EXIT_OK = 0
 EXIT_NO_RESULTS = 1
@@ -26,12 +25,16 @@ DEFAULT_NAME = "library"
 
 
 def default_roots() -> list[Path]:
-    """The user's library folder, with the bundled samples beside it while it holds no article.
+    """The user's library folder, with the bundled samples beside it until the user removes them.
 
-    The user's folder is always there, so a page saved from the app is listed at once.
+    The user's folder is always there, so a page saved from the app is listed at once. The
+    samples stay when the user adds articles of their own, so what they wrote on them stays
+    with them (the app's "Remove the sample articles" command takes them away).
     """
+    from reader import samples
+
     user_library = paths.user_library_dir()
-    if any(is_supported(path) for path in user_library.rglob("*") if path.is_file()):
+    if samples.removed():
         return [user_library]
     return [user_library, paths.sample_data_dir()]
 

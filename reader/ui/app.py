@@ -109,6 +109,12 @@ class ReaderApp(App[None]):
         if isinstance(self.screen, MainScreen):
             self.screen.first_frame_shown()
 
+    def on_app_focus(self) -> None:
+        """Coming back to the terminal: show what other processes wrote meanwhile."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.check_store()
+
     def action_help(self) -> None:
         """Show the key table, or close it when it is showing."""
         # Imported on first use: the Markdown widget is slow to import and not needed to start.

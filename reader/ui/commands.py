@@ -38,6 +38,11 @@ COMMANDS = (
     Command("Bookmarks", "List the bookmarked articles", "view('bookmarks')"),
     Command("Continue reading", "List articles opened but not finished", "view('continue')"),
     Command("Notebook", "Every note and highlight, filterable", "notebook"),
+    Command(
+        "Remove the sample articles",
+        "Take the bundled samples out of your library, with your notes on them",
+        "remove_samples",
+    ),
     Command("Search", "Search the library: words, phrases, filters", "search"),
     Command(
         "Search order: relevance or date",

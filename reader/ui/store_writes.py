@@ -18,21 +18,41 @@ class WriteQueue:
 
     Order matters: a bookmark toggled twice must end as the user left it, so writes are
     never run side by side. `flush` runs what is left on the calling thread (at quit).
+
+    A write re-reads the file first, so it takes in whatever another process wrote; after
+    that the store no longer reports the file as changed. So before each job the queue asks
+    `outside_change` (when given) whether another process wrote, and tells `after_write` (in
+    the worker thread) once the job is done, so the UI can show those writes too.
     """
 
-    def __init__(self, node: DOMNode, on_error: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        node: DOMNode,
+        on_error: Callable[[str], None],
+        *,
+        outside_change: Callable[[], bool] | None = None,
+        after_write: Callable[[bool], None] | None = None,
+    ) -> None:
         self._node = node
         self._on_error = on_error
-        self._jobs: deque[Job] = deque()
+        self._outside_change = outside_change
+        self._after_write = after_write
+        self._jobs: deque[tuple[Job, bool]] = deque()
         self._lock = threading.Lock()
         self._running = threading.Lock()
         """Held while a job runs, so `flush` can wait for the one in flight."""
         self._draining = False
+        self.queued = 0
+        """How many jobs were ever queued: a change since a read means the read is stale."""
 
-    def put(self, job: Job) -> None:
-        """Queue `job`; it runs soon, after every job queued before it."""
+    def put(self, job: Job, *, watch: bool = True) -> None:
+        """Queue `job`; it runs soon, after every job queued before it.
+
+        `watch=False` skips the check for outside changes (for a job that reads everything).
+        """
         with self._lock:
-            self._jobs.append(job)
+            self._jobs.append((job, watch))
+            self.queued += 1
             if self._draining:
                 return
             self._draining = True
@@ -40,26 +60,29 @@ class WriteQueue:
 
     def flush(self) -> None:
         """Run every queued job now, on this thread, after the one in flight."""
-        while (job := self._next()) is not None:
-            self._run(job)
+        while (item := self._next()) is not None:
+            self._run(item[0], watch=False)
         with self._running:
             pass
 
     def _drain(self) -> None:
-        while (job := self._next()) is not None:
-            self._run(job)
+        while (item := self._next()) is not None:
+            self._run(*item)
 
-    def _next(self) -> Job | None:
+    def _next(self) -> tuple[Job, bool] | None:
         with self._lock:
             if not self._jobs:
                 self._draining = False
                 return None
             return self._jobs.popleft()
 
-    def _run(self, job: Job) -> None:
+    def _run(self, job: Job, watch: bool) -> None:
         with self._running:
+            outside = watch and self._outside_change is not None and self._outside_change()
             try:
                 job()
             # A failed write is reported, never raised into the worker: the UI keeps going.
             except (StoreError, OSError) as error:
                 self._on_error(str(error) or type(error).__name__)
+            if watch and self._after_write is not None:
+                self._after_write(outside)

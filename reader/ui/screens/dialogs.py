@@ -66,15 +66,28 @@ class PromptScreen(ModalScreen[str | None]):
     ]
 
     def __init__(
-        self, title: str, value: str = "", *, hint: str = "", suggester: Suggester | None = None
+        self,
+        title: str,
+        value: str = "",
+        *,
+        hint: str = "",
+        suggester: Suggester | None = None,
+        select: bool = True,
     ) -> None:
+        """`select`: the value starts selected (typing replaces it), else the cursor ends it."""
         super().__init__()
         self._title, self._value, self._hint, self._suggester = title, value, hint, suggester
+        self._select = select
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self._title, classes="dialog-title", markup=False)
-            yield Input(self._value, suggester=self._suggester, id="prompt-input")
+            yield Input(
+                self._value,
+                suggester=self._suggester,
+                select_on_focus=self._select,
+                id="prompt-input",
+            )
             if self._hint:
                 yield Label(self._hint, classes="dialog-hint", markup=False)
 

@@ -184,6 +184,7 @@ class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
         if self._scan_on_mount:
             self._scan_on_mount = False
             self.scan()
+            self.start_library_watch()
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
@@ -372,7 +373,7 @@ class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
             )
             return
         if changed:
-            self.app.call_from_thread(self._load_user_data)
+            self.app.call_from_thread(self.reload_user_data)
 
     @on(ScanProgressed)
     def _on_scan_progressed(self, message: ScanProgressed) -> None:

@@ -32,10 +32,12 @@ class Entry:
     kind: str
     title: str
     text: str
+    note: str = ""
+    """A highlight's note, shown in full under its (shortened) quote."""
 
     def matches(self, words: list[str]) -> bool:
-        """Whether every filter word is in the entry's title or text."""
-        haystack = f"{self.title} {self.text}".casefold()
+        """Whether every filter word is in the entry's title, text or note."""
+        haystack = f"{self.title} {self.text} {self.note}".casefold()
         return all(word in haystack for word in words)
 
     def label(self) -> Text:
@@ -45,6 +47,9 @@ class Entry:
         label = Text(f"{self.kind} · ", style="bold")
         label.append(clean(self.title), style="italic")
         label.append("\n  " + clean(body))
+        # The note is the reader's own words: never cut, one line per line they wrote.
+        for number, line in enumerate(self.note.strip().splitlines()):
+            label.append("\n  " + ("— " if number == 0 else "  ") + clean(line))
         return label
 
 
@@ -58,9 +63,15 @@ def notebook_entries(user: UserCache, library: Library) -> list[Entry]:
     entries = [Entry(aid, 0, "Note", title(aid), text) for aid, text in user.notes.items()]
     for article_id, highlights in user.highlights.items():
         for h in highlights:
-            text = f"“{h.quote}”" + (f" — {h.note}" if h.note else "")
             entries.append(
-                Entry(article_id, h.block, "Highlight", title(article_id, h.title), text)
+                Entry(
+                    article_id,
+                    h.block,
+                    "Highlight",
+                    title(article_id, h.title),
+                    f"“{h.quote}”",
+                    h.note or "",
+                )
             )
     return entries
 

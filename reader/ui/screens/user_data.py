@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 
 from reader.models import Article, ArticleMeta
 from reader.store import Highlight, Position, Store
 from reader.store.records import new_uuid
 from reader.ui.extras import Decorations, Extras, Section
+from reader.ui.screens.user_live import LiveUserDataScreen
 from reader.ui.store_writes import WriteQueue
 from reader.ui.userdata import (
     IdRows,
@@ -43,7 +43,7 @@ def _key(key: str, action: str, description: str, tooltip: str, *, show: bool = 
     return Binding(key, action, description, show=show, tooltip=tooltip, id=action)
 
 
-class UserDataScreen(Screen[None]):
+class UserDataScreen(LiveUserDataScreen):
     """Keys and state for the user's own data; the main screen builds on it.
 
     Every change shows at once from an in-memory copy (`user`) and is written to the store
@@ -88,7 +88,12 @@ class UserDataScreen(Screen[None]):
         """What the UI shows of the user's data; changed first, then written."""
         self.view: str | None = None
         """The view shown in the list instead of the library: "bookmarks", "continue"."""
-        self.writes = WriteQueue(self, self._write_failed)
+        self.writes = WriteQueue(
+            self,
+            self._write_failed,
+            outside_change=self.outside_change,
+            after_write=self.after_write,
+        )
         self._cursor: int | None = None
         self._position: tuple[ArticleMeta, Position] | None = None
         self._position_timer: Timer | None = None
@@ -101,6 +106,7 @@ class UserDataScreen(Screen[None]):
     def on_mount(self) -> None:
         self.article_list.markers = self.user.marker
         self._load_user_data()
+        self.start_store_watch()
 
     @work(thread=True, group="store-read")
     def _load_user_data(self) -> None:
@@ -202,37 +208,6 @@ class UserDataScreen(Screen[None]):
             self.notify("Bookmarked", timeout=2)
         self._refresh_marks()
 
-    def action_edit_tags(self) -> None:
-        if (meta := self._target()) is None:
-            self.app.bell()
-            return
-        from reader.ui.screens.dialogs import PromptScreen, TagSuggester
-
-        tags = self.user.bookmarks.get(meta.id, ())
-        prompt = PromptScreen(
-            "Tags (comma-separated)",
-            ", ".join(tags),
-            hint="Enter saves and bookmarks the article · Esc cancels",
-            suggester=TagSuggester(self.user.all_tags()),
-        )
-        self.app.push_screen(prompt, lambda value: self._set_tags(meta, value))
-
-    def _set_tags(self, meta: ArticleMeta, value: str | None) -> None:
-        from reader.ui.screens.dialogs import split_tags
-
-        if value is None:
-            return
-        tags = tuple(dict.fromkeys(split_tags(value)))
-        self.user.bookmarks = {**self.user.bookmarks, meta.id: tags}
-
-        def save() -> None:
-            self.store.add_bookmark(meta.id, meta.path, meta.title)
-            self.store.set_bookmark_tags(meta.id, tags)
-
-        self.writes.put(save)
-        self.writes.put(self.reindex_user_text)
-        self._refresh_marks()
-
     # --- reading state --------------------------------------------------------------------
 
     def action_toggle_read(self) -> None:
@@ -292,28 +267,6 @@ class UserDataScreen(Screen[None]):
             self.action_next_match()
             return
         self.action_edit_note()
-
-    def action_edit_note(self) -> None:
-        if (meta := self._target()) is None:
-            self.app.bell()
-            return
-        # Dialogs are imported when first opened: TextArea is slow to import at start-up.
-        from reader.ui.screens.note_editor import NoteEditor
-
-        editor = NoteEditor(meta.title, self.user.notes.get(meta.id, ""))
-        self.app.push_screen(editor, lambda text: self._save_note(meta, text))
-
-    def _save_note(self, meta: ArticleMeta, text: str | None) -> None:
-        if text is None or text == self.user.notes.get(meta.id, ""):
-            return
-        if text.strip():
-            self.user.notes[meta.id] = text
-        else:
-            self.user.notes.pop(meta.id, None)
-        self.writes.put(lambda: self.store.set_note(meta.id, meta.path, meta.title, text))
-        self.writes.put(self.reindex_user_text)
-        self.notify("Note saved" if text.strip() else "Note removed", timeout=2)
-        self._show_user_data()
 
     # --- paragraph cursor and highlights --------------------------------------------------
 

@@ -68,8 +68,21 @@ def row_lines(meta: ArticleMeta, width: int, marker: str = "") -> tuple[str, str
     return title, fit(" " * MARKER_WIDTH + meta_line(meta), width)
 
 
-def fit_snippet(snippet: Snippet, width: int) -> Snippet:
-    """The snippet cut at the front when its first match would not fit in `width`."""
+def fit_snippet(snippet: Snippet, width: int, label: str = "") -> Snippet:
+    """The snippet cut at the front when its first match would not fit in `width`.
+
+    A leading `label` (such as "your note: ") always stays: the text after it is cut instead.
+    """
+    if label and snippet.text.startswith(label):
+        shift = len(label)
+        body = replace(
+            snippet,
+            text=snippet.text[shift:],
+            spans=tuple((start - shift, end - shift) for start, end in snippet.spans),
+        )
+        fitted = fit_snippet(body, width - shift)
+        spans = tuple((start + shift, end + shift) for start, end in fitted.spans)
+        return replace(fitted, text=label + fitted.text, spans=spans)
     if not snippet.spans or snippet.spans[0][1] <= width - 1:
         return snippet
     first = snippet.spans[0][0]
@@ -131,6 +144,8 @@ class ArticleList(ScrollView, can_focus=True):
         self._rows: Rows = NoRows()
         # Rows with a `snippet(index)` method (search results) get a third line per row.
         self._snippet: Callable[[int], Snippet] | None = None
+        # ...and may name a label leading a row's snippet, kept when the snippet is cut.
+        self._snippet_label: Callable[[int], str] | None = None
         self.markers: Callable[[str], str] | None = None
         """Gives the marker of an article id (bookmarked, unread); set by the screen."""
 
@@ -153,6 +168,7 @@ class ArticleList(ScrollView, can_focus=True):
         """Show new rows, keeping the cursor on `keep_id` when it is still there."""
         self._rows = rows
         self._snippet = getattr(rows, "snippet", None)
+        self._snippet_label = getattr(rows, "snippet_label", None)
         self.virtual_size = Size(0, len(rows) * self.row_height)
         index = rows.index_of(keep_id) if keep_id else None
         self.set_reactive(ArticleList.cursor, self.validate_cursor(index or 0))
@@ -236,7 +252,8 @@ class ArticleList(ScrollView, can_focus=True):
     def _snippet_line(self, index: int, width: int) -> Strip:
         """A result's snippet, its matched words marked, fitted to the width."""
         assert self._snippet is not None
-        snippet = fit_snippet(self._snippet(index), width - MARKER_WIDTH)
+        label = self._snippet_label(index) if self._snippet_label else ""
+        snippet = fit_snippet(self._snippet(index), width - MARKER_WIDTH, label)
         name = "cursor" if index == self.cursor else "snippet"
         base = self.rich_style + self.get_component_rich_style(f"article-list--{name}")
         text = Text(" " * MARKER_WIDTH + clean(snippet.text), style=base, no_wrap=True)
