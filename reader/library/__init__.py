@@ -163,6 +163,10 @@ class Library:
         """Files the last scan could not read, each with a one-line reason."""
         return self._catalog.problems()
 
+    def partial(self) -> list[Problem]:
+        """Files listed but read only in part (too large), each with a one-line note."""
+        return self._catalog.problems(partial=True)
+
     def close(self) -> None:
         """Release the catalog."""
         self._catalog.close()

@@ -14,7 +14,7 @@ from pathlib import Path
 from reader.library.order import IdOrder
 from reader.models import ArticleMeta, Problem
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump when the tables change: an older catalog is then rebuilt from the folders."""
 
 META_COLUMNS = (
@@ -52,7 +52,8 @@ CREATE TABLE IF NOT EXISTS problems (
     path TEXT NOT NULL PRIMARY KEY,
     reason TEXT NOT NULL,
     size INTEGER,
-    mtime_ns INTEGER
+    mtime_ns INTEGER,
+    partial INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS orders (
     sort TEXT NOT NULL PRIMARY KEY,
@@ -66,6 +67,9 @@ ArticleRow = tuple[
     str, int, str,
 ]  # fmt: skip
 """A full `articles` row in column order, as written by a scan."""
+
+ProblemRow = tuple[str, str, int | None, int | None, bool]
+"""A `problems` row: path, reason, size, mtime_ns, and whether the file was read in part."""
 
 _INSERT = "INSERT OR REPLACE INTO articles VALUES (" + ", ".join("?" * 14) + ")"
 
@@ -242,9 +246,10 @@ class Catalog:
         """Every id, in no particular order."""
         return [row[0] for row in self.connection().execute("SELECT id FROM articles")]
 
-    def problems(self) -> list[Problem]:
-        """The recorded problems, by path."""
-        rows = self.connection().execute("SELECT path, reason FROM problems ORDER BY path")
+    def problems(self, *, partial: bool = False) -> list[Problem]:
+        """The files that could not be read, by path (`partial`: those read only in part)."""
+        sql = "SELECT path, reason FROM problems WHERE partial = ? ORDER BY path"
+        rows = self.connection().execute(sql, (int(partial),))
         return [Problem(path, reason) for path, reason in rows]
 
     def snapshot(self) -> dict[str, str]:
@@ -253,10 +258,9 @@ class Catalog:
         sql = "SELECT path, size || ' ' || mtime_ns FROM articles"
         return dict(self.connection().execute(sql))
 
-    def problem_snapshot(self) -> dict[str, str | None]:
-        """Path -> "size mtime_ns" of recorded problems (None for folder problems)."""
-        sql = "SELECT path, size || ' ' || mtime_ns FROM problems"
-        return dict(self.connection().execute(sql))
+    def problem_paths(self) -> set[str]:
+        """Paths with a recorded problem (unreadable or read in part)."""
+        return {row[0] for row in self.connection().execute("SELECT path FROM problems")}
 
     def ids_at(self, paths: Sequence[str]) -> dict[str, str]:
         """Path -> id for the articles at these paths."""
@@ -289,11 +293,9 @@ class Catalog:
         conn.executemany("DELETE FROM articles WHERE path = ?", ((p,) for p in paths))
 
     @staticmethod
-    def put_problems(
-        conn: sqlite3.Connection, rows: Iterable[tuple[str, str, int | None, int | None]]
-    ) -> None:
-        """Record problems as (path, reason, size, mtime_ns)."""
-        conn.executemany("INSERT OR REPLACE INTO problems VALUES (?, ?, ?, ?)", rows)
+    def put_problems(conn: sqlite3.Connection, rows: Iterable[ProblemRow]) -> None:
+        """Record problems as (path, reason, size, mtime_ns, partial)."""
+        conn.executemany("INSERT OR REPLACE INTO problems VALUES (?, ?, ?, ?, ?)", rows)
 
     @staticmethod
     def delete_problems(conn: sqlite3.Connection, paths: Iterable[str]) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader.library.catalog import ArticleRow, Catalog
+from reader.library.catalog import ArticleRow, Catalog, ProblemRow
 from reader.library.identity import Identities
 from reader.library.readers import Summary, read_all
 from reader.library.walk import FileStat, walk
@@ -21,8 +21,6 @@ BATCH = 1000
 
 PROGRESS_INTERVAL = 0.1
 """Seconds between progress reports (the last report is always sent)."""
-
-ProblemRow = tuple[str, str, int | None, int | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +73,8 @@ class Scanner:
         self._tell(force=True)
         found, folder_problems = walk(self._roots)
         known = self._catalog.snapshot()
-        known_problems = self._catalog.problem_snapshot()
-        to_load, unchanged = _changed_paths(found, known, known_problems)
+        known_problems = self._catalog.problem_paths()
+        to_load, unchanged = _changed_paths(found, known)
         gone = [path for path in known if path not in found]
         # Ids are only needed when something changed: an unchanged rescan skips them.
         live = self._catalog.all_ids() if to_load else []
@@ -95,6 +93,7 @@ class Scanner:
             removed=self._removed,
             unchanged=unchanged,
             problems=tuple(problems),
+            partial=tuple(self._catalog.problems(partial=True)),
         )
 
     def _load_all(
@@ -144,7 +143,7 @@ class Scanner:
         self,
         pending: list[_Loaded],
         found: dict[str, FileStat],
-        known_problems: dict[str, str | None],
+        known_problems: set[str],
         folder_problems: list[Problem],
         identities: Identities,
     ) -> None:
@@ -161,7 +160,7 @@ class Scanner:
         self._removed += len(gone)
         batch.drop.extend(gone)
         batch.clear.extend(path for path in known_problems if path not in found)
-        batch.problems.extend((p.path, p.reason, None, None) for p in folder_problems)
+        batch.problems.extend((p.path, p.reason, None, None, False) for p in folder_problems)
         self._write(batch)
 
     def _keep(self, batch: _Batch, loaded: _Loaded, article_id: str) -> None:
@@ -169,12 +168,12 @@ class Scanner:
         batch.articles.append(_row(loaded, article_id))
         if loaded.summary[-1]:
             reason = f"truncated: showing the first {MAX_BYTES // (1024 * 1024)} MB"
-            batch.problems.append((path, reason, stat[1], stat[2]))
+            batch.problems.append((path, reason, stat[1], stat[2], True))
         else:
             batch.clear.append(path)
 
     def _fail(self, batch: _Batch, path: str, reason: str, stat: FileStat, known: bool) -> None:
-        batch.problems.append((path, reason, stat[1], stat[2]))
+        batch.problems.append((path, reason, stat[1], stat[2], False))
         if known:
             # An article that can no longer be read leaves the list; problems shows why.
             batch.drop.append(path)
@@ -204,17 +203,16 @@ class Scanner:
         )
 
 
-def _changed_paths(
-    found: dict[str, FileStat],
-    known: dict[str, str],
-    known_problems: dict[str, str | None],
-) -> tuple[list[str], int]:
-    """Paths to read (sorted, so ids come out the same every time) and the unchanged count."""
+def _changed_paths(found: dict[str, FileStat], known: dict[str, str]) -> tuple[list[str], int]:
+    """Paths to read (sorted, so ids come out the same every time) and the unchanged count.
+
+    A file that could not be read is tried again on every scan: it may have become
+    readable (a chmod, a mount) without its size or mtime changing.
+    """
     to_load: list[str] = []
     unchanged = 0
     for path, (_root, size, mtime) in found.items():
-        stamp = known.get(path) or known_problems.get(path)
-        if stamp == f"{size} {mtime}":
+        if known.get(path) == f"{size} {mtime}":
             unchanged += 1
         else:
             to_load.append(path)
