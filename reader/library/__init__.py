@@ -5,17 +5,18 @@ from __future__ import annotations
 import dataclasses
 import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
 from reader import paths
 from reader.library.catalog import ORDER_BY, Catalog, catalog_file
+from reader.library.identity import Claim
 from reader.library.rows import CatalogRows
 from reader.models import Article, ArticleMeta, Problem, ScanProgress, ScanResult
 from reader.sources import LoadError, load_file
 
-__all__ = ["ArticleRows", "CatalogRows", "Library", "UnknownArticle", "MIN_PREFIX"]
+__all__ = ["ArticleRows", "CatalogRows", "Claim", "Library", "UnknownArticle", "MIN_PREFIX"]
 
 MIN_PREFIX = 4
 """The shortest id prefix `resolve` accepts."""
@@ -35,6 +36,10 @@ class UnknownArticle(LookupError):
     """No article has that id (or the prefix is ambiguous); str() is a one-line reason."""
 
 
+def _under(path: str, root: Path) -> bool:
+    return path.startswith(str(root).rstrip("/") + "/")
+
+
 class Library:
     """One or more folders of articles, listed from a catalog in the cache dir.
 
@@ -50,9 +55,12 @@ class Library:
         *,
         processes: int | None = None,
         name: str | None = None,
+        claims: Callable[[], Iterable[Claim]] | None = None,
     ) -> None:
         """`processes` caps the helper processes a big scan reads with (default: one per core;
-        0 or 1 reads in-process); `name` is the title shown (default: from the folders)."""
+        0 or 1 reads in-process); `name` is the title shown (default: from the folders);
+        `claims` gives the ids the user's data recorded for files, asked when a scan meets
+        files the catalog does not know (after the cache was deleted, say)."""
         resolved: list[Path] = []
         for root in roots:
             path = Path(root).expanduser().resolve()
@@ -65,6 +73,7 @@ class Library:
         self._scan_lock = threading.Lock()
         self._processes = processes
         self._name = name
+        self._claims = claims
 
     @property
     def name(self) -> str:
@@ -154,10 +163,28 @@ class Library:
             # Imported here: scanning starts after the first frame, so start-up skips it.
             from reader.library.scanner import Scanner
 
-            result = Scanner(self._catalog, self.roots, progress, self._processes).run()
+            scanner = Scanner(self._catalog, self.roots, progress, self._processes, self._claims)
+            result = scanner.run()
             if not self._catalog.has_orders():  # any write dropped them
                 self._catalog.refresh_orders()
             return result
+
+    def claims(self, ids: Iterable[str] = ()) -> list[Claim]:
+        """What to record so a rebuilt catalog gives these articles their ids back.
+
+        Besides the ids asked for: every article whose id is not plainly its content
+        hash (an edited file, one of several files with the same body).
+        """
+        from reader.library.scanner import relative_key
+
+        rows = self._catalog.identity_rows(list(ids))
+        out = []
+        for article_id, path, content_hash, url in rows:
+            root = next((r for r in self.roots if path == str(r) or _under(path, r)), None)
+            if root is not None:
+                key = relative_key(root, path)
+                out.append(Claim(article_id, path, key, content_hash, url))
+        return out
 
     def problems(self) -> list[Problem]:
         """Files the last scan could not read, each with a one-line reason."""

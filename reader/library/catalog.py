@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS articles (
     url TEXT,
     tags TEXT NOT NULL DEFAULT '',
     words INTEGER NOT NULL DEFAULT 0,
-    format TEXT NOT NULL DEFAULT 'text'
+    format TEXT NOT NULL DEFAULT 'text',
+    pinned INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS articles_by_date ON articles ({ORDER_BY["date"]});
 CREATE INDEX IF NOT EXISTS articles_by_title ON articles ({ORDER_BY["title"]});
@@ -64,14 +65,15 @@ PRAGMA user_version = {SCHEMA_VERSION};
 
 ArticleRow = tuple[
     str, str, int, int, str, str, str | None, str | None, str | None, str | None, str | None,
-    str, int, str,
+    str, int, str, bool,
 ]  # fmt: skip
-"""A full `articles` row in column order, as written by a scan."""
+"""A full `articles` row in column order, as written by a scan. The last column, `pinned`,
+says the id is not the file's natural id (it was kept through an edit or a move)."""
 
 ProblemRow = tuple[str, str, int | None, int | None, bool]
 """A `problems` row: path, reason, size, mtime_ns, and whether the file was read in part."""
 
-_INSERT = "INSERT OR REPLACE INTO articles VALUES (" + ", ".join("?" * 14) + ")"
+_INSERT = "INSERT OR REPLACE INTO articles VALUES (" + ", ".join("?" * 15) + ")"
 
 
 def catalog_file(cache_dir: Path, roots: Sequence[Path]) -> Path:
@@ -279,6 +281,19 @@ class Catalog:
             chunk = paths[start : start + 500]
             out.extend(self.connection().execute(sql.format(", ".join("?" * len(chunk))), chunk))
         return out
+
+    def identity_rows(self, ids: Sequence[str]) -> list[tuple[str, str, str, str | None]]:
+        """(id, path, content_hash, url) of these ids and of every pinned article."""
+        conn = self.connection()
+        columns = "SELECT id, path, content_hash, url FROM articles"
+        found = {row[0]: row for row in conn.execute(f"{columns} WHERE pinned = 1")}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            found.update(
+                (row[0], row) for row in conn.execute(f"{columns} WHERE id IN ({marks})", chunk)
+            )
+        return list(found.values())
 
     # Writes ----------------------------------------------------------------
 

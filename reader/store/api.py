@@ -17,6 +17,7 @@ from reader import paths
 from reader.store import merge, records, schema
 from reader.store.lock import DEFAULT_TIMEOUT
 from reader.store.records import (
+    ArticleIdentity,
     Bookmark,
     Highlight,
     Note,
@@ -80,7 +81,9 @@ class Store:
         self._memory_lock = threading.RLock()
         self._generation = -1
         self._indexes: dict[tuple[str, str], tuple[dict[str, Any], int, dict[object, str]]] = {}
-        self._tables = {name: db.table(name) for name in (schema.META, *schema.RECORD_TABLES)}
+        self._tables = {
+            name: db.table(name) for name in (schema.META, schema.ARTICLES, *schema.RECORD_TABLES)
+        }
         self.notices: list[str] = list(getattr(self._storage, "notices", []))
         """One-line messages about repairs, restores and upgrades made while opening."""
         if not isinstance(self._storage, FileStorage):
@@ -400,6 +403,34 @@ class Store:
                 for name in (schema.BOOKMARKS, schema.NOTES, schema.HIGHLIGHTS, schema.READING):
                     changes = merge.relink(name, self._rows(name), link.old_id, new)
                     changed += self._apply(name, changes)
+        return changed
+
+    # Article identities ---------------------------------------------------------------
+
+    def article_identities(self) -> list[ArticleIdentity]:
+        """Every recorded article identity (which file each id was given to)."""
+        return self._all(schema.ARTICLES, records.article_identity)
+
+    def record_identities(self, identities: Iterable[ArticleIdentity]) -> int:
+        """Record (or update) where each article id lives, one per id; return how many changed."""
+        changed = 0
+        with self._write():
+            table = self._tables[schema.ARTICLES]
+            for item in identities:
+                fields = {
+                    "path": item.path,
+                    "key": item.key,
+                    "content_hash": item.content_hash,
+                    "url": item.url,
+                }
+                found = self._one(schema.ARTICLES, "article_id", item.article_id)
+                if found is None:
+                    table.insert({"uuid": new_uuid(), "article_id": item.article_id, **fields})
+                elif any(found.get(k) != v for k, v in fields.items()):
+                    table.update(fields, doc_ids=[found.doc_id])
+                else:
+                    continue
+                changed += 1
         return changed
 
     def export_all(self) -> dict[str, Any]:

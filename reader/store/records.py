@@ -98,6 +98,21 @@ class SavedSearch:
     created: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleIdentity:
+    """Which file an article id was given to: enough to give it the same id again.
+
+    `key` is the path relative to its library folder (the same on every machine);
+    `path` the absolute path last seen; `content_hash` the body's hash then.
+    """
+
+    article_id: str
+    path: str
+    key: str
+    content_hash: str
+    url: str | None = None
+
+
 def anchor(text: str, start: int, end: int) -> tuple[str, str, str]:
     """The (quote, prefix, suffix) of `text[start:end]`, with CONTEXT_CHARS of context."""
     return (
@@ -207,6 +222,18 @@ def saved_search(doc: Mapping[str, Any]) -> SavedSearch:
         name=_text(doc, "name"),
         query=_text(doc, "query"),
         created=_time(doc.get("created")),
+    )
+
+
+def article_identity(doc: Mapping[str, Any]) -> ArticleIdentity:
+    """An ArticleIdentity from its stored document."""
+    url = doc.get("url")
+    return ArticleIdentity(
+        article_id=_text(doc, "article_id"),
+        path=_text(doc, "path"),
+        key=_text(doc, "key"),
+        content_hash=_text(doc, "content_hash"),
+        url=url if isinstance(url, str) else None,
     )
 
 
