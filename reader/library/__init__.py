@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
 from reader import paths
-from reader.library.catalog import ORDER_BY, Catalog, catalog_file
+from reader.library.catalog import ORDER_BY, Catalog, catalog_file, is_damage
 from reader.library.identity import Claim
 from reader.library.rows import CatalogRows
 from reader.models import Article, ArticleMeta, Problem, ScanProgress, ScanResult
@@ -160,11 +161,14 @@ class Library:
     def scan(self, progress: Callable[[ScanProgress], None] | None = None) -> ScanResult:
         """Bring the catalog up to date with the folders, re-reading only changed files."""
         with self._scan_lock:
-            # Imported here: scanning starts after the first frame, so start-up skips it.
-            from reader.library.scanner import Scanner
-
-            scanner = Scanner(self._catalog, self.roots, progress, self._processes, self._claims)
-            result = scanner.run()
+            # The scanner is imported in _scan: scanning starts after the first frame.
+            try:
+                result = self._scan(progress)
+            except sqlite3.DatabaseError as error:
+                if not is_damage(error):
+                    raise
+                self._catalog.rebuild()  # derived data: read every file again
+                result = self._scan(progress)
             if not self._catalog.has_orders():  # any write dropped them
                 self._catalog.refresh_orders()
             return result
@@ -185,6 +189,18 @@ class Library:
                 key = relative_key(root, path)
                 out.append(Claim(article_id, path, key, content_hash, url))
         return out
+
+    def _scan(self, progress: Callable[[ScanProgress], None] | None) -> ScanResult:
+        from reader.library.scanner import Scanner
+
+        return Scanner(self._catalog, self.roots, progress, self._processes, self._claims).run()
+
+    def check(self) -> bool:
+        """Check the catalog file (SQLite quick_check), rebuilding it when damaged.
+
+        True when it was sound; rescan afterwards to fill a rebuilt one.
+        """
+        return self._catalog.quick_check()
 
     def problems(self) -> list[Problem]:
         """Files the last scan could not read, each with a one-line reason."""

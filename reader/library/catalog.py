@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 from reader.library.order import IdOrder
 from reader.models import ArticleMeta, Problem
@@ -74,6 +76,45 @@ ProblemRow = tuple[str, str, int | None, int | None, bool]
 """A `problems` row: path, reason, size, mtime_ns, and whether the file was read in part."""
 
 _INSERT = "INSERT OR REPLACE INTO articles VALUES (" + ", ".join("?" * 15) + ")"
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+_DAMAGE_CODES = frozenset({11, 26})
+"""SQLITE_CORRUPT and SQLITE_NOTADB: the file's contents cannot be trusted."""
+
+
+def is_damage(error: BaseException) -> bool:
+    """Whether an SQLite error says the file is damaged (as opposed to busy or full)."""
+    if not isinstance(error, sqlite3.DatabaseError):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in _DAMAGE_CODES
+    text = str(error)
+    return "malformed" in text or "not a database" in text
+
+
+def _repairing(
+    method: Callable[Concatenate[Catalog, P], T],
+) -> Callable[Concatenate[Catalog, P], T]:
+    """A read that, on a damaged file, rebuilds the catalog empty and reads again.
+
+    The catalog is derived data: the next scan fills it again from the folders.
+    """
+
+    @functools.wraps(method)
+    def guarded(self: Catalog, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as error:
+            if not is_damage(error):
+                raise
+            self.rebuild()
+            return method(self, *args, **kwargs)
+
+    return guarded
 
 
 def catalog_file(cache_dir: Path, roots: Sequence[Path]) -> Path:
@@ -154,6 +195,26 @@ class Catalog:
                 if statement.strip():
                     conn.execute(statement)
 
+    def rebuild(self) -> None:
+        """Start the catalog afresh (it was found damaged); the next scan fills it."""
+        self.close()
+        self._delete_files()
+        self._prepare()
+        self.rebuilt = True
+
+    def quick_check(self) -> bool:
+        """Run SQLite's quick_check; on damage rebuild. True when the file was sound."""
+        try:
+            rows = self.connection().execute("PRAGMA quick_check").fetchall()
+            sound = [tuple(row) for row in rows] == [("ok",)]
+        except sqlite3.DatabaseError as error:
+            if not is_damage(error):
+                raise
+            sound = False
+        if not sound:
+            self.rebuild()
+        return sound
+
     def _delete_files(self) -> None:
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
@@ -196,10 +257,12 @@ class Catalog:
 
     # Reads -----------------------------------------------------------------
 
+    @_repairing
     def count(self) -> int:
         """How many articles are listed."""
         return int(self.connection().execute("SELECT count(*) FROM articles").fetchone()[0])
 
+    @_repairing
     def ordered_ids(self, sort: str) -> Sequence[str]:
         """Every id in list order: the stored order when the last scan left one."""
         conn = self.connection()
@@ -208,11 +271,13 @@ class Catalog:
             return IdOrder(stored[0])
         return _read_order(conn, sort)
 
+    @_repairing
     def has_orders(self) -> bool:
         """Whether every list order is stored."""
         count = self.connection().execute("SELECT count(*) FROM orders").fetchone()[0]
         return int(count) == len(ORDER_BY)
 
+    @_repairing
     def refresh_orders(self) -> None:
         """Store every list order, so the next start lists a big library without sorting it."""
         with self.transaction() as conn:
@@ -221,18 +286,21 @@ class Catalog:
                 if order is not None:
                     conn.execute("INSERT INTO orders VALUES (?, ?)", (sort, order.text))
 
+    @_repairing
     def metas(self, ids: Sequence[str]) -> dict[str, ArticleMeta]:
         """The entries for these ids (missing ids are left out)."""
         marks = ", ".join("?" * len(ids))
         sql = f"SELECT {META_COLUMNS} FROM articles WHERE id IN ({marks})"
         return {row[0]: meta_from_row(row) for row in self.connection().execute(sql, tuple(ids))}
 
+    @_repairing
     def meta(self, article_id: str) -> ArticleMeta | None:
         """The entry for one id, or None."""
         sql = f"SELECT {META_COLUMNS} FROM articles WHERE id = ?"
         row = self.connection().execute(sql, (article_id,)).fetchone()
         return meta_from_row(row) if row else None
 
+    @_repairing
     def ids_with_prefix(self, prefix: str, limit: int) -> tuple[list[str], int]:
         """Up to `limit` ids starting with `prefix`, and how many there are in all."""
         conn = self.connection()
@@ -244,26 +312,31 @@ class Catalog:
         total = conn.execute(f"SELECT count(*) FROM articles {where}", bounds).fetchone()[0]
         return found, int(total)
 
+    @_repairing
     def all_ids(self) -> list[str]:
         """Every id, in no particular order."""
         return [row[0] for row in self.connection().execute("SELECT id FROM articles")]
 
+    @_repairing
     def problems(self, *, partial: bool = False) -> list[Problem]:
         """The files that could not be read, by path (`partial`: those read only in part)."""
         sql = "SELECT path, reason FROM problems WHERE partial = ? ORDER BY path"
         rows = self.connection().execute(sql, (int(partial),))
         return [Problem(path, reason) for path, reason in rows]
 
+    @_repairing
     def snapshot(self) -> dict[str, str]:
         """Path -> "size mtime_ns" of every article: what a rescan compares against."""
         # One string per row lets dict() build the map in C: half the time of a tuple map.
         sql = "SELECT path, size || ' ' || mtime_ns FROM articles"
         return dict(self.connection().execute(sql))
 
+    @_repairing
     def problem_paths(self) -> set[str]:
         """Paths with a recorded problem (unreadable or read in part)."""
         return {row[0] for row in self.connection().execute("SELECT path FROM problems")}
 
+    @_repairing
     def ids_at(self, paths: Sequence[str]) -> dict[str, str]:
         """Path -> id for the articles at these paths."""
         out: dict[str, str] = {}
@@ -273,6 +346,7 @@ class Catalog:
             out.update(self.connection().execute(sql.format(", ".join("?" * len(chunk))), chunk))
         return out
 
+    @_repairing
     def identities(self, paths: Sequence[str]) -> list[tuple[str, str, str, str, str | None]]:
         """(path, id, content_hash, title, date) for these paths, to re-link moved files."""
         out: list[tuple[str, str, str, str, str | None]] = []
@@ -282,6 +356,7 @@ class Catalog:
             out.extend(self.connection().execute(sql.format(", ".join("?" * len(chunk))), chunk))
         return out
 
+    @_repairing
     def identity_rows(self, ids: Sequence[str]) -> list[tuple[str, str, str, str | None]]:
         """(id, path, content_hash, url) of these ids and of every pinned article."""
         conn = self.connection()
