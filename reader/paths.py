@@ -31,7 +31,11 @@ def data_dir() -> Path:
 def cache_dir() -> Path:
     """The folder for derived data (catalog, search index); deleting it loses nothing."""
     home = _home_override()
-    return _ensure(home / "cache" if home else platformdirs.user_cache_path(APP_NAME))
+    path = home / "cache" if home else platformdirs.user_cache_path(APP_NAME)
+    try:
+        return _ensure(path)
+    except OSError:
+        return path  # read-only, or a file in the way: the catalog works without saving
 
 
 def config_dir() -> Path:

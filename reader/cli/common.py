@@ -54,8 +54,15 @@ def resolve_roots(chosen: Sequence[Path]) -> list[Path]:
 def open_library(chosen: Sequence[Path]) -> Library:
     """Build the library service for the chosen paths (or the default library)."""
     return Library(
-        resolve_roots(chosen), name=None if chosen else DEFAULT_NAME, claims=_stored_claims
+        resolve_roots(chosen),
+        name=None if chosen else DEFAULT_NAME,
+        claims=_stored_claims,
+        notify=_say,
     )
+
+
+def _say(notice: str) -> None:
+    print(f"reader: {notice}", file=sys.stderr)
 
 
 def _stored_claims() -> list[Claim]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from reader import paths
-from reader.library.catalog import ORDER_BY, Catalog, catalog_file, is_damage
+from reader.library.catalog import ORDER_BY, Catalog, catalog_file, is_damage, is_unwritable
 from reader.library.identity import Claim
 from reader.library.rows import CatalogRows
 from reader.models import Article, ArticleMeta, Problem, ScanProgress, ScanResult
@@ -57,11 +57,13 @@ class Library:
         processes: int | None = None,
         name: str | None = None,
         claims: Callable[[], Iterable[Claim]] | None = None,
+        notify: Callable[[str], None] | None = None,
     ) -> None:
         """`processes` caps the helper processes a big scan reads with (default: one per core;
         0 or 1 reads in-process); `name` is the title shown (default: from the folders);
         `claims` gives the ids the user's data recorded for files, asked when a scan meets
-        files the catalog does not know (after the cache was deleted, say)."""
+        files the catalog does not know (after the cache was deleted, say); `notify` is
+        told, once, of trouble worked around (a cache that cannot be written)."""
         resolved: list[Path] = []
         for root in roots:
             path = Path(root).expanduser().resolve()
@@ -75,6 +77,9 @@ class Library:
         self._processes = processes
         self._name = name
         self._claims = claims
+        self._notify = notify
+        self._told: set[str] = set()
+        self._tell()
 
     @property
     def name(self) -> str:
@@ -164,13 +169,15 @@ class Library:
             # The scanner is imported in _scan: scanning starts after the first frame.
             try:
                 result = self._scan(progress)
-            except sqlite3.DatabaseError as error:
-                if not is_damage(error):
+            except (sqlite3.Error, OSError) as error:
+                if is_damage(error):
+                    self._catalog.rebuild()  # derived data: read every file again
+                elif is_unwritable(error):
+                    self._catalog.use_scratch(error)  # a full or read-only cache
+                    self._tell()
+                else:
                     raise
-                self._catalog.rebuild()  # derived data: read every file again
                 result = self._scan(progress)
-            if not self._catalog.has_orders():  # any write dropped them
-                self._catalog.refresh_orders()
             return result
 
     def claims(self, ids: Iterable[str] = ()) -> list[Claim]:
@@ -190,10 +197,25 @@ class Library:
                 out.append(Claim(article_id, path, key, content_hash, url))
         return out
 
+    @property
+    def notice(self) -> str | None:
+        """Trouble worked around (a cache that cannot be written), or None."""
+        return self._catalog.notice
+
+    def _tell(self) -> None:
+        notice = self._catalog.notice
+        if notice and notice not in self._told:
+            self._told.add(notice)
+            if self._notify is not None:
+                self._notify(notice)
+
     def _scan(self, progress: Callable[[ScanProgress], None] | None) -> ScanResult:
         from reader.library.scanner import Scanner
 
-        return Scanner(self._catalog, self.roots, progress, self._processes, self._claims).run()
+        result = Scanner(self._catalog, self.roots, progress, self._processes, self._claims).run()
+        if not self._catalog.has_orders():  # any write dropped them
+            self._catalog.refresh_orders()
+        return result
 
     def check(self) -> bool:
         """Check the catalog file (SQLite quick_check), rebuilding it when damaged.

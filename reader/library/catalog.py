@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import json
+import os
+import shutil
 import sqlite3
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -96,6 +100,20 @@ def is_damage(error: BaseException) -> bool:
     return "malformed" in text or "not a database" in text
 
 
+_UNWRITABLE_CODES = frozenset({8, 10, 13, 14})
+"""SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL and SQLITE_CANTOPEN: the cache cannot be written."""
+
+
+def is_unwritable(error: BaseException) -> bool:
+    """Whether an error says the cache cannot be written (read-only, full, not a folder)."""
+    if isinstance(error, OSError):
+        return True
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(error, sqlite3.OperationalError) and isinstance(code, int):
+        return code & 0xFF in _UNWRITABLE_CODES
+    return False
+
+
 def _repairing(
     method: Callable[Concatenate[Catalog, P], T],
 ) -> Callable[Concatenate[Catalog, P], T]:
@@ -161,16 +179,43 @@ class Catalog:
         self.path = path
         self.rebuilt = False
         """True when an existing file was unreadable or outdated and was started afresh."""
+        self.notice: str | None = None
+        """Set when the cache cannot be written and a private scratch copy is used instead."""
         self._lock = threading.Lock()
         self._connections: dict[int, sqlite3.Connection] = {}
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._open_or_rebuild()
+        except (OSError, sqlite3.Error) as error:
+            if not is_unwritable(error):
+                raise
+            self.use_scratch(error)
+
+    def use_scratch(self, error: BaseException) -> None:
+        """Go on in a private temporary copy: what the cache holds is read, nothing is saved.
+
+        For a read-only or full cache, or a cache path that is not a folder: commands
+        still work (rescanning the folders), and the next run tries the cache again.
+        """
+        self.close()
+        original = self.path
+        folder = Path(tempfile.mkdtemp(prefix="reader-catalog-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        self.path = folder / original.name
+        _copy_readable(original, self.path)
+        reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+        if original.parent.exists() and not original.parent.is_dir():
+            reason = "it is a file, not a folder"
+        self.notice = f"cannot write the cache in {original.parent} ({reason}): nothing is saved"
         self._open_or_rebuild()
 
     def _open_or_rebuild(self) -> None:
         existed = self.path.exists()
         try:
             self._prepare()
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as error:
+            if is_unwritable(error):
+                raise
             self.close()
             self._delete_files()
             self._prepare()
@@ -391,6 +436,24 @@ class Catalog:
     def delete_problems(conn: sqlite3.Connection, paths: Iterable[str]) -> None:
         """Forget the problems recorded for these paths."""
         conn.executemany("DELETE FROM problems WHERE path = ?", ((p,) for p in paths))
+
+
+def _copy_readable(source: Path, target: Path) -> None:
+    """Copy what can be read of a catalog file into `target` (nothing when unreadable)."""
+    if not os.access(source, os.R_OK) or not source.is_file():
+        return
+    try:
+        # immutable: no lock or -shm file is needed, so this works on a read-only disk.
+        reader = sqlite3.connect(f"{source.as_uri()}?immutable=1", uri=True)
+        try:
+            writer = sqlite3.connect(target)
+            with writer:
+                reader.backup(writer)
+            writer.close()
+        finally:
+            reader.close()
+    except sqlite3.Error:
+        target.unlink(missing_ok=True)  # unreadable: start empty
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -15,6 +15,7 @@ import tantivy
 from reader.models import Article, BlockKind, UserText
 from reader.search.analysis import FOLDED, STEMMED, Marker, Snippet, make_snippet
 from reader.search.analysis import register_tokenizers as _register
+from reader.search.guard import FileGuard
 from reader.search.query import Query, parse
 from reader.search.translate import StateFilters, Translator
 
@@ -30,6 +31,7 @@ NOTICE_OUTDATED = "the search index was from another version: it was rebuilt emp
 NOTICE_READ_ONLY = "another reader is updating the index: searching read-only"
 NOTICE_NO_WRITE = "the search index cannot be updated: searching read-only"
 NOTICE_NO_FOLDER = "the search index folder cannot be used: searching this session only"
+NOTICE_REBUILDING = "the search index was damaged: it is being rebuilt in the background"
 HINT_FAILED = "that search could not run: try fewer or simpler words"
 HINT_NOTHING = "nothing to search for in that query"
 NOTE_LABEL = "your note: "
@@ -152,6 +154,13 @@ class SearchIndex:
         """True when a damaged or outdated index was replaced by an empty one."""
         self.notice = notice
         """One line for the user about how the index was opened, or None."""
+        self.on_damage: Callable[[SearchIndex], None] | None = None
+        """Called (once per damage) after the index was found damaged and started afresh,
+        to fill it again; `open_index` sets it to a rebuild in a background thread."""
+        self.rebuilding: threading.Thread | None = None
+        """The background refill after a damage, once one started."""
+        self._guard = FileGuard(directory)
+        self._untold: str | None = None
 
     @classmethod
     def open(cls, directory: Path, writable: bool = True) -> SearchIndex:
@@ -200,10 +209,60 @@ class SearchIndex:
     def close(self) -> None:
         """Commit pending changes and release the writer lock."""
         with self._lock:
-            if self._writer is not None and self._dirty:
-                self._writer.commit()
+            try:
+                if self._writer is not None and self._dirty and self._guard.sound():
+                    self._writer.commit()
+            except Exception:  # noqa: BLE001 - a folder deleted meanwhile: derived data
+                pass
             self._writer = None
             self._dirty = False
+
+    # ------------------------------------------------------------ damage
+
+    def _check(self) -> None:
+        """Before reading: start afresh if the files were cut short or removed under us."""
+        if not self._guard.sound():
+            self._recover()
+
+    def _recover(self) -> None:
+        """Drop the damaged index (never reading it again), open an empty one, refill it."""
+        with self._lock:
+            wanted_writer = self._writer is not None
+            self._writer = None  # released before its folder is emptied
+            self._dirty = False
+            index, writer = self._fresh(wanted_writer)
+            self._index, self._writer, self._schema = index, writer, index.schema
+            self.rebuilt = True
+            self.notice = self._untold = NOTICE_REBUILDING
+        if self.on_damage is not None:
+            self.on_damage(self)
+
+    def _fresh(self, in_folder: bool) -> tuple[tantivy.Index, tantivy.IndexWriter]:
+        """An empty index: in the folder when this instance was its writer, else in memory."""
+        schema = build_schema()
+        if in_folder and self.directory is not None:
+            try:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                _wipe(self.directory)
+                index = _load(self.directory, schema)
+                (self.directory / VERSION_FILE).write_text(SCHEMA_VERSION, encoding="utf-8")
+                writer = index.writer(WRITER_HEAP)
+                self._guard.forget()
+                return index, writer
+            except BaseException as error:
+                if _is_fatal(error):
+                    raise
+        # Another process writes the folder (or it cannot be used): this session only.
+        self.directory = None
+        self._guard = FileGuard(None)
+        index = tantivy.Index(schema)
+        _register(index)
+        return index, index.writer(WRITER_HEAP)
+
+    def _tell(self, results: SearchResults) -> SearchResults:
+        """The first results after a damage carry the notice, once."""
+        notice, self._untold = self._untold, None
+        return replace(results, hint=notice) if notice else results
 
     # ------------------------------------------------------------ writing
 
@@ -246,10 +305,16 @@ class SearchIndex:
         """Make every change so far visible to searches (here and in other processes)."""
         if self._writer is None:
             return
-        with self._lock:
-            self._writer.commit()
-            self._dirty = False
-        self._index.reload()
+        try:
+            with self._lock:
+                self._writer.commit()
+                self._dirty = False
+        except ValueError:
+            if self._guard.sound():
+                raise
+            self._recover()  # the folder went away under the writer
+            return
+        self.refresh()
 
     def clear(self) -> None:
         """Remove every article and commit."""
@@ -265,14 +330,17 @@ class SearchIndex:
 
     def refresh(self) -> None:
         """See another process's latest commit now (it is also picked up on its own soon)."""
+        self._check()
         self._index.reload()
 
     def count(self) -> int:
         """How many articles the index holds (committed)."""
+        self._check()
         return int(self._index.searcher().num_docs)
 
     def ids(self) -> set[str]:
         """The ids of every indexed article (committed)."""
+        self._check()
         searcher = self._index.searcher()
         every = tantivy.Query.all_query()
         return {term for term, _ in searcher.terms_with_prefix("id", "", filter_query=every)}
@@ -288,11 +356,12 @@ class SearchIndex:
         """Run a query; never raises. Filter-only queries (or order="date") list newest first."""
         parsed = query if isinstance(query, Query) else parse(query)
         try:
-            return self._search(parsed, max(0, limit), order, state, snippets)
+            self._check()
+            return self._tell(self._search(parsed, max(0, limit), order, state, snippets))
         except BaseException as error:
             if _is_fatal(error):
                 raise
-            return SearchResults(parsed, (), 0, HINT_FAILED, Marker())
+            return self._tell(SearchResults(parsed, (), 0, HINT_FAILED, Marker()))
 
     def _search(
         self, parsed: Query, limit: int, order: str, state: StateFilters | None, snippets: bool

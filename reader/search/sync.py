@@ -12,10 +12,12 @@ re-indexes a few articles next time, never one that hides a stale or deleted art
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -65,8 +67,24 @@ def index_dir(library: Library) -> Path:
 
 
 def open_index(library: Library, writable: bool = True) -> SearchIndex:
-    """The library's index; read-only (see `notice`) when another process is updating it."""
-    return SearchIndex.open(index_dir(library), writable=writable)
+    """The library's index; read-only (see `notice`) when another process is updating it.
+
+    Found damaged while open (its files cut short or deleted), it starts afresh and is
+    filled again from the catalog in a background thread (`rebuilding`).
+    """
+    index = SearchIndex.open(index_dir(library), writable=writable)
+    index.on_damage = lambda damaged: _rebuild_in_background(library, damaged)
+    return index
+
+
+def _rebuild_in_background(library: Library, index: SearchIndex) -> None:
+    def run() -> None:
+        with contextlib.suppress(Exception):  # the next sync tries again
+            sync_index(library, index, processes=0)
+
+    thread = threading.Thread(target=run, name="reader-index-rebuild", daemon=True)
+    index.rebuilding = thread
+    thread.start()
 
 
 def sync_index(
