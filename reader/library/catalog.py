@@ -142,6 +142,47 @@ def catalog_file(cache_dir: Path, roots: Sequence[Path]) -> Path:
     return cache_dir / f"catalog-{digest}.sqlite"
 
 
+def to_db(path: str) -> str | bytes:
+    """A path as stored: text, or its bytes when it is not valid UTF-8 (Linux allows any)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+    return path
+
+
+def from_db(value: object) -> str:
+    """A stored path back as the str the file system gave (lossless: surrogateescape)."""
+    return os.fsdecode(value) if isinstance(value, bytes) else str(value)
+
+
+def shown(text: str) -> str:
+    """Text safe to store and show: bytes that are not UTF-8 become U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _storable(row: Sequence[object], path_at: int = 1) -> tuple[object, ...]:
+    """A row whose strings SQLite can store: the path kept losslessly, other text cleaned."""
+    return tuple(
+        to_db(value) if i == path_at and isinstance(value, str)
+        else shown(value) if isinstance(value, str)
+        else value
+        for i, value in enumerate(row)
+    )  # fmt: skip
+
+
+def _insert(
+    conn: sqlite3.Connection, sql: str, rows: Iterable[Sequence[object]], path_at: int
+) -> None:
+    rows = list(rows)
+    try:
+        conn.executemany(sql, rows)
+    except UnicodeEncodeError:
+        # Rare (a file name that is not UTF-8): re-bind every row, already written ones
+        # are replaced by the same values.
+        conn.executemany(sql, [_storable(row, path_at) for row in rows])
+
+
 def encode_tags(tags: Iterable[str]) -> str:
     """Tags as stored: JSON text, or empty for none (so most rows skip JSON parsing)."""
     tags = list(tags)
@@ -153,7 +194,7 @@ def meta_from_row(row: Sequence[object]) -> ArticleMeta:
     (id_, path, title, day, place, source, author, url, tags, words, fmt, size, mtime) = row
     return ArticleMeta(
         id=str(id_),
-        path=str(path),
+        path=from_db(path),
         title=str(title),
         date=date.fromisoformat(day) if isinstance(day, str) else None,
         place=place if isinstance(place, str) else None,
@@ -367,19 +408,23 @@ class Catalog:
         """The files that could not be read, by path (`partial`: those read only in part)."""
         sql = "SELECT path, reason FROM problems WHERE partial = ? ORDER BY path"
         rows = self.connection().execute(sql, (int(partial),))
-        return [Problem(path, reason) for path, reason in rows]
+        return [Problem(from_db(path), reason) for path, reason in rows]
 
     @_repairing
     def snapshot(self) -> dict[str, str]:
         """Path -> "size mtime_ns" of every article: what a rescan compares against."""
         # One string per row lets dict() build the map in C: half the time of a tuple map.
         sql = "SELECT path, size || ' ' || mtime_ns FROM articles"
-        return dict(self.connection().execute(sql))
+        found = dict(self.connection().execute(sql))
+        odd = [key for key in found if type(key) is bytes]  # names that are not UTF-8
+        for key in odd:
+            found[from_db(key)] = found.pop(key)
+        return found
 
     @_repairing
     def problem_paths(self) -> set[str]:
         """Paths with a recorded problem (unreadable or read in part)."""
-        return {row[0] for row in self.connection().execute("SELECT path FROM problems")}
+        return {from_db(row[0]) for row in self.connection().execute("SELECT path FROM problems")}
 
     @_repairing
     def ids_at(self, paths: Sequence[str]) -> dict[str, str]:
@@ -387,8 +432,9 @@ class Catalog:
         out: dict[str, str] = {}
         sql = "SELECT path, id FROM articles WHERE path IN ({})"
         for start in range(0, len(paths), 500):
-            chunk = paths[start : start + 500]
-            out.update(self.connection().execute(sql.format(", ".join("?" * len(chunk))), chunk))
+            chunk = [to_db(path) for path in paths[start : start + 500]]
+            rows = self.connection().execute(sql.format(", ".join("?" * len(chunk))), chunk)
+            out.update((from_db(path), id_) for path, id_ in rows)
         return out
 
     @_repairing
@@ -397,8 +443,9 @@ class Catalog:
         out: list[tuple[str, str, str, str, str | None]] = []
         sql = "SELECT path, id, content_hash, title, date FROM articles WHERE path IN ({})"
         for start in range(0, len(paths), 500):
-            chunk = paths[start : start + 500]
-            out.extend(self.connection().execute(sql.format(", ".join("?" * len(chunk))), chunk))
+            chunk = [to_db(path) for path in paths[start : start + 500]]
+            rows = self.connection().execute(sql.format(", ".join("?" * len(chunk))), chunk)
+            out.extend((from_db(path), *rest) for path, *rest in rows)
         return out
 
     @_repairing
@@ -413,29 +460,29 @@ class Catalog:
             found.update(
                 (row[0], row) for row in conn.execute(f"{columns} WHERE id IN ({marks})", chunk)
             )
-        return list(found.values())
+        return [(id_, from_db(path), hash_, url) for id_, path, hash_, url in found.values()]
 
     # Writes ----------------------------------------------------------------
 
     @staticmethod
     def put_articles(conn: sqlite3.Connection, rows: Iterable[ArticleRow]) -> None:
         """Insert or replace articles; a row replaces any row with the same id or path."""
-        conn.executemany(_INSERT, rows)
+        _insert(conn, _INSERT, rows, path_at=1)
 
     @staticmethod
     def delete_articles(conn: sqlite3.Connection, paths: Iterable[str]) -> None:
         """Remove the articles at these paths."""
-        conn.executemany("DELETE FROM articles WHERE path = ?", ((p,) for p in paths))
+        conn.executemany("DELETE FROM articles WHERE path = ?", ((to_db(p),) for p in paths))
 
     @staticmethod
     def put_problems(conn: sqlite3.Connection, rows: Iterable[ProblemRow]) -> None:
         """Record problems as (path, reason, size, mtime_ns, partial)."""
-        conn.executemany("INSERT OR REPLACE INTO problems VALUES (?, ?, ?, ?, ?)", rows)
+        _insert(conn, "INSERT OR REPLACE INTO problems VALUES (?, ?, ?, ?, ?)", rows, path_at=0)
 
     @staticmethod
     def delete_problems(conn: sqlite3.Connection, paths: Iterable[str]) -> None:
         """Forget the problems recorded for these paths."""
-        conn.executemany("DELETE FROM problems WHERE path = ?", ((p,) for p in paths))
+        conn.executemany("DELETE FROM problems WHERE path = ?", ((to_db(p),) for p in paths))
 
 
 def _copy_readable(source: Path, target: Path) -> None:

@@ -396,19 +396,28 @@ def _document(article: Article, user: UserText | None = None) -> tantivy.Documen
     meta = article.meta
     doc = tantivy.Document()
     doc.add_text("id", meta.id)
-    doc.add_text("title", meta.title)
-    doc.add_text("body", body_text(article))
+    doc.add_text("title", _valid(meta.title))
+    doc.add_text("body", _valid(body_text(article)))
     if user is not None and user.notes:
-        doc.add_text("notes", user.notes)
+        doc.add_text("notes", _valid(user.notes))
     for tag in dict.fromkeys((*meta.tags, *(user.tags if user else ()))):
-        doc.add_text("tags", tag)
+        doc.add_text("tags", _valid(tag))
     if meta.place:
-        doc.add_text("place", meta.place)
+        doc.add_text("place", _valid(meta.place))
     if meta.source:
-        doc.add_text("source", meta.source)
+        doc.add_text("source", _valid(meta.source))
     if meta.date is not None:
         doc.add_integer("day", meta.date.toordinal())
     return doc
+
+
+def _valid(text: str) -> str:
+    """Text tantivy accepts: lone surrogates (from a name that is not UTF-8) become U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if "\ud800" <= char <= "\udfff" else char for char in text)
+    return text
 
 
 def _hit(doc: tantivy.Document, score: float, marker: Marker, snippets: bool) -> Hit:

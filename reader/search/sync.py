@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.library import Library
+from reader.library.catalog import from_db
 from reader.models import ScanProgress, UserText
 from reader.search.index import SearchIndex
 from reader.search.loading import Wanted, read_articles
@@ -140,7 +141,7 @@ def catalog_fingerprints(library: Library) -> dict[str, str]:
 
 def catalog_paths(library: Library) -> dict[str, str]:
     """id -> path for every article in the catalog."""
-    return dict(_query(library, "SELECT id, path FROM articles"))
+    return {id_: from_db(path) for id_, path in _query(library, "SELECT id, path FROM articles")}
 
 
 def catalog_stamp(library: Library) -> str:

@@ -24,8 +24,10 @@ from reader.store.records import (
     Position,
     ReadingState,
     SavedSearch,
+    clean_text,
     new_uuid,
     now,
+    stored_path,
 )
 from reader.store.storage import FileStorage
 
@@ -179,6 +181,7 @@ class Store:
 
     def _upsert(self, name: str, article_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         """Update the article's record in a one-per-article table, or create it."""
+        fields = _storable(fields)
         table = self._tables[name]
         found = self._one(name, "article_id", article_id)
         if found is None:
@@ -277,18 +280,20 @@ class Store:
         note: str | None = None,
     ) -> Highlight:
         """Highlight `quote` (with its surrounding `prefix`/`suffix`) in the article."""
-        doc = {
-            "uuid": new_uuid(),
-            "article_id": article_id,
-            "path": path,
-            "title": title,
-            "quote": quote,
-            "prefix": prefix,
-            "suffix": suffix,
-            "block": block,
-            "note": note,
-            "created": now(),
-        }
+        doc = _storable(
+            {
+                "uuid": new_uuid(),
+                "article_id": article_id,
+                "path": path,
+                "title": title,
+                "quote": quote,
+                "prefix": prefix,
+                "suffix": suffix,
+                "block": block,
+                "note": note,
+                "created": now(),
+            }
+        )
         with self._write():
             self._tables[schema.HIGHLIGHTS].insert(doc)
         return records.highlight(doc)
@@ -304,6 +309,7 @@ class Store:
             found = self._one(schema.HIGHLIGHTS, "uuid", highlight_uuid)
             if found is None:
                 return None
+            note = clean_text(note) if note is not None else None
             self._tables[schema.HIGHLIGHTS].update({"note": note}, doc_ids=[found.doc_id])
             return records.highlight({**found, "note": note})
 
@@ -399,7 +405,7 @@ class Store:
         changed = 0
         with self._write():
             for link in links:
-                new = {"article_id": link.new_id, "path": link.path, "title": link.title}
+                new = _storable({"article_id": link.new_id, "path": link.path, "title": link.title})
                 for name in (schema.BOOKMARKS, schema.NOTES, schema.HIGHLIGHTS, schema.READING):
                     changes = merge.relink(name, self._rows(name), link.old_id, new)
                     changed += self._apply(name, changes)
@@ -418,8 +424,8 @@ class Store:
             table = self._tables[schema.ARTICLES]
             for item in identities:
                 fields = {
-                    "path": item.path,
-                    "key": item.key,
+                    "path": stored_path(item.path),
+                    "key": clean_text(item.key),
                     "content_hash": item.content_hash,
                     "url": item.url,
                 }
@@ -484,10 +490,22 @@ def _replacer(table: Table, replaced: dict[int, dict[str, Any]]) -> Callable[[An
     return replace
 
 
+def _storable(fields: dict[str, Any]) -> dict[str, Any]:
+    """Fields ready for JSON: a path kept exactly (see stored_path), text made valid UTF-8."""
+    out = {}
+    for key, value in fields.items():
+        if isinstance(value, str):
+            value = stored_path(value) if key == "path" else clean_text(value)
+        elif key == "tags" and isinstance(value, list):
+            value = [clean_text(tag) if isinstance(tag, str) else tag for tag in value]
+        out[key] = value
+    return out
+
+
 def _clean_tags(tags: Iterable[str]) -> list[str]:
     clean: list[str] = []
     for tag in tags:
-        tag = " ".join(str(tag).split())
+        tag = clean_text(" ".join(str(tag).split()))
         if tag and tag not in clean:
             clean.append(tag)
     return clean

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -142,6 +143,40 @@ def _time(value: Any) -> datetime:
     return EPOCH
 
 
+_PATH_BYTES = "\0fs:"
+"""Leads a stored path that is not valid UTF-8, held as hex of its bytes (a file path can
+never contain NUL, so no real path starts like this)."""
+
+
+def stored_path(path: str) -> str:
+    """A path as stored in JSON: itself, or its bytes in hex when it is not valid UTF-8."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return _PATH_BYTES + os.fsencode(path).hex()
+    return path
+
+
+def _path(doc: Mapping[str, Any]) -> str:
+    """A stored path back, exactly as the file system gave it."""
+    value = _text(doc, "path")
+    if value.startswith(_PATH_BYTES):
+        try:
+            return os.fsdecode(bytes.fromhex(value[len(_PATH_BYTES) :]))
+        except ValueError:
+            return ""
+    return value
+
+
+def clean_text(text: str) -> str:
+    """Text the user gave, storable: bytes that were not UTF-8 become U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if "\ud800" <= char <= "\udfff" else char for char in text)
+    return text
+
+
 def _text(doc: Mapping[str, Any], key: str) -> str:
     value = doc.get(key)
     return value if isinstance(value, str) else ""
@@ -164,7 +199,7 @@ def bookmark(doc: Mapping[str, Any]) -> Bookmark:
     return Bookmark(
         uuid=_text(doc, "uuid"),
         article_id=_text(doc, "article_id"),
-        path=_text(doc, "path"),
+        path=_path(doc),
         title=_text(doc, "title"),
         tags=tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else (),
         created=_time(doc.get("created")),
@@ -176,7 +211,7 @@ def note(doc: Mapping[str, Any]) -> Note:
     return Note(
         uuid=_text(doc, "uuid"),
         article_id=_text(doc, "article_id"),
-        path=_text(doc, "path"),
+        path=_path(doc),
         title=_text(doc, "title"),
         text=_text(doc, "text"),
         created=_time(doc.get("created")),
@@ -190,7 +225,7 @@ def highlight(doc: Mapping[str, Any]) -> Highlight:
     return Highlight(
         uuid=_text(doc, "uuid"),
         article_id=_text(doc, "article_id"),
-        path=_text(doc, "path"),
+        path=_path(doc),
         title=_text(doc, "title"),
         quote=_text(doc, "quote"),
         prefix=_text(doc, "prefix"),
@@ -207,7 +242,7 @@ def reading_state(doc: Mapping[str, Any]) -> ReadingState:
     return ReadingState(
         uuid=_text(doc, "uuid"),
         article_id=_text(doc, "article_id"),
-        path=_text(doc, "path"),
+        path=_path(doc),
         title=_text(doc, "title"),
         read=doc.get("read") is True,
         position=_position(doc.get("position")),
@@ -230,7 +265,7 @@ def article_identity(doc: Mapping[str, Any]) -> ArticleIdentity:
     url = doc.get("url")
     return ArticleIdentity(
         article_id=_text(doc, "article_id"),
-        path=_text(doc, "path"),
+        path=_path(doc),
         key=_text(doc, "key"),
         content_hash=_text(doc, "content_hash"),
         url=url if isinstance(url, str) else None,
