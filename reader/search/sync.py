@@ -111,6 +111,11 @@ def sync_index(
     except sqlite3.Error:
         # The catalog is being rebuilt under us: keep the index as it is until next time.
         return SyncResult(0, 0, 0, index.count())
+    except (OSError, ValueError) as error:
+        # tantivy reports a full or failing disk as ValueError: search what was committed.
+        reason = getattr(error, "strerror", None) or str(error).split(":", 1)[-1].strip(" '\"")
+        index.notice = f"the search index cannot be updated ({reason}): results may be out of date"
+        return SyncResult(0, 0, 0, index.count())
 
 
 def rebuild_index(

@@ -109,3 +109,35 @@ def test_a_full_cache_then_space_freed(news: Path, tmp_path: Path) -> None:
         found = reader(home, "search", "ferries", "-l", str(news))
         assert found.returncode == 0 and "cache" not in found.stderr
         assert "Traceback" not in found.stderr
+
+
+def fill(folder: Path) -> Path:
+    """Fill the file system of `folder` to the last byte; return the filler file."""
+    filler = folder / "filler"
+    handle = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        for size in (65536, 1):
+            with contextlib.suppress(OSError):
+                while os.write(handle, b"\0" * size):
+                    pass
+    finally:
+        os.close(handle)
+    return filler
+
+
+def test_an_index_on_a_full_disk_then_space_freed(news: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    cache = home / "cache"
+    with tmpfs(cache, "8m"):
+        assert_one_line(reader(home, "list", "-l", str(news)))  # the catalog is saved
+        filler = fill(cache)
+        # A little room, not enough for the index of every article.
+        os.truncate(filler, filler.stat().st_size - 128 * 1024)
+        found = reader(home, "search", "ferries", "-l", str(news))
+        assert found.returncode in (0, 1) and "Traceback" not in found.stderr
+        assert "the search index cannot be updated" in found.stderr
+        filler.unlink()
+        found = reader(home, "search", "ferries", "-l", str(news), "--json")
+        assert found.returncode == 0 and "Traceback" not in found.stderr
+        assert len(found.stdout.splitlines()) > 0
+        assert_one_line(reader(home, "list", "-l", str(news)))
