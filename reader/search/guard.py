@@ -24,6 +24,7 @@ class FileGuard:
     def __init__(self, directory: Path | None) -> None:
         self._directory = directory
         self._sizes: dict[str, int] = {}
+        self._meta: tuple[tuple[int, int], set[str]] | None = None
         if directory is not None:
             self.sound()
 
@@ -32,7 +33,7 @@ class FileGuard:
         if self._directory is None:
             return True
         try:
-            segments = _live_segments(self._directory / "meta.json")
+            segments = self._segments(self._directory / "meta.json")
             with os.scandir(self._directory) as entries:
                 listing = {entry.name: entry.stat().st_size for entry in entries}
         except (OSError, ValueError, TypeError, AttributeError, KeyError):
@@ -51,9 +52,23 @@ class FileGuard:
         vanished = [n for n in self._sizes if n.split(".", 1)[0] in segments and n not in listing]
         return segments <= present and not vanished
 
+    def _segments(self, meta_file: Path) -> set[str]:
+        """meta.json's segments, parsed again only when the file changed."""
+        info = meta_file.stat()
+        stamp = (info.st_mtime_ns, info.st_size)
+        if self._meta is None or self._meta[0] != stamp:
+            self._meta = (stamp, _live_segments(meta_file))
+        return self._meta[1]
+
+    @property
+    def meta_stamp(self) -> tuple[int, int] | None:
+        """(mtime_ns, size) of meta.json when last checked: it changes with every commit."""
+        return self._meta[0] if self._meta is not None else None
+
     def forget(self) -> None:
         """Start afresh (after the index was rebuilt)."""
         self._sizes.clear()
+        self._meta = None
         self.sound()
 
 

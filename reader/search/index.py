@@ -84,6 +84,10 @@ class SearchResults:
         return (*sorted(self.marker.stems), *(f"{p}*" for p in self.marker.prefixes))
 
 
+_CONDEMNED: list[tuple[object, object]] = []
+"""Damaged indexes and their writers, held until the process ends (see `_recover`)."""
+
+
 def _is_fatal(error: BaseException) -> bool:
     """Errors a guard must let through (tantivy panics arrive as BaseException)."""
     return isinstance(error, KeyboardInterrupt | SystemExit | GeneratorExit)
@@ -101,6 +105,9 @@ def _wipe(directory: Path) -> None:
 def _load(directory: Path, schema: tantivy.Schema) -> tantivy.Index:
     """Open or create the index and check it answers."""
     index = tantivy.Index(schema, str(directory), reuse=True)
+    # No watcher thread reloading on its own: a reload reads every segment's footer, and
+    # only a reload checked first (SearchIndex._check) may do that (see search/guard.py).
+    index.config_reader(reload_policy="Manual")
     _register(index)
     searcher = index.searcher()
     for _, address in searcher.search(tantivy.Query.all_query(), 1).hits:
@@ -160,6 +167,7 @@ class SearchIndex:
         self.rebuilding: threading.Thread | None = None
         """The background refill after a damage, once one started."""
         self._guard = FileGuard(directory)
+        self._seen_stamp = self._guard.meta_stamp
         self._untold: str | None = None
 
     @classmethod
@@ -220,15 +228,22 @@ class SearchIndex:
     # ------------------------------------------------------------ damage
 
     def _check(self) -> None:
-        """Before reading: start afresh if the files were cut short or removed under us."""
+        """Before reading: start afresh if the files were cut short or removed under us,
+        and see another process's latest commit (reloads are never automatic)."""
         if not self._guard.sound():
             self._recover()
+        elif self._guard.meta_stamp != self._seen_stamp:
+            self._seen_stamp = self._guard.meta_stamp
+            self._index.reload()
 
     def _recover(self) -> None:
         """Drop the damaged index (never reading it again), open an empty one, refill it."""
         with self._lock:
             wanted_writer = self._writer is not None
-            self._writer = None  # released before its folder is emptied
+            # Kept, never dropped: dropping a writer or index runs tantivy code (waiting for
+            # merges, collecting files) that may read the damaged files and fault.
+            _CONDEMNED.append((self._index, self._writer))
+            self._writer = None
             self._dirty = False
             index, writer = self._fresh(wanted_writer)
             self._index, self._writer, self._schema = index, writer, index.schema
@@ -248,6 +263,7 @@ class SearchIndex:
                 (self.directory / VERSION_FILE).write_text(SCHEMA_VERSION, encoding="utf-8")
                 writer = index.writer(WRITER_HEAP)
                 self._guard.forget()
+                self._seen_stamp = self._guard.meta_stamp
                 return index, writer
             except BaseException as error:
                 if _is_fatal(error):
@@ -316,6 +332,23 @@ class SearchIndex:
             return
         self.refresh()
 
+    def settle(self) -> None:
+        """Wait for the writer's background merges, so no thread of ours reads the files
+        between syncs: only guarded searches do (a merge reading a file cut short meanwhile
+        would fault). Stays read-only if another process took the writer meanwhile."""
+        with self._lock:
+            if self._writer is None:
+                return
+            if self._dirty:
+                self._writer.commit()
+                self._dirty = False
+            self._writer.wait_merging_threads()
+            self._writer = None
+            try:
+                self._writer = self._index.writer(WRITER_HEAP)
+            except ValueError:
+                self.notice = self.notice or NOTICE_READ_ONLY
+
     def clear(self) -> None:
         """Remove every article and commit."""
         if self._writer is None:
@@ -329,9 +362,12 @@ class SearchIndex:
     # ------------------------------------------------------------ reading
 
     def refresh(self) -> None:
-        """See another process's latest commit now (it is also picked up on its own soon)."""
-        self._check()
-        self._index.reload()
+        """See the latest commit (this process's or another's) now."""
+        if self._guard.sound():
+            self._seen_stamp = self._guard.meta_stamp
+            self._index.reload()
+        else:
+            self._recover()
 
     def count(self) -> int:
         """How many articles the index holds (committed)."""

@@ -289,6 +289,7 @@ class _Sync:
         wanted = [Wanted(id_, located[id_]) for id_ in (*stale, *new) if id_ in located]
         added, updated = self._index_articles(wanted, current, entries, set(stale), len(gone))
         self._index.commit()
+        self._index.settle()
         count = self._index.count()
         settled = PENDING not in entries.values()
         self._ledger.write(entries, f"{stamp.rsplit(' ', 1)[0]} {count}" if settled else None)

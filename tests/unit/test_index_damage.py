@@ -105,11 +105,13 @@ async def main() -> None:
     opener = index_opener(library)
     app = ReaderApp(library=library, config=config.load().config, store=Store.in_memory(),
                     index=opener)
-    async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(200):
+    synced = []
+    def hook(message: object) -> None:
+        if type(message).__name__ == "IndexSynced":
+            synced.append(message)
+    async with app.run_test(size=(100, 30), message_hook=hook) as pilot:
+        while not synced:  # the background scan and index sync are done
             await pilot.pause(0.05)
-            if opener.service is not None and opener.service.count() > 0:
-                break
         index = opener.service
         print("indexed", index.count(), flush=True)
         for name in os.listdir(index.directory):
