@@ -54,7 +54,9 @@ def relink_annotations(library: Library, store: Store) -> int:
     gone from inside the library's folders) by a title only one article has.
     """
     seen = _remembered(store)
-    live = set(library.ids()) if seen else set()
+    if not seen:
+        return 0  # nothing of the user's to keep on its article: no write at all
+    live = set(library.ids())
     links: list[Relink] = []
     orphans: dict[str, _Seen] = {}
     owned: list[str] = []

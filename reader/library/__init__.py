@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Protocol
 
 from reader import paths
-from reader.library.catalog import ORDER_BY, Catalog, catalog_file, is_damage, is_unwritable
+from reader.library.catalog import ORDER_BY, Catalog, catalog_file
+from reader.library.catalog_file import is_damage, is_unwritable
 from reader.library.identity import Claim
 from reader.library.rows import CatalogRows
 from reader.models import Article, ArticleMeta, Problem, ScanProgress, ScanResult

@@ -6,7 +6,6 @@ import atexit
 import functools
 import hashlib
 import json
-import os
 import shutil
 import sqlite3
 import tempfile
@@ -17,6 +16,14 @@ from datetime import date
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
+from reader.library.catalog_file import (
+    copy_readable,
+    from_db,
+    insert_rows,
+    is_damage,
+    is_unwritable,
+    to_db,
+)
 from reader.library.order import IdOrder
 from reader.models import ArticleMeta, Problem
 
@@ -85,34 +92,6 @@ _INSERT = "INSERT OR REPLACE INTO articles VALUES (" + ", ".join("?" * 15) + ")"
 P = ParamSpec("P")
 T = TypeVar("T")
 
-_DAMAGE_CODES = frozenset({11, 26})
-"""SQLITE_CORRUPT and SQLITE_NOTADB: the file's contents cannot be trusted."""
-
-
-def is_damage(error: BaseException) -> bool:
-    """Whether an SQLite error says the file is damaged (as opposed to busy or full)."""
-    if not isinstance(error, sqlite3.DatabaseError):
-        return False
-    code = getattr(error, "sqlite_errorcode", None)
-    if isinstance(code, int):
-        return code & 0xFF in _DAMAGE_CODES
-    text = str(error)
-    return "malformed" in text or "not a database" in text
-
-
-_UNWRITABLE_CODES = frozenset({8, 10, 13, 14})
-"""SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL and SQLITE_CANTOPEN: the cache cannot be written."""
-
-
-def is_unwritable(error: BaseException) -> bool:
-    """Whether an error says the cache cannot be written (read-only, full, not a folder)."""
-    if isinstance(error, OSError):
-        return True
-    code = getattr(error, "sqlite_errorcode", None)
-    if isinstance(error, sqlite3.OperationalError) and isinstance(code, int):
-        return code & 0xFF in _UNWRITABLE_CODES
-    return False
-
 
 def _repairing(
     method: Callable[Concatenate[Catalog, P], T],
@@ -140,47 +119,6 @@ def catalog_file(cache_dir: Path, roots: Sequence[Path]) -> Path:
     key = "\n".join(sorted(str(root) for root in roots))
     digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:12]
     return cache_dir / f"catalog-{digest}.sqlite"
-
-
-def to_db(path: str) -> str | bytes:
-    """A path as stored: text, or its bytes when it is not valid UTF-8 (Linux allows any)."""
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        return os.fsencode(path)
-    return path
-
-
-def from_db(value: object) -> str:
-    """A stored path back as the str the file system gave (lossless: surrogateescape)."""
-    return os.fsdecode(value) if isinstance(value, bytes) else str(value)
-
-
-def shown(text: str) -> str:
-    """Text safe to store and show: bytes that are not UTF-8 become U+FFFD."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-def _storable(row: Sequence[object], path_at: int = 1) -> tuple[object, ...]:
-    """A row whose strings SQLite can store: the path kept losslessly, other text cleaned."""
-    return tuple(
-        to_db(value) if i == path_at and isinstance(value, str)
-        else shown(value) if isinstance(value, str)
-        else value
-        for i, value in enumerate(row)
-    )  # fmt: skip
-
-
-def _insert(
-    conn: sqlite3.Connection, sql: str, rows: Iterable[Sequence[object]], path_at: int
-) -> None:
-    rows = list(rows)
-    try:
-        conn.executemany(sql, rows)
-    except UnicodeEncodeError:
-        # Rare (a file name that is not UTF-8): re-bind every row, already written ones
-        # are replaced by the same values.
-        conn.executemany(sql, [_storable(row, path_at) for row in rows])
 
 
 def encode_tags(tags: Iterable[str]) -> str:
@@ -243,7 +181,7 @@ class Catalog:
         folder = Path(tempfile.mkdtemp(prefix="reader-catalog-"))
         atexit.register(shutil.rmtree, folder, ignore_errors=True)
         self.path = folder / original.name
-        _copy_readable(original, self.path)
+        copy_readable(original, self.path)
         reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
         if original.parent.exists() and not original.parent.is_dir():
             reason = "it is a file, not a folder"
@@ -467,7 +405,7 @@ class Catalog:
     @staticmethod
     def put_articles(conn: sqlite3.Connection, rows: Iterable[ArticleRow]) -> None:
         """Insert or replace articles; a row replaces any row with the same id or path."""
-        _insert(conn, _INSERT, rows, path_at=1)
+        insert_rows(conn, _INSERT, rows, path_at=1)
 
     @staticmethod
     def delete_articles(conn: sqlite3.Connection, paths: Iterable[str]) -> None:
@@ -477,30 +415,12 @@ class Catalog:
     @staticmethod
     def put_problems(conn: sqlite3.Connection, rows: Iterable[ProblemRow]) -> None:
         """Record problems as (path, reason, size, mtime_ns, partial)."""
-        _insert(conn, "INSERT OR REPLACE INTO problems VALUES (?, ?, ?, ?, ?)", rows, path_at=0)
+        insert_rows(conn, "INSERT OR REPLACE INTO problems VALUES (?, ?, ?, ?, ?)", rows, path_at=0)
 
     @staticmethod
     def delete_problems(conn: sqlite3.Connection, paths: Iterable[str]) -> None:
         """Forget the problems recorded for these paths."""
         conn.executemany("DELETE FROM problems WHERE path = ?", ((to_db(p),) for p in paths))
-
-
-def _copy_readable(source: Path, target: Path) -> None:
-    """Copy what can be read of a catalog file into `target` (nothing when unreadable)."""
-    if not os.access(source, os.R_OK) or not source.is_file():
-        return
-    try:
-        # immutable: no lock or -shm file is needed, so this works on a read-only disk.
-        reader = sqlite3.connect(f"{source.as_uri()}?immutable=1", uri=True)
-        try:
-            writer = sqlite3.connect(target)
-            with writer:
-                reader.backup(writer)
-            writer.close()
-        finally:
-            reader.close()
-    except sqlite3.Error:
-        target.unlink(missing_ok=True)  # unreadable: start empty
 
 
 def _connect(path: Path) -> sqlite3.Connection:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.library import Library
-from reader.library.catalog import from_db
+from reader.library.catalog_file import from_db
 from reader.models import ScanProgress, UserText
 from reader.search.index import SearchIndex
 from reader.search.loading import Wanted, read_articles

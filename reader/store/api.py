@@ -25,9 +25,10 @@ from reader.store.records import (
     ReadingState,
     SavedSearch,
     clean_text,
+    identity_fields,
     new_uuid,
     now,
-    stored_path,
+    storable,
 )
 from reader.store.storage import FileStorage
 
@@ -181,7 +182,7 @@ class Store:
 
     def _upsert(self, name: str, article_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         """Update the article's record in a one-per-article table, or create it."""
-        fields = _storable(fields)
+        fields = storable(fields)
         table = self._tables[name]
         found = self._one(name, "article_id", article_id)
         if found is None:
@@ -280,7 +281,7 @@ class Store:
         note: str | None = None,
     ) -> Highlight:
         """Highlight `quote` (with its surrounding `prefix`/`suffix`) in the article."""
-        doc = _storable(
+        doc = storable(
             {
                 "uuid": new_uuid(),
                 "article_id": article_id,
@@ -405,7 +406,7 @@ class Store:
         changed = 0
         with self._write():
             for link in links:
-                new = _storable({"article_id": link.new_id, "path": link.path, "title": link.title})
+                new = storable({"article_id": link.new_id, "path": link.path, "title": link.title})
                 for name in (schema.BOOKMARKS, schema.NOTES, schema.HIGHLIGHTS, schema.READING):
                     changes = merge.relink(name, self._rows(name), link.old_id, new)
                     changed += self._apply(name, changes)
@@ -423,12 +424,7 @@ class Store:
         with self._write():
             table = self._tables[schema.ARTICLES]
             for item in identities:
-                fields = {
-                    "path": stored_path(item.path),
-                    "key": clean_text(item.key),
-                    "content_hash": item.content_hash,
-                    "url": item.url,
-                }
+                fields = identity_fields(item)
                 found = self._one(schema.ARTICLES, "article_id", item.article_id)
                 if found is None:
                     table.insert({"uuid": new_uuid(), "article_id": item.article_id, **fields})
@@ -488,18 +484,6 @@ def _replacer(table: Table, replaced: dict[int, dict[str, Any]]) -> Callable[[An
         doc.update(new)
 
     return replace
-
-
-def _storable(fields: dict[str, Any]) -> dict[str, Any]:
-    """Fields ready for JSON: a path kept exactly (see stored_path), text made valid UTF-8."""
-    out = {}
-    for key, value in fields.items():
-        if isinstance(value, str):
-            value = stored_path(value) if key == "path" else clean_text(value)
-        elif key == "tags" and isinstance(value, list):
-            value = [clean_text(tag) if isinstance(tag, str) else tag for tag in value]
-        out[key] = value
-    return out
 
 
 def _clean_tags(tags: Iterable[str]) -> list[str]:

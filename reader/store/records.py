@@ -177,6 +177,28 @@ def clean_text(text: str) -> str:
     return text
 
 
+def storable(fields: dict[str, Any]) -> dict[str, Any]:
+    """Fields ready for JSON: a path kept exactly (see stored_path), text made valid UTF-8."""
+    out = {}
+    for key, value in fields.items():
+        if isinstance(value, str):
+            value = stored_path(value) if key == "path" else clean_text(value)
+        elif key == "tags" and isinstance(value, list):
+            value = [clean_text(tag) if isinstance(tag, str) else tag for tag in value]
+        out[key] = value
+    return out
+
+
+def identity_fields(item: ArticleIdentity) -> dict[str, Any]:
+    """An ArticleIdentity's stored fields (all but its article id and uuid)."""
+    return {
+        "path": stored_path(item.path),
+        "key": clean_text(item.key),
+        "content_hash": item.content_hash,
+        "url": item.url,
+    }
+
+
 def _text(doc: Mapping[str, Any], key: str) -> str:
     value = doc.get(key)
     return value if isinstance(value, str) else ""
