@@ -9,16 +9,18 @@ is gone is never dropped: it stays, orphaned, until its article comes back.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader.library import Library
+from reader.library import Claim, Library
 from reader.models import ArticleMeta, Block, UserText
 from reader.sources import LoadError
 from reader.store import Bookmark, Highlight, Note, ReadingState, Relink, Store
 from reader.store.anchoring import Span, reanchor
+from reader.store.records import ArticleIdentity
 
 __all__ = [
     "Annotated",
@@ -53,20 +55,68 @@ def relink_annotations(library: Library, store: Store) -> int:
     """
     seen = _remembered(store)
     if not seen:
-        return 0
+        return 0  # nothing of the user's to keep on its article: no write at all
     live = set(library.ids())
     links: list[Relink] = []
     orphans: dict[str, _Seen] = {}
+    owned: list[str] = []
     for article_id, known in seen.items():
         if article_id in live:
             meta = library.get(article_id)
-            if meta is not None and known.pairs != {(meta.path, meta.title)}:
+            if meta is None or not belongs(meta.path, known.paths):
+                continue  # another file with the same id holds these records
+            owned.append(article_id)
+            if known.pairs != {(meta.path, meta.title)} and not _elsewhere(meta.path, known):
                 links.append(Relink(article_id, article_id, meta.path, meta.title))
         elif any(_inside(path, library.roots) for path in known.paths):
             orphans[article_id] = known
     if orphans:
         links += _found_again(library, orphans)
-    return store.relink_many(links) if links else 0
+    changed = store.relink_many(links) if links else 0
+    record_identities(store, library.claims([*owned, *(link.new_id for link in links)]))
+    return changed
+
+
+def belongs(path: str, remembered: Iterable[str]) -> bool:
+    """Whether records remembering these paths are about the article at `path`.
+
+    They are when one of them is that path, or when none of them is another file that
+    still exists (the article was moved, renamed, or the records came from another
+    machine). Records about another existing file that shares the id are not.
+    """
+    paths = list(remembered)
+    others = [p for p in paths if p and p != path]
+    return len(others) < len(paths) or not any(os.path.exists(p) for p in others)
+
+
+def _elsewhere(path: str, known: _Seen) -> bool:
+    return any(p != path and os.path.exists(p) for p in known.paths)
+
+
+def record_identities(store: Store, claims: Iterable[Claim]) -> int:
+    """Keep in the store which file each id belongs to; an id held by another existing file
+    keeps its first holder. Returns how many identities were written."""
+    stored = {item.article_id: item for item in store.article_identities()}
+    changes = []
+    for claim in claims:
+        new = ArticleIdentity(
+            claim.article_id, claim.path, claim.key, claim.content_hash, claim.url
+        )
+        old = stored.get(claim.article_id)
+        if old == new:
+            continue
+        if old is not None and old.path != new.path and os.path.exists(old.path):
+            continue
+        changes.append(new)
+    return store.record_identities(changes) if changes else 0
+
+
+def stored_claims(store: Store) -> list[Claim]:
+    """The identities the store keeps, as the library's scan takes them."""
+    return [
+        Claim(item.article_id, item.path, item.key, item.content_hash, item.url)
+        for item in store.article_identities()
+    ]
 
 
 def _remembered(store: Store) -> dict[str, _Seen]:
@@ -150,6 +200,11 @@ def annotated_articles(library: Library, store: Store) -> list[Annotated]:
     for article_id in {*bookmarks, *notes, *highlights}:
         meta = library.get(article_id)
         record = bookmarks.get(article_id) or notes.get(article_id) or highlights[article_id][0]
+        remembered = [
+            r.path for r in (bookmarks.get(article_id), notes.get(article_id)) if r is not None
+        ] + [h.path for h in highlights.get(article_id, ())]
+        if meta is not None and not belongs(meta.path, remembered):
+            meta = None  # another file that shares the id: these records are not about it
         marks = sorted(highlights.get(article_id, []), key=lambda h: (h.block, h.created))
         out.append(
             Annotated(

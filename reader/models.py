@@ -137,6 +137,9 @@ class ScanResult:
     removed: int
     unchanged: int
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+    """Files that could not be read at all."""
+    partial: tuple[Problem, ...] = field(default_factory=tuple)
+    """Files listed but read only in part (too large): not problems, a note."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,7 +39,12 @@ def data_dir() -> Path:
 def cache_dir() -> Path:
     """The folder for derived data (catalog, search index); deleting it loses nothing."""
     home = _home_override()
-    return _ensure(home / "cache" if home else platformdirs.user_cache_path(APP_NAME))
+    path = home / "cache" if home else platformdirs.user_cache_path(APP_NAME)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # read-only, or a file in the way: the catalog works without saving
+    return path
 
 
 def config_dir() -> Path:

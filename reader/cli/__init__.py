@@ -116,6 +116,11 @@ def dispatch(argv: Sequence[str]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `reader` command: one clear line and exit code 2 on user errors."""
+    for stream in (sys.stdout, sys.stderr):
+        # A file name that is not UTF-8 is shown escaped (\udcff), never a crash.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     try:
         return dispatch(sys.argv[1:] if argv is None else argv)
     except (UsageError, UnknownArticle, LoadError, StoreError) as error:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reader import paths
-from reader.library import Library
+from reader.library import Claim, Library
 from reader.models import ArticleMeta, Problem
 
 EXIT_OK = 0
@@ -56,7 +56,30 @@ def resolve_roots(chosen: Sequence[Path]) -> list[Path]:
 
 def open_library(chosen: Sequence[Path]) -> Library:
     """Build the library service for the chosen paths (or the default library)."""
-    return Library(resolve_roots(chosen), name=None if chosen else DEFAULT_NAME)
+    return Library(
+        resolve_roots(chosen),
+        name=None if chosen else DEFAULT_NAME,
+        claims=_stored_claims,
+        notify=_say,
+    )
+
+
+def _say(notice: str) -> None:
+    print(f"reader: {notice}", file=sys.stderr)
+
+
+def _stored_claims() -> list[Claim]:
+    """The article ids the user's data recorded, so a rebuilt catalog gives them back."""
+    from reader.annotations import stored_claims
+    from reader.store import Store, StoreError
+
+    if not (paths.data_dir() / "store.json").exists():
+        return []  # nothing recorded, and a read-only command must not create the store
+    try:
+        with Store.open(lock_timeout=1.0) as store:
+            return stored_claims(store)
+    except (StoreError, OSError):
+        return []
 
 
 def report_problems(problems: Sequence[Problem]) -> None:

@@ -67,7 +67,12 @@ def _check_store() -> Store | None:
 def _check_catalog(library: Library) -> bool:
     if library.catalog_rebuilt:
         print("catalog: was damaged or outdated, rebuilt from the files")
+    elif not library.check():
+        print("catalog: was damaged (SQLite quick_check failed), rebuilt from the files")
     result = library.scan()
+    if library.notice:
+        print(f"catalog: {library.notice}")
+        return False
     unreadable = f", {_count(len(result.problems), 'file')} unreadable" if result.problems else ""
     print(f"catalog: ok, {_count(result.total, 'article')}{unreadable} ({library.catalog_path})")
     return True

@@ -64,6 +64,8 @@ def session(chosen: Sequence[Path]) -> Iterator[tuple[Library, Store]]:
             # A read-only data folder: records keep their last known paths for now.
             relink_annotations(library, store)
         yield library, store
+        # Records the ids of the articles just annotated, so a rebuilt catalog keeps them.
+        relink_annotations(library, store)
 
 
 @dataclass(frozen=True, slots=True)

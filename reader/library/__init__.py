@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
 from reader import paths
 from reader.library.catalog import ORDER_BY, Catalog, catalog_file
+from reader.library.catalog_file import is_damage, is_unwritable
+from reader.library.identity import Claim
 from reader.library.rows import CatalogRows
 from reader.models import Article, ArticleMeta, Problem, ScanProgress, ScanResult
 from reader.sources import LoadError, load_file
 
-__all__ = ["ArticleRows", "CatalogRows", "Library", "UnknownArticle", "MIN_PREFIX"]
+__all__ = ["ArticleRows", "CatalogRows", "Claim", "Library", "UnknownArticle", "MIN_PREFIX"]
 
 MIN_PREFIX = 4
 """The shortest id prefix `resolve` accepts."""
@@ -35,6 +38,10 @@ class UnknownArticle(LookupError):
     """No article has that id (or the prefix is ambiguous); str() is a one-line reason."""
 
 
+def _under(path: str, root: Path) -> bool:
+    return path.startswith(str(root).rstrip("/") + "/")
+
+
 class Library:
     """One or more folders of articles, listed from a catalog in the cache dir.
 
@@ -50,9 +57,14 @@ class Library:
         *,
         processes: int | None = None,
         name: str | None = None,
+        claims: Callable[[], Iterable[Claim]] | None = None,
+        notify: Callable[[str], None] | None = None,
     ) -> None:
         """`processes` caps the helper processes a big scan reads with (default: one per core;
-        0 or 1 reads in-process); `name` is the title shown (default: from the folders)."""
+        0 or 1 reads in-process); `name` is the title shown (default: from the folders);
+        `claims` gives the ids the user's data recorded for files, asked when a scan meets
+        files the catalog does not know (after the cache was deleted, say); `notify` is
+        told, once, of trouble worked around (a cache that cannot be written)."""
         resolved: list[Path] = []
         for root in roots:
             path = Path(root).expanduser().resolve()
@@ -65,6 +77,10 @@ class Library:
         self._scan_lock = threading.Lock()
         self._processes = processes
         self._name = name
+        self._claims = claims
+        self._notify = notify
+        self._told: set[str] = set()
+        self._tell()
 
     @property
     def name(self) -> str:
@@ -151,17 +167,71 @@ class Library:
     def scan(self, progress: Callable[[ScanProgress], None] | None = None) -> ScanResult:
         """Bring the catalog up to date with the folders, re-reading only changed files."""
         with self._scan_lock:
-            # Imported here: scanning starts after the first frame, so start-up skips it.
-            from reader.library.scanner import Scanner
-
-            result = Scanner(self._catalog, self.roots, progress, self._processes).run()
-            if not self._catalog.has_orders():  # any write dropped them
-                self._catalog.refresh_orders()
+            # The scanner is imported in _scan: scanning starts after the first frame.
+            try:
+                result = self._scan(progress)
+            except (sqlite3.Error, OSError) as error:
+                if is_damage(error):
+                    self._catalog.rebuild()  # derived data: read every file again
+                elif is_unwritable(error):
+                    self._catalog.use_scratch(error)  # a full or read-only cache
+                    self._tell()
+                else:
+                    raise
+                result = self._scan(progress)
             return result
+
+    def claims(self, ids: Iterable[str] = ()) -> list[Claim]:
+        """What to record so a rebuilt catalog gives these articles their ids back.
+
+        Besides the ids asked for: every article whose id is not plainly its content
+        hash (an edited file, one of several files with the same body).
+        """
+        from reader.library.scanner import relative_key
+
+        rows = self._catalog.identity_rows(list(ids))
+        out = []
+        for article_id, path, content_hash, url in rows:
+            root = next((r for r in self.roots if path == str(r) or _under(path, r)), None)
+            if root is not None:
+                key = relative_key(root, path)
+                out.append(Claim(article_id, path, key, content_hash, url))
+        return out
+
+    @property
+    def notice(self) -> str | None:
+        """Trouble worked around (a cache that cannot be written), or None."""
+        return self._catalog.notice
+
+    def _tell(self) -> None:
+        notice = self._catalog.notice
+        if notice and notice not in self._told:
+            self._told.add(notice)
+            if self._notify is not None:
+                self._notify(notice)
+
+    def _scan(self, progress: Callable[[ScanProgress], None] | None) -> ScanResult:
+        from reader.library.scanner import Scanner
+
+        result = Scanner(self._catalog, self.roots, progress, self._processes, self._claims).run()
+        if not self._catalog.has_orders():  # any write dropped them
+            self._catalog.refresh_orders()
+        return result
+
+    def check(self) -> bool:
+        """Check the catalog file (SQLite quick_check), rebuilding it when damaged.
+
+        True when it was sound; rescan afterwards to fill a rebuilt one.
+        """
+        return self._catalog.quick_check()
 
     def problems(self) -> list[Problem]:
         """Files the last scan could not read, each with a one-line reason."""
         return self._catalog.problems()
+
+    def partial(self) -> list[Problem]:
+        """Files listed but read only in part (too large), each with a one-line note."""
+        return self._catalog.problems(partial=True)
 
     def close(self) -> None:
         """Release the catalog."""

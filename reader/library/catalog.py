@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import hashlib
 import json
+import shutil
 import sqlite3
+import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
+from reader.library.catalog_file import (
+    copy_readable,
+    from_db,
+    insert_rows,
+    is_damage,
+    is_unwritable,
+    to_db,
+)
 from reader.library.order import IdOrder
 from reader.models import ArticleMeta, Problem
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump when the tables change: an older catalog is then rebuilt from the folders."""
 
 META_COLUMNS = (
@@ -43,7 +56,8 @@ CREATE TABLE IF NOT EXISTS articles (
     url TEXT,
     tags TEXT NOT NULL DEFAULT '',
     words INTEGER NOT NULL DEFAULT 0,
-    format TEXT NOT NULL DEFAULT 'text'
+    format TEXT NOT NULL DEFAULT 'text',
+    pinned INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS articles_by_date ON articles ({ORDER_BY["date"]});
 CREATE INDEX IF NOT EXISTS articles_by_title ON articles ({ORDER_BY["title"]});
@@ -52,7 +66,8 @@ CREATE TABLE IF NOT EXISTS problems (
     path TEXT NOT NULL PRIMARY KEY,
     reason TEXT NOT NULL,
     size INTEGER,
-    mtime_ns INTEGER
+    mtime_ns INTEGER,
+    partial INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS orders (
     sort TEXT NOT NULL PRIMARY KEY,
@@ -63,11 +78,40 @@ PRAGMA user_version = {SCHEMA_VERSION};
 
 ArticleRow = tuple[
     str, str, int, int, str, str, str | None, str | None, str | None, str | None, str | None,
-    str, int, str,
+    str, int, str, bool,
 ]  # fmt: skip
-"""A full `articles` row in column order, as written by a scan."""
+"""A full `articles` row in column order, as written by a scan. The last column, `pinned`,
+says the id is not the file's natural id (it was kept through an edit or a move)."""
 
-_INSERT = "INSERT OR REPLACE INTO articles VALUES (" + ", ".join("?" * 14) + ")"
+ProblemRow = tuple[str, str, int | None, int | None, bool]
+"""A `problems` row: path, reason, size, mtime_ns, and whether the file was read in part."""
+
+_INSERT = "INSERT OR REPLACE INTO articles VALUES (" + ", ".join("?" * 15) + ")"
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _repairing(
+    method: Callable[Concatenate[Catalog, P], T],
+) -> Callable[Concatenate[Catalog, P], T]:
+    """A read that, on a damaged file, rebuilds the catalog empty and reads again.
+
+    The catalog is derived data: the next scan fills it again from the folders.
+    """
+
+    @functools.wraps(method)
+    def guarded(self: Catalog, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as error:
+            if not is_damage(error):
+                raise
+            self.rebuild()
+            return method(self, *args, **kwargs)
+
+    return guarded
 
 
 def catalog_file(cache_dir: Path, roots: Sequence[Path]) -> Path:
@@ -88,7 +132,7 @@ def meta_from_row(row: Sequence[object]) -> ArticleMeta:
     (id_, path, title, day, place, source, author, url, tags, words, fmt, size, mtime) = row
     return ArticleMeta(
         id=str(id_),
-        path=str(path),
+        path=from_db(path),
         title=str(title),
         date=date.fromisoformat(day) if isinstance(day, str) else None,
         place=place if isinstance(place, str) else None,
@@ -114,16 +158,43 @@ class Catalog:
         self.path = path
         self.rebuilt = False
         """True when an existing file was unreadable or outdated and was started afresh."""
+        self.notice: str | None = None
+        """Set when the cache cannot be written and a private scratch copy is used instead."""
         self._lock = threading.Lock()
         self._connections: dict[int, sqlite3.Connection] = {}
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._open_or_rebuild()
+        except (OSError, sqlite3.Error) as error:
+            if not is_unwritable(error):
+                raise
+            self.use_scratch(error)
+
+    def use_scratch(self, error: BaseException) -> None:
+        """Go on in a private temporary copy: what the cache holds is read, nothing is saved.
+
+        For a read-only or full cache, or a cache path that is not a folder: commands
+        still work (rescanning the folders), and the next run tries the cache again.
+        """
+        self.close()
+        original = self.path
+        folder = Path(tempfile.mkdtemp(prefix="reader-catalog-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        self.path = folder / original.name
+        copy_readable(original, self.path)
+        reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+        if original.parent.exists() and not original.parent.is_dir():
+            reason = "it is a file, not a folder"
+        self.notice = f"cannot write the cache in {original.parent} ({reason}): nothing is saved"
         self._open_or_rebuild()
 
     def _open_or_rebuild(self) -> None:
         existed = self.path.exists()
         try:
             self._prepare()
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as error:
+            if is_unwritable(error):
+                raise
             self.close()
             self._delete_files()
             self._prepare()
@@ -147,6 +218,26 @@ class Catalog:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
+
+    def rebuild(self) -> None:
+        """Start the catalog afresh (it was found damaged); the next scan fills it."""
+        self.close()
+        self._delete_files()
+        self._prepare()
+        self.rebuilt = True
+
+    def quick_check(self) -> bool:
+        """Run SQLite's quick_check; on damage rebuild. True when the file was sound."""
+        try:
+            rows = self.connection().execute("PRAGMA quick_check").fetchall()
+            sound = [tuple(row) for row in rows] == [("ok",)]
+        except sqlite3.DatabaseError as error:
+            if not is_damage(error):
+                raise
+            sound = False
+        if not sound:
+            self.rebuild()
+        return sound
 
     def _delete_files(self) -> None:
         for suffix in ("", "-wal", "-shm", "-journal"):
@@ -190,10 +281,12 @@ class Catalog:
 
     # Reads -----------------------------------------------------------------
 
+    @_repairing
     def count(self) -> int:
         """How many articles are listed."""
         return int(self.connection().execute("SELECT count(*) FROM articles").fetchone()[0])
 
+    @_repairing
     def ordered_ids(self, sort: str) -> Sequence[str]:
         """Every id in list order: the stored order when the last scan left one."""
         conn = self.connection()
@@ -202,11 +295,13 @@ class Catalog:
             return IdOrder(stored[0])
         return _read_order(conn, sort)
 
+    @_repairing
     def has_orders(self) -> bool:
         """Whether every list order is stored."""
         count = self.connection().execute("SELECT count(*) FROM orders").fetchone()[0]
         return int(count) == len(ORDER_BY)
 
+    @_repairing
     def refresh_orders(self) -> None:
         """Store every list order, so the next start lists a big library without sorting it."""
         with self.transaction() as conn:
@@ -215,18 +310,21 @@ class Catalog:
                 if order is not None:
                     conn.execute("INSERT INTO orders VALUES (?, ?)", (sort, order.text))
 
+    @_repairing
     def metas(self, ids: Sequence[str]) -> dict[str, ArticleMeta]:
         """The entries for these ids (missing ids are left out)."""
         marks = ", ".join("?" * len(ids))
         sql = f"SELECT {META_COLUMNS} FROM articles WHERE id IN ({marks})"
         return {row[0]: meta_from_row(row) for row in self.connection().execute(sql, tuple(ids))}
 
+    @_repairing
     def meta(self, article_id: str) -> ArticleMeta | None:
         """The entry for one id, or None."""
         sql = f"SELECT {META_COLUMNS} FROM articles WHERE id = ?"
         row = self.connection().execute(sql, (article_id,)).fetchone()
         return meta_from_row(row) if row else None
 
+    @_repairing
     def ids_with_prefix(self, prefix: str, limit: int) -> tuple[list[str], int]:
         """Up to `limit` ids starting with `prefix`, and how many there are in all."""
         conn = self.connection()
@@ -238,67 +336,91 @@ class Catalog:
         total = conn.execute(f"SELECT count(*) FROM articles {where}", bounds).fetchone()[0]
         return found, int(total)
 
+    @_repairing
     def all_ids(self) -> list[str]:
         """Every id, in no particular order."""
         return [row[0] for row in self.connection().execute("SELECT id FROM articles")]
 
-    def problems(self) -> list[Problem]:
-        """The recorded problems, by path."""
-        rows = self.connection().execute("SELECT path, reason FROM problems ORDER BY path")
-        return [Problem(path, reason) for path, reason in rows]
+    @_repairing
+    def problems(self, *, partial: bool = False) -> list[Problem]:
+        """The files that could not be read, by path (`partial`: those read only in part)."""
+        sql = "SELECT path, reason FROM problems WHERE partial = ? ORDER BY path"
+        rows = self.connection().execute(sql, (int(partial),))
+        return [Problem(from_db(path), reason) for path, reason in rows]
 
+    @_repairing
     def snapshot(self) -> dict[str, str]:
         """Path -> "size mtime_ns" of every article: what a rescan compares against."""
         # One string per row lets dict() build the map in C: half the time of a tuple map.
         sql = "SELECT path, size || ' ' || mtime_ns FROM articles"
-        return dict(self.connection().execute(sql))
+        found = dict(self.connection().execute(sql))
+        odd = [key for key in found if type(key) is bytes]  # names that are not UTF-8
+        for key in odd:
+            found[from_db(key)] = found.pop(key)
+        return found
 
-    def problem_snapshot(self) -> dict[str, str | None]:
-        """Path -> "size mtime_ns" of recorded problems (None for folder problems)."""
-        sql = "SELECT path, size || ' ' || mtime_ns FROM problems"
-        return dict(self.connection().execute(sql))
+    @_repairing
+    def problem_paths(self) -> set[str]:
+        """Paths with a recorded problem (unreadable or read in part)."""
+        return {from_db(row[0]) for row in self.connection().execute("SELECT path FROM problems")}
 
+    @_repairing
     def ids_at(self, paths: Sequence[str]) -> dict[str, str]:
         """Path -> id for the articles at these paths."""
         out: dict[str, str] = {}
         sql = "SELECT path, id FROM articles WHERE path IN ({})"
         for start in range(0, len(paths), 500):
-            chunk = paths[start : start + 500]
-            out.update(self.connection().execute(sql.format(", ".join("?" * len(chunk))), chunk))
+            chunk = [to_db(path) for path in paths[start : start + 500]]
+            rows = self.connection().execute(sql.format(", ".join("?" * len(chunk))), chunk)
+            out.update((from_db(path), id_) for path, id_ in rows)
         return out
 
+    @_repairing
     def identities(self, paths: Sequence[str]) -> list[tuple[str, str, str, str, str | None]]:
         """(path, id, content_hash, title, date) for these paths, to re-link moved files."""
         out: list[tuple[str, str, str, str, str | None]] = []
         sql = "SELECT path, id, content_hash, title, date FROM articles WHERE path IN ({})"
         for start in range(0, len(paths), 500):
-            chunk = paths[start : start + 500]
-            out.extend(self.connection().execute(sql.format(", ".join("?" * len(chunk))), chunk))
+            chunk = [to_db(path) for path in paths[start : start + 500]]
+            rows = self.connection().execute(sql.format(", ".join("?" * len(chunk))), chunk)
+            out.extend((from_db(path), *rest) for path, *rest in rows)
         return out
+
+    @_repairing
+    def identity_rows(self, ids: Sequence[str]) -> list[tuple[str, str, str, str | None]]:
+        """(id, path, content_hash, url) of these ids and of every pinned article."""
+        conn = self.connection()
+        columns = "SELECT id, path, content_hash, url FROM articles"
+        found = {row[0]: row for row in conn.execute(f"{columns} WHERE pinned = 1")}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            found.update(
+                (row[0], row) for row in conn.execute(f"{columns} WHERE id IN ({marks})", chunk)
+            )
+        return [(id_, from_db(path), hash_, url) for id_, path, hash_, url in found.values()]
 
     # Writes ----------------------------------------------------------------
 
     @staticmethod
     def put_articles(conn: sqlite3.Connection, rows: Iterable[ArticleRow]) -> None:
         """Insert or replace articles; a row replaces any row with the same id or path."""
-        conn.executemany(_INSERT, rows)
+        insert_rows(conn, _INSERT, rows, path_at=1)
 
     @staticmethod
     def delete_articles(conn: sqlite3.Connection, paths: Iterable[str]) -> None:
         """Remove the articles at these paths."""
-        conn.executemany("DELETE FROM articles WHERE path = ?", ((p,) for p in paths))
+        conn.executemany("DELETE FROM articles WHERE path = ?", ((to_db(p),) for p in paths))
 
     @staticmethod
-    def put_problems(
-        conn: sqlite3.Connection, rows: Iterable[tuple[str, str, int | None, int | None]]
-    ) -> None:
-        """Record problems as (path, reason, size, mtime_ns)."""
-        conn.executemany("INSERT OR REPLACE INTO problems VALUES (?, ?, ?, ?)", rows)
+    def put_problems(conn: sqlite3.Connection, rows: Iterable[ProblemRow]) -> None:
+        """Record problems as (path, reason, size, mtime_ns, partial)."""
+        insert_rows(conn, "INSERT OR REPLACE INTO problems VALUES (?, ?, ?, ?, ?)", rows, path_at=0)
 
     @staticmethod
     def delete_problems(conn: sqlite3.Connection, paths: Iterable[str]) -> None:
         """Forget the problems recorded for these paths."""
-        conn.executemany("DELETE FROM problems WHERE path = ?", ((p,) for p in paths))
+        conn.executemany("DELETE FROM problems WHERE path = ?", ((to_db(p),) for p in paths))
 
 
 def _connect(path: Path) -> sqlite3.Connection:

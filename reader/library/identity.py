@@ -7,14 +7,21 @@ Rules, applied per scan:
    over the gone article's id (a rename or move).
 3. A new path whose title and date match exactly one gone article takes over its id
    (a move plus an edit).
-4. Otherwise the id is the content hash; when another live article already has that
-   id (a duplicate file), a distinct id is derived from the hash and the file's path
-   relative to its root, so the same library always gives the same ids.
+4. Otherwise the id is derived from the content hash and the file's path relative to
+   its library folder (`natural_id`): two files with one body (a page saved twice, a
+   copy, one entry in two feeds) are two articles, the same library always gives the
+   same ids wherever it is (another machine), and no id depends on which file was read
+   first. Should that id be taken already, a further one is derived from it.
+
+Before all of these, a new path takes back the id the user's data recorded for it
+(`Claim`, kept in the store): after the cache is deleted every file gets its own id
+again, whichever order the files are read in.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -22,6 +29,30 @@ ID_LENGTH = 16
 """Ids are this many lowercase hex digits."""
 
 TitleDate = tuple[str, str | None]
+
+
+def natural_id(content_hash: str, key: str) -> str:
+    """The id a file gets when nothing else claims it: from its body and its relative path."""
+    return _digest(f"{content_hash}\0{key}")
+
+
+def _digest(seed: str) -> str:
+    return hashlib.sha256(seed.encode("utf-8", "surrogateescape")).hexdigest()[:ID_LENGTH]
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """An id recorded for a file: its absolute path then, its key and its content hash.
+
+    The key is the path relative to its library folder (the file's name for a folder
+    that is a single file), the same on every machine.
+    """
+
+    article_id: str
+    path: str
+    key: str
+    content_hash: str
+    url: str | None = None
 
 
 @dataclass(slots=True)
@@ -40,8 +71,16 @@ class Identities:
         self,
         live_ids: Iterable[str],
         gone: Iterable[tuple[str, str, str, str, str | None]],
+        claims: Iterable[Claim] = (),
     ) -> None:
         self._used = set(live_ids)
+        self._claim_at: dict[str, Claim] = {}
+        self._claims_by_key: dict[str, list[Claim]] = {}
+        self._holder: dict[str, str] = {}
+        for claim in claims:
+            self._claim_at.setdefault(claim.path, claim)
+            self._claims_by_key.setdefault(claim.key, []).append(claim)
+            self._holder.setdefault(claim.article_id, claim.path)
         self._by_hash: dict[str, list[Gone]] = {}
         self._by_title: dict[TitleDate, list[Gone]] = {}
         self.gone: list[Gone] = []
@@ -50,6 +89,26 @@ class Identities:
             self.gone.append(entry)
             self._by_hash.setdefault(content_hash, []).append(entry)
             self._by_title.setdefault((title, day), []).append(entry)
+
+    def claimed(self, path: str, key: str, content_hash: str) -> str | None:
+        """The id recorded for this file (by path, else by key and hash), if still free."""
+        claim = self._claim_at.get(path)
+        if claim is None or claim.article_id in self._used:
+            # On another machine, or with the folder moved, the key still matches.
+            claim = next(
+                (
+                    c
+                    for c in self._claims_by_key.get(key, ())
+                    if c.content_hash == content_hash
+                    and c.article_id not in self._used
+                    and not os.path.exists(c.path)
+                ),
+                None,
+            )
+        if claim is None:
+            return None
+        self._used.add(claim.article_id)
+        return claim.article_id
 
     def by_content(self, content_hash: str) -> str | None:
         """Rule 2: the id of an unclaimed gone article with this content, now claimed."""
@@ -71,17 +130,20 @@ class Identities:
         candidates[0].claimed = True
         return candidates[0].id
 
-    def fresh(self, content_hash: str, relative_path: str) -> str:
-        """Rule 4: the content hash, or a derived id when that one is taken."""
-        candidate = content_hash
+    def fresh(self, content_hash: str, relative_path: str, path: str = "") -> str:
+        """Rule 4: the natural id, or one derived from it when that one is taken."""
+        candidate = natural_id(content_hash, relative_path)
         attempt = 0
-        while candidate in self._used:
-            seed = f"{content_hash}\0{relative_path}\0{attempt}"
-            candidate = hashlib.sha256(seed.encode("utf-8", "surrogateescape")).hexdigest()
-            candidate = candidate[:ID_LENGTH]
+        while candidate in self._used or self._held_elsewhere(candidate, path):
             attempt += 1
+            candidate = _digest(f"{content_hash}\0{relative_path}\0{attempt}")
         self._used.add(candidate)
         return candidate
+
+    def _held_elsewhere(self, article_id: str, path: str) -> bool:
+        """Whether the user's data gave this id to another file that still exists."""
+        holder = self._holder.get(article_id)
+        return holder is not None and holder != path and os.path.exists(holder)
 
     def unclaimed(self) -> list[str]:
         """Paths of gone articles no new path took over: they are removed."""

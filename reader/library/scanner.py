@@ -5,12 +5,12 @@ from __future__ import annotations
 import itertools
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader.library.catalog import ArticleRow, Catalog
-from reader.library.identity import Identities
+from reader.library.catalog import ArticleRow, Catalog, ProblemRow
+from reader.library.identity import Claim, Identities, natural_id
 from reader.library.readers import Summary, read_all
 from reader.library.walk import FileStat, walk
 from reader.models import Problem, ScanProgress, ScanResult
@@ -21,8 +21,6 @@ BATCH = 1000
 
 PROGRESS_INTERVAL = 0.1
 """Seconds between progress reports (the last report is always sent)."""
-
-ProblemRow = tuple[str, str, int | None, int | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +59,11 @@ class Scanner:
         roots: Sequence[Path],
         progress: Callable[[ScanProgress], None] | None = None,
         processes: int | None = None,
+        claims: Callable[[], Iterable[Claim]] | None = None,
     ) -> None:
         self._catalog = catalog
+        self._claims = claims
+        self._root_is_dir: dict[int, bool] = {}
         self._processes = processes
         self._roots = roots
         self._report = progress
@@ -75,12 +76,15 @@ class Scanner:
         self._tell(force=True)
         found, folder_problems = walk(self._roots)
         known = self._catalog.snapshot()
-        known_problems = self._catalog.problem_snapshot()
-        to_load, unchanged = _changed_paths(found, known, known_problems)
+        known_problems = self._catalog.problem_paths()
+        to_load, unchanged = _changed_paths(found, known)
         gone = [path for path in known if path not in found]
         # Ids are only needed when something changed: an unchanged rescan skips them.
         live = self._catalog.all_ids() if to_load else []
-        identities = Identities(live, self._catalog.identities(gone))
+        new_paths = any(path not in known for path in to_load)
+        identities = Identities(
+            live, self._catalog.identities(gone), self._recorded_ids() if new_paths else ()
+        )
         known_ids = self._catalog.ids_at([path for path in to_load if path in known])
         self._total, self._done = len(found), unchanged
         self._tell(force=True)
@@ -95,6 +99,7 @@ class Scanner:
             removed=self._removed,
             unchanged=unchanged,
             problems=tuple(problems),
+            partial=tuple(self._catalog.problems(partial=True)),
         )
 
     def _load_all(
@@ -123,6 +128,15 @@ class Scanner:
             self._tell()
         return pending
 
+    def _recorded_ids(self) -> list[Claim]:
+        """The ids the user's data recorded for files; none when they cannot be read."""
+        if self._claims is None:
+            return []
+        try:
+            return list(self._claims())
+        except Exception:  # the user's data being busy or damaged never stops a scan
+            return []
+
     def _place_new(
         self,
         batch: _Batch,
@@ -130,6 +144,11 @@ class Scanner:
         identities: Identities,
         pending: list[_Loaded],
     ) -> None:
+        claimed = identities.claimed(new.path, self._key(new), new.content_hash)
+        if claimed is not None:
+            self._added += 1
+            self._keep(batch, new, claimed)
+            return
         moved = identities.by_content(new.content_hash)
         if moved is not None:
             self._changed += 1
@@ -144,7 +163,7 @@ class Scanner:
         self,
         pending: list[_Loaded],
         found: dict[str, FileStat],
-        known_problems: dict[str, str | None],
+        known_problems: set[str],
         folder_problems: list[Problem],
         identities: Identities,
     ) -> None:
@@ -161,29 +180,38 @@ class Scanner:
         self._removed += len(gone)
         batch.drop.extend(gone)
         batch.clear.extend(path for path in known_problems if path not in found)
-        batch.problems.extend((p.path, p.reason, None, None) for p in folder_problems)
+        batch.problems.extend((p.path, p.reason, None, None, False) for p in folder_problems)
         self._write(batch)
 
     def _keep(self, batch: _Batch, loaded: _Loaded, article_id: str) -> None:
         path, stat = loaded.path, loaded.stat
-        batch.articles.append(_row(loaded, article_id))
+        pinned = article_id != natural_id(loaded.content_hash, self._key(loaded))
+        batch.articles.append(_row(loaded, article_id, pinned))
         if loaded.summary[-1]:
             reason = f"truncated: showing the first {MAX_BYTES // (1024 * 1024)} MB"
-            batch.problems.append((path, reason, stat[1], stat[2]))
+            batch.problems.append((path, reason, stat[1], stat[2], True))
         else:
             batch.clear.append(path)
 
     def _fail(self, batch: _Batch, path: str, reason: str, stat: FileStat, known: bool) -> None:
-        batch.problems.append((path, reason, stat[1], stat[2]))
+        batch.problems.append((path, reason, stat[1], stat[2], False))
         if known:
             # An article that can no longer be read leaves the list; problems shows why.
             batch.drop.append(path)
             self._removed += 1
 
+    def _key(self, new: _Loaded) -> str:
+        root = new.stat[0]
+        if root not in self._root_is_dir:
+            self._root_is_dir[root] = self._roots[root].is_dir()
+        return (
+            os.path.relpath(new.path, self._roots[root])
+            if self._root_is_dir[root]
+            else self._roots[root].name
+        )
+
     def _fresh_id(self, identities: Identities, new: _Loaded) -> str:
-        root = self._roots[new.stat[0]]
-        relative = os.path.relpath(new.path, root) if root.is_dir() else root.name
-        return identities.fresh(new.content_hash, relative)
+        return identities.fresh(new.content_hash, self._key(new), new.path)
 
     def _write(self, batch: _Batch) -> None:
         with self._catalog.transaction() as conn:
@@ -204,17 +232,21 @@ class Scanner:
         )
 
 
-def _changed_paths(
-    found: dict[str, FileStat],
-    known: dict[str, str],
-    known_problems: dict[str, str | None],
-) -> tuple[list[str], int]:
-    """Paths to read (sorted, so ids come out the same every time) and the unchanged count."""
+def relative_key(root: Path, path: str) -> str:
+    """A file's path relative to its library folder (its name when the folder is the file)."""
+    return os.path.relpath(path, root) if root.is_dir() else root.name
+
+
+def _changed_paths(found: dict[str, FileStat], known: dict[str, str]) -> tuple[list[str], int]:
+    """Paths to read (sorted, so ids come out the same every time) and the unchanged count.
+
+    A file that could not be read is tried again on every scan: it may have become
+    readable (a chmod, a mount) without its size or mtime changing.
+    """
     to_load: list[str] = []
     unchanged = 0
     for path, (_root, size, mtime) in found.items():
-        stamp = known.get(path) or known_problems.get(path)
-        if stamp == f"{size} {mtime}":
+        if known.get(path) == f"{size} {mtime}":
             unchanged += 1
         else:
             to_load.append(path)
@@ -222,7 +254,7 @@ def _changed_paths(
     return to_load, unchanged
 
 
-def _row(loaded: _Loaded, article_id: str) -> ArticleRow:
+def _row(loaded: _Loaded, article_id: str, pinned: bool) -> ArticleRow:
     # The walked path, not the loader's: a loader may resolve a file symlink to its target.
     _size_root, size, mtime = loaded.stat
-    return (article_id, loaded.path, size, mtime, *loaded.summary[:-1])
+    return (article_id, loaded.path, size, mtime, *loaded.summary[:-1], pinned)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -16,6 +16,7 @@ from reader.files import read_text
 from reader.models import Article, BlockKind, UserText
 from reader.search.analysis import FOLDED, STEMMED, Marker, Snippet, make_snippet
 from reader.search.analysis import register_tokenizers as _register
+from reader.search.guard import FileGuard
 from reader.search.query import Query, parse
 from reader.search.translate import StateFilters, Translator
 
@@ -31,6 +32,7 @@ NOTICE_OUTDATED = "the search index was from another version: it was rebuilt emp
 NOTICE_READ_ONLY = "another reader is updating the index: searching read-only"
 NOTICE_NO_WRITE = "the search index cannot be updated: searching read-only"
 NOTICE_NO_FOLDER = "the search index folder cannot be used: searching this session only"
+NOTICE_REBUILDING = "the search index was damaged: it is being rebuilt in the background"
 HINT_FAILED = "that search could not run: try fewer or simpler words"
 HINT_NOTHING = "nothing to search for in that query"
 NOTE_LABEL = "your note: "
@@ -83,6 +85,10 @@ class SearchResults:
         return (*sorted(self.marker.stems), *(f"{p}*" for p in self.marker.prefixes))
 
 
+_CONDEMNED: list[tuple[object, object]] = []
+"""Damaged indexes and their writers, held until the process ends (see `_recover`)."""
+
+
 def _is_fatal(error: BaseException) -> bool:
     """Errors a guard must let through (tantivy panics arrive as BaseException)."""
     return isinstance(error, KeyboardInterrupt | SystemExit | GeneratorExit)
@@ -100,6 +106,9 @@ def _wipe(directory: Path) -> None:
 def _load(directory: Path, schema: tantivy.Schema) -> tantivy.Index:
     """Open or create the index and check it answers."""
     index = tantivy.Index(schema, str(directory), reuse=True)
+    # No watcher thread reloading on its own: a reload reads every segment's footer, and
+    # only a reload checked first (SearchIndex._check) may do that (see search/guard.py).
+    index.config_reader(reload_policy="Manual")
     _register(index)
     searcher = index.searcher()
     for _, address in searcher.search(tantivy.Query.all_query(), 1).hits:
@@ -153,6 +162,14 @@ class SearchIndex:
         """True when a damaged or outdated index was replaced by an empty one."""
         self.notice = notice
         """One line for the user about how the index was opened, or None."""
+        self.on_damage: Callable[[SearchIndex], None] | None = None
+        """Called (once per damage) after the index was found damaged and started afresh,
+        to fill it again; `open_index` sets it to a rebuild in a background thread."""
+        self.rebuilding: threading.Thread | None = None
+        """The background refill after a damage, once one started."""
+        self._guard = FileGuard(directory)
+        self._seen_stamp = self._guard.meta_stamp
+        self._untold: str | None = None
 
     @classmethod
     def open(cls, directory: Path, writable: bool = True) -> SearchIndex:
@@ -201,10 +218,68 @@ class SearchIndex:
     def close(self) -> None:
         """Commit pending changes and release the writer lock."""
         with self._lock:
-            if self._writer is not None and self._dirty:
-                self._writer.commit()
+            try:
+                if self._writer is not None and self._dirty and self._guard.sound():
+                    self._writer.commit()
+            except Exception:  # noqa: BLE001 - a folder deleted meanwhile: derived data
+                pass
             self._writer = None
             self._dirty = False
+
+    # ------------------------------------------------------------ damage
+
+    def _check(self) -> None:
+        """Before reading: start afresh if the files were cut short or removed under us,
+        and see another process's latest commit (reloads are never automatic)."""
+        if not self._guard.sound():
+            self._recover()
+        elif self._guard.meta_stamp != self._seen_stamp:
+            self._seen_stamp = self._guard.meta_stamp
+            self._index.reload()
+
+    def _recover(self) -> None:
+        """Drop the damaged index (never reading it again), open an empty one, refill it."""
+        with self._lock:
+            wanted_writer = self._writer is not None
+            # Kept, never dropped: dropping a writer or index runs tantivy code (waiting for
+            # merges, collecting files) that may read the damaged files and fault.
+            _CONDEMNED.append((self._index, self._writer))
+            self._writer = None
+            self._dirty = False
+            index, writer = self._fresh(wanted_writer)
+            self._index, self._writer, self._schema = index, writer, index.schema
+            self.rebuilt = True
+            self.notice = self._untold = NOTICE_REBUILDING
+        if self.on_damage is not None:
+            self.on_damage(self)
+
+    def _fresh(self, in_folder: bool) -> tuple[tantivy.Index, tantivy.IndexWriter]:
+        """An empty index: in the folder when this instance was its writer, else in memory."""
+        schema = build_schema()
+        if in_folder and self.directory is not None:
+            try:
+                self.directory.mkdir(parents=True, exist_ok=True)
+                _wipe(self.directory)
+                index = _load(self.directory, schema)
+                (self.directory / VERSION_FILE).write_text(SCHEMA_VERSION, encoding="utf-8")
+                writer = index.writer(WRITER_HEAP)
+                self._guard.forget()
+                self._seen_stamp = self._guard.meta_stamp
+                return index, writer
+            except BaseException as error:
+                if _is_fatal(error):
+                    raise
+        # Another process writes the folder (or it cannot be used): this session only.
+        self.directory = None
+        self._guard = FileGuard(None)
+        index = tantivy.Index(schema)
+        _register(index)
+        return index, index.writer(WRITER_HEAP)
+
+    def _tell(self, results: SearchResults) -> SearchResults:
+        """The first results after a damage carry the notice, once."""
+        notice, self._untold = self._untold, None
+        return replace(results, hint=notice) if notice else results
 
     # ------------------------------------------------------------ writing
 
@@ -247,10 +322,33 @@ class SearchIndex:
         """Make every change so far visible to searches (here and in other processes)."""
         if self._writer is None:
             return
+        try:
+            with self._lock:
+                self._writer.commit()
+                self._dirty = False
+        except ValueError:
+            if self._guard.sound():
+                raise
+            self._recover()  # the folder went away under the writer
+            return
+        self.refresh()
+
+    def settle(self) -> None:
+        """Wait for the writer's background merges, so no thread of ours reads the files
+        between syncs: only guarded searches do (a merge reading a file cut short meanwhile
+        would fault). Stays read-only if another process took the writer meanwhile."""
         with self._lock:
-            self._writer.commit()
-            self._dirty = False
-        self._index.reload()
+            if self._writer is None:
+                return
+            if self._dirty:
+                self._writer.commit()
+                self._dirty = False
+            self._writer.wait_merging_threads()
+            self._writer = None
+            try:
+                self._writer = self._index.writer(WRITER_HEAP)
+            except ValueError:
+                self.notice = self.notice or NOTICE_READ_ONLY
 
     def clear(self) -> None:
         """Remove every article and commit."""
@@ -265,15 +363,21 @@ class SearchIndex:
     # ------------------------------------------------------------ reading
 
     def refresh(self) -> None:
-        """See another process's latest commit now (it is also picked up on its own soon)."""
-        self._index.reload()
+        """See the latest commit (this process's or another's) now."""
+        if self._guard.sound():
+            self._seen_stamp = self._guard.meta_stamp
+            self._index.reload()
+        else:
+            self._recover()
 
     def count(self) -> int:
         """How many articles the index holds (committed)."""
+        self._check()
         return int(self._index.searcher().num_docs)
 
     def ids(self) -> set[str]:
         """The ids of every indexed article (committed)."""
+        self._check()
         searcher = self._index.searcher()
         every = tantivy.Query.all_query()
         return {term for term, _ in searcher.terms_with_prefix("id", "", filter_query=every)}
@@ -289,11 +393,12 @@ class SearchIndex:
         """Run a query; never raises. Filter-only queries (or order="date") list newest first."""
         parsed = query if isinstance(query, Query) else parse(query)
         try:
-            return self._search(parsed, max(0, limit), order, state, snippets)
+            self._check()
+            return self._tell(self._search(parsed, max(0, limit), order, state, snippets))
         except BaseException as error:
             if _is_fatal(error):
                 raise
-            return SearchResults(parsed, (), 0, HINT_FAILED, Marker())
+            return self._tell(SearchResults(parsed, (), 0, HINT_FAILED, Marker()))
 
     def _search(
         self, parsed: Query, limit: int, order: str, state: StateFilters | None, snippets: bool
@@ -328,19 +433,28 @@ def _document(article: Article, user: UserText | None = None) -> tantivy.Documen
     meta = article.meta
     doc = tantivy.Document()
     doc.add_text("id", meta.id)
-    doc.add_text("title", meta.title)
-    doc.add_text("body", body_text(article))
+    doc.add_text("title", _valid(meta.title))
+    doc.add_text("body", _valid(body_text(article)))
     if user is not None and user.notes:
-        doc.add_text("notes", user.notes)
+        doc.add_text("notes", _valid(user.notes))
     for tag in dict.fromkeys((*meta.tags, *(user.tags if user else ()))):
-        doc.add_text("tags", tag)
+        doc.add_text("tags", _valid(tag))
     if meta.place:
-        doc.add_text("place", meta.place)
+        doc.add_text("place", _valid(meta.place))
     if meta.source:
-        doc.add_text("source", meta.source)
+        doc.add_text("source", _valid(meta.source))
     if meta.date is not None:
         doc.add_integer("day", meta.date.toordinal())
     return doc
+
+
+def _valid(text: str) -> str:
+    """Text tantivy accepts: lone surrogates (from a name that is not UTF-8) become U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if "\ud800" <= char <= "\udfff" else char for char in text)
+    return text
 
 
 def _hit(doc: tantivy.Document, score: float, marker: Marker, snippets: bool) -> Hit:

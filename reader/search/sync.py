@@ -12,10 +12,12 @@ re-indexes a few articles next time, never one that hides a stale or deleted art
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ from typing import Any
 
 from reader.files import read_text
 from reader.library import Library
+from reader.library.catalog_file import from_db
 from reader.models import ScanProgress, UserText
 from reader.search.index import SearchIndex
 from reader.search.loading import Wanted, read_articles
@@ -68,8 +71,24 @@ def index_dir(library: Library) -> Path:
 
 
 def open_index(library: Library, writable: bool = True) -> SearchIndex:
-    """The library's index; read-only (see `notice`) when another process is updating it."""
-    return SearchIndex.open(index_dir(library), writable=writable)
+    """The library's index; read-only (see `notice`) when another process is updating it.
+
+    Found damaged while open (its files cut short or deleted), it starts afresh and is
+    filled again from the catalog in a background thread (`rebuilding`).
+    """
+    index = SearchIndex.open(index_dir(library), writable=writable)
+    index.on_damage = lambda damaged: _rebuild_in_background(library, damaged)
+    return index
+
+
+def _rebuild_in_background(library: Library, index: SearchIndex) -> None:
+    def run() -> None:
+        with contextlib.suppress(Exception):  # the next sync tries again
+            sync_index(library, index, processes=0)
+
+    thread = threading.Thread(target=run, name="reader-index-rebuild", daemon=True)
+    index.rebuilding = thread
+    thread.start()
 
 
 def sync_index(
@@ -94,6 +113,11 @@ def sync_index(
         return _Sync(library, index, progress, processes, user_texts or {}).run()
     except sqlite3.Error:
         # The catalog is being rebuilt under us: keep the index as it is until next time.
+        return SyncResult(0, 0, 0, index.count())
+    except (OSError, ValueError) as error:
+        # tantivy reports a full or failing disk as ValueError: search what was committed.
+        reason = getattr(error, "strerror", None) or str(error).split(":", 1)[-1].strip(" '\"")
+        index.notice = f"the search index cannot be updated ({reason}): results may be out of date"
         return SyncResult(0, 0, 0, index.count())
 
 
@@ -125,7 +149,7 @@ def catalog_fingerprints(library: Library) -> dict[str, str]:
 
 def catalog_paths(library: Library) -> dict[str, str]:
     """id -> path for every article in the catalog."""
-    return dict(_query(library, "SELECT id, path FROM articles"))
+    return {id_: from_db(path) for id_, path in _query(library, "SELECT id, path FROM articles")}
 
 
 def catalog_stamp(library: Library) -> str:
@@ -268,6 +292,7 @@ class _Sync:
         wanted = [Wanted(id_, located[id_]) for id_ in (*stale, *new) if id_ in located]
         added, updated = self._index_articles(wanted, current, entries, set(stale), len(gone))
         self._index.commit()
+        self._index.settle()
         count = self._index.count()
         settled = PENDING not in entries.values()
         self._ledger.write(entries, f"{stamp.rsplit(' ', 1)[0]} {count}" if settled else None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -13,10 +14,11 @@ from tinydb.storages import MemoryStorage
 from tinydb.table import Document
 
 from reader import paths
-from reader.store import merge, records, schema
+from reader.store import merge, records, schema, tinyops
 from reader.store.editing import clean_tags, merge_edit, tag_list
 from reader.store.lock import DEFAULT_TIMEOUT
 from reader.store.records import (
+    ArticleIdentity,
     Bookmark,
     Highlight,
     ImportResult,
@@ -25,11 +27,13 @@ from reader.store.records import (
     ReadingState,
     Relink,
     SavedSearch,
+    clean_text,
     new_uuid,
     now,
+    storable,
 )
 from reader.store.storage import FileStorage
-from reader.store.tinyops import Match, replacer
+from reader.store.tinyops import Match
 
 R = TypeVar("R")
 EXPORT_FORMAT = "reader-store"
@@ -48,7 +52,9 @@ class Store:
         self._memory_lock = threading.RLock()
         self._generation = -1
         self._indexes: dict[tuple[str, str], tuple[dict[str, Any], int, dict[object, str]]] = {}
-        self._tables = {name: db.table(name) for name in (schema.META, *schema.RECORD_TABLES)}
+        self._tables = {
+            name: db.table(name) for name in (schema.META, schema.ARTICLES, *schema.RECORD_TABLES)
+        }
         self.notices: list[str] = list(getattr(self._storage, "notices", []))
         """One-line messages about repairs, restores and upgrades made while opening."""
         if not isinstance(self._storage, FileStorage):
@@ -158,6 +164,7 @@ class Store:
 
     def _upsert(self, name: str, article_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         """Update the article's record in a one-per-article table, or create it."""
+        fields = storable(fields)
         table = self._tables[name]
         found = self._one(name, "article_id", article_id)
         if found is None:
@@ -316,18 +323,20 @@ class Store:
         note: str | None = None,
     ) -> Highlight:
         """Highlight `quote` (with its surrounding `prefix`/`suffix`) in the article."""
-        doc = {
-            "uuid": new_uuid(),
-            "article_id": article_id,
-            "path": path,
-            "title": title,
-            "quote": quote,
-            "prefix": prefix,
-            "suffix": suffix,
-            "block": block,
-            "note": note,
-            "created": now(),
-        }
+        doc = storable(
+            {
+                "uuid": new_uuid(),
+                "article_id": article_id,
+                "path": path,
+                "title": title,
+                "quote": quote,
+                "prefix": prefix,
+                "suffix": suffix,
+                "block": block,
+                "note": note,
+                "created": now(),
+            }
+        )
         with self._write():
             self._tables[schema.HIGHLIGHTS].insert(doc)
         return records.highlight(doc)
@@ -343,6 +352,7 @@ class Store:
             found = self._one(schema.HIGHLIGHTS, "uuid", highlight_uuid)
             if found is None:
                 return None
+            note = clean_text(note) if note is not None else None
             self._tables[schema.HIGHLIGHTS].update({"note": note}, doc_ids=[found.doc_id])
             return records.highlight({**found, "note": note})
 
@@ -438,11 +448,24 @@ class Store:
         changed = 0
         with self._write():
             for link in links:
-                new = {"article_id": link.new_id, "path": link.path, "title": link.title}
+                new = storable({"article_id": link.new_id, "path": link.path, "title": link.title})
                 for name in (schema.BOOKMARKS, schema.NOTES, schema.HIGHLIGHTS, schema.READING):
-                    changes = merge.relink(name, self._rows(name), link.old_id, new)
-                    changed += self._apply(name, changes)
+                    changes = merge.relink(name, tinyops.rows(self._tables[name]), link.old_id, new)
+                    changed += tinyops.apply(self._tables[name], changes)
         return changed
+
+    # Article identities ---------------------------------------------------------------
+
+    def article_identities(self) -> list[ArticleIdentity]:
+        """Every recorded article identity (which file each id was given to)."""
+        return self._all(schema.ARTICLES, records.article_identity)
+
+    def record_identities(self, identities: Iterable[ArticleIdentity]) -> int:
+        """Record (or update) where each article id lives, one per id; return how many changed."""
+        with self._write():
+            table = self._tables[schema.ARTICLES]
+            find = partial(self._one, schema.ARTICLES, "article_id")
+            return tinyops.record_identities(table, identities, find)
 
     def export_all(self) -> dict[str, Any]:
         """Every record as plain JSON-ready data, for backups and moving machines."""
@@ -460,24 +483,11 @@ class Store:
             for name in schema.RECORD_TABLES:
                 found = incoming.tables.get(name, {}).values()
                 docs = [d for d in found if merge.importable(name, d)]
-                changes = merge.merge_in(name, self._rows(name), docs)
+                changes = merge.merge_in(name, tinyops.rows(self._tables[name]), docs)
                 added, updated = added + len(changes.added), updated + len(changes.replaced)
                 unchanged += changes.unchanged
-                self._apply(name, changes)
+                tinyops.apply(self._tables[name], changes)
         return ImportResult(added, updated, unchanged, tuple(incoming.skipped))
-
-    def _rows(self, name: str) -> dict[int, dict[str, Any]]:
-        return {doc.doc_id: dict(doc) for doc in self._tables[name].all()}
-
-    def _apply(self, name: str, changes: merge.Changes) -> int:
-        table = self._tables[name]
-        if changes.replaced:
-            table.update(replacer(table, changes.replaced), doc_ids=list(changes.replaced))
-        if changes.removed:
-            table.remove(doc_ids=changes.removed)
-        if changes.added:
-            table.insert_multiple(changes.added)
-        return len(changes.replaced) + len(changes.added)
 
 
 def _newest(record: Bookmark | Highlight) -> float:

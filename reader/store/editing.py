@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from reader.store.records import clean_text
+
 
 def merge_edit(stored: str, base: str, text: str) -> str:
     """The note after an edit from `base` to `text`, when the file now holds `stored`."""
@@ -34,7 +36,7 @@ def tag_list(doc: Mapping[str, Any]) -> list[str]:
 def clean_tags(tags: Iterable[str]) -> list[str]:
     clean: list[str] = []
     for tag in tags:
-        tag = " ".join(str(tag).split())
+        tag = clean_text(" ".join(str(tag).split()))
         if tag and tag not in clean:
             clean.append(tag)
     return clean

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from collections.abc import Mapping
@@ -120,6 +121,21 @@ class ImportResult:
     """Why each record that was not imported was skipped."""
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleIdentity:
+    """Which file an article id was given to: enough to give it the same id again.
+
+    `key` is the path relative to its library folder (the same on every machine);
+    `path` the absolute path last seen; `content_hash` the body's hash then.
+    """
+
+    article_id: str
+    path: str
+    key: str
+    content_hash: str
+    url: str | None = None
+
+
 def anchor(text: str, start: int, end: int) -> tuple[str, str, str]:
     """The (quote, prefix, suffix) of `text[start:end]`, with CONTEXT_CHARS of context."""
     return (
@@ -147,6 +163,62 @@ def _time(value: Any) -> datetime:
             return EPOCH
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     return EPOCH
+
+
+_PATH_BYTES = "\0fs:"
+"""Leads a stored path that is not valid UTF-8, held as hex of its bytes (a file path can
+never contain NUL, so no real path starts like this)."""
+
+
+def stored_path(path: str) -> str:
+    """A path as stored in JSON: itself, or its bytes in hex when it is not valid UTF-8."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return _PATH_BYTES + os.fsencode(path).hex()
+    return path
+
+
+def _path(doc: Mapping[str, Any]) -> str:
+    """A stored path back, exactly as the file system gave it."""
+    value = _text(doc, "path")
+    if value.startswith(_PATH_BYTES):
+        try:
+            return os.fsdecode(bytes.fromhex(value[len(_PATH_BYTES) :]))
+        except ValueError:
+            return ""
+    return value
+
+
+def clean_text(text: str) -> str:
+    """Text the user gave, storable: bytes that were not UTF-8 become U+FFFD."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if "\ud800" <= char <= "\udfff" else char for char in text)
+    return text
+
+
+def storable(fields: dict[str, Any]) -> dict[str, Any]:
+    """Fields ready for JSON: a path kept exactly (see stored_path), text made valid UTF-8."""
+    out = {}
+    for key, value in fields.items():
+        if isinstance(value, str):
+            value = stored_path(value) if key == "path" else clean_text(value)
+        elif key == "tags" and isinstance(value, list):
+            value = [clean_text(tag) if isinstance(tag, str) else tag for tag in value]
+        out[key] = value
+    return out
+
+
+def identity_fields(item: ArticleIdentity) -> dict[str, Any]:
+    """An ArticleIdentity's stored fields (all but its article id and uuid)."""
+    return {
+        "path": stored_path(item.path),
+        "key": clean_text(item.key),
+        "content_hash": item.content_hash,
+        "url": item.url,
+    }
 
 
 def _text(doc: Mapping[str, Any], key: str) -> str:
@@ -185,7 +257,7 @@ def bookmark(doc: Mapping[str, Any]) -> Bookmark:
     return Bookmark(
         uuid=_text(doc, "uuid"),
         article_id=_text(doc, "article_id"),
-        path=_text(doc, "path"),
+        path=_path(doc),
         title=_text(doc, "title"),
         tags=tuple(shown(t) for t in tags if isinstance(t, str)) if isinstance(tags, list) else (),
         created=_time(doc.get("created")),
@@ -197,7 +269,7 @@ def note(doc: Mapping[str, Any]) -> Note:
     return Note(
         uuid=_text(doc, "uuid"),
         article_id=_text(doc, "article_id"),
-        path=_text(doc, "path"),
+        path=_path(doc),
         title=_text(doc, "title"),
         text=_text(doc, "text"),
         created=_time(doc.get("created")),
@@ -211,7 +283,7 @@ def highlight(doc: Mapping[str, Any]) -> Highlight:
     return Highlight(
         uuid=_text(doc, "uuid"),
         article_id=_text(doc, "article_id"),
-        path=_text(doc, "path"),
+        path=_path(doc),
         title=_text(doc, "title"),
         quote=_text(doc, "quote"),
         prefix=_text(doc, "prefix"),
@@ -228,7 +300,7 @@ def reading_state(doc: Mapping[str, Any]) -> ReadingState:
     return ReadingState(
         uuid=_text(doc, "uuid"),
         article_id=_text(doc, "article_id"),
-        path=_text(doc, "path"),
+        path=_path(doc),
         title=_text(doc, "title"),
         read=doc.get("read") is True,
         position=_position(doc.get("position")),
@@ -243,6 +315,18 @@ def saved_search(doc: Mapping[str, Any]) -> SavedSearch:
         name=_text(doc, "name"),
         query=_text(doc, "query"),
         created=_time(doc.get("created")),
+    )
+
+
+def article_identity(doc: Mapping[str, Any]) -> ArticleIdentity:
+    """An ArticleIdentity from its stored document."""
+    url = doc.get("url")
+    return ArticleIdentity(
+        article_id=_text(doc, "article_id"),
+        path=_path(doc),
+        key=_text(doc, "key"),
+        content_hash=_text(doc, "content_hash"),
+        url=url if isinstance(url, str) else None,
     )
 
 

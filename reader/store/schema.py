@@ -9,7 +9,7 @@ from collections.abc import Callable
 from reader.store.errors import StoreTooNew
 from reader.store.fileio import Tables
 
-CURRENT_VERSION = 1
+CURRENT_VERSION = 2
 """The schema this code reads and writes."""
 
 META = "meta"
@@ -18,6 +18,8 @@ NOTES = "notes"
 HIGHLIGHTS = "highlights"
 READING = "reading"
 SEARCHES = "searches"
+ARTICLES = "articles"
+"""Which file each article id belongs to, so a rebuilt catalog gives every file its id back."""
 RECORD_TABLES = (BOOKMARKS, NOTES, HIGHLIGHTS, READING, SEARCHES)
 """Every table that holds the user's records (each record carries its own "uuid")."""
 PER_ARTICLE = (BOOKMARKS, NOTES, READING)
@@ -65,7 +67,15 @@ def _v0_to_v1(data: Tables) -> Tables:
     return out
 
 
-MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {0: _v0_to_v1}
+def _v1_to_v2(data: Tables) -> Tables:
+    """Version 2 adds the table of article identities (empty until a scan fills it)."""
+    out = copy.deepcopy(data)
+    out.setdefault(ARTICLES, {})
+    out[META] = {META_DOC_ID: {"schema_version": 2}}
+    return out
+
+
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {0: _v0_to_v1, 1: _v1_to_v2}
 """MIGRATIONS[n] turns a version n store into a version n + 1 store, without side effects."""
 
 

@@ -1,11 +1,14 @@
-"""Small TinyDB helpers for the Store: an uncached match, and a replace-by-UUID update."""
+"""Small TinyDB helpers for the Store: an uncached match, replace-by-UUID, applying merges."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from tinydb.table import Table
+from tinydb.table import Document, Table
+
+from reader.store.merge import Changes
+from reader.store.records import ArticleIdentity, identity_fields, new_uuid
 
 
 class Match:
@@ -38,3 +41,39 @@ def replacer(table: Table, replaced: dict[int, dict[str, Any]]) -> Callable[[Any
         doc.update(new)
 
     return replace
+
+
+def rows(table: Table) -> dict[int, dict[str, Any]]:
+    """A table's documents as plain dicts by document id."""
+    return {doc.doc_id: dict(doc) for doc in table.all()}
+
+
+def apply(table: Table, changes: Changes) -> int:
+    """Write a merge's changes to a table; return how many documents were added or replaced."""
+    if changes.replaced:
+        table.update(replacer(table, changes.replaced), doc_ids=list(changes.replaced))
+    if changes.removed:
+        table.remove(doc_ids=changes.removed)
+    if changes.added:
+        table.insert_multiple(changes.added)
+    return len(changes.replaced) + len(changes.added)
+
+
+def record_identities(
+    table: Table,
+    identities: Iterable[ArticleIdentity],
+    find: Callable[[str], Document | None],
+) -> int:
+    """Insert or update one identity document per article id; return how many changed."""
+    changed = 0
+    for item in identities:
+        fields = identity_fields(item)
+        found = find(item.article_id)
+        if found is None:
+            table.insert({"uuid": new_uuid(), "article_id": item.article_id, **fields})
+        elif any(found.get(k) != v for k, v in fields.items()):
+            table.update(fields, doc_ids=[found.doc_id])
+        else:
+            continue
+        changed += 1
+    return changed

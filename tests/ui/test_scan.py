@@ -75,3 +75,21 @@ async def test_bundled_sample_articles_list_and_open(make_app) -> None:
             assert screen.opened_id == screen.article_list.rows[count - 1].id
     assert not any(isinstance(m, MainScreen.LoadFailed) for m in seen)
     assert not [m for m in seen if isinstance(m, MainScreen.ScanFinished) and m.result is None]
+
+
+async def test_a_file_shown_in_part_is_not_counted_as_unreadable(make_app, news_dir: Path) -> None:
+    from reader.sources import MAX_BYTES
+
+    paragraph = "Word " * 200 + "\n\n"
+    huge = house_text("2025-01-02", "OSLO, Norway, Jan. 2. A huge story. ") + paragraph * (
+        MAX_BYTES // len(paragraph) + 50
+    )
+    (news_dir / "huge.txt").write_text(huge, encoding="utf-8")
+    (news_dir / "empty.txt").write_text("", encoding="utf-8")
+    with Library([news_dir]) as lib:
+        app = make_app(lib)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            messages = [n.message for n in app._notifications]
+            assert messages == ["1 file could not be read: see `reader list`"]
+            assert [Path(p.path).name for p in lib.partial()] == ["huge.txt"]

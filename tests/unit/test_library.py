@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -150,9 +153,9 @@ def test_problem_clears_when_the_file_is_fixed_or_deleted(news: Path) -> None:
     bad.write_text("", encoding="utf-8")
     library = open_library(news)
     assert len(library.scan().problems) == 1
-    # Unchanged, the bad file is not retried but still reported.
+    # Unchanged, the bad file is tried again and still reported.
     again = library.scan()
-    assert len(again.problems) == 1 and again.unchanged == 5
+    assert len(again.problems) == 1 and again.unchanged == 4
     write_article(bad, "Repaired story")
     result = library.scan()
     assert result.problems == () and result.added == 1
@@ -178,10 +181,68 @@ def test_truncated_article_is_listed_and_reported(tmp_path: Path) -> None:
     library = open_library(tmp_path)
     result = library.scan()
     assert result.total == 1
-    assert [p.reason for p in result.problems] == [
+    # Shown in part is a note, not a file that "could not be read".
+    assert result.problems == ()
+    assert [p.reason for p in result.partial] == [
         f"truncated: showing the first {MAX_BYTES // 2**20} MB"
     ]
-    assert library.scan().problems == result.problems
+    again = library.scan()
+    assert again.partial == result.partial and again.problems == ()
+    assert library.problems() == [] and library.partial() == list(result.partial)
+
+
+def test_problem_file_fixed_without_a_new_mtime_is_read_again(news: Path) -> None:
+    bad = news / "bad.txt"
+    good = " date 2024-01-02 OSLO, Norway, Jan. 2. Fixed story. Plain body text.\n"
+    bad.write_text(" " * len(good), encoding="utf-8")
+    library = open_library(news)
+    assert [Path(p.path).name for p in library.scan().problems] == ["bad.txt"]
+    keep_stat(bad, good)  # fixed in place: same size, same mtime
+    result = library.scan()
+    assert result.problems == () and result.added == 1
+    assert "Fixed story" in titles(library)
+
+
+_AS_NOBODY = """
+import os, sys
+from pathlib import Path
+import reader.library.scanner, reader.sources.text
+from reader.library import Library
+os.setgid(65534); os.setuid(65534)  # the interpreter's own files may be root's only
+library = Library([Path(sys.argv[1])])
+print(len(library.scan().problems))
+"""
+
+
+def test_file_readable_again_after_chmod_is_listed() -> None:
+    # Not tmp_path: as root the check runs as "nobody", who cannot enter pytest's folder.
+    with tempfile.TemporaryDirectory() as folder:
+        _readable_again_after_chmod(Path(folder))
+
+
+def _readable_again_after_chmod(tmp_path: Path) -> None:
+    root = tmp_path / "news"
+    article = write_article(root / "a.txt", "Locked story")
+    home = tmp_path / "home"
+    home.mkdir()
+    for folder in (tmp_path, root, home):
+        folder.chmod(0o777)
+    article.chmod(0o000)
+
+    def problems_seen() -> str:
+        if os.geteuid() != 0:  # as a user the file is unreadable to us already
+            library = Library([root], home)
+            count = len(library.scan().problems)
+            library.close()
+            return str(count)
+        env = {**os.environ, "READER_HOME": str(home)}
+        command = [sys.executable, "-c", _AS_NOBODY, str(root)]
+        done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+        return done.stdout.strip()
+
+    assert problems_seen() == "1"
+    article.chmod(0o644)  # a chmod changes the ctime, never the mtime
+    assert problems_seen() == "0"
 
 
 def test_missing_root_is_a_problem_not_a_crash(tmp_path: Path, news: Path) -> None:

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from reader.library import Library
+from reader.library.identity import natural_id
 from tests.unit.library_files import open_library, write_article
 
 
@@ -117,9 +118,15 @@ def test_duplicate_files_get_distinct_stable_ids(tmp_path: Path) -> None:
     assert len(set(_ids_by_name(first).values())) == 3
 
 
-def test_ids_are_content_hashes_when_unique(tmp_path: Path) -> None:
+def test_ids_come_from_the_body_and_the_path_in_the_folder(tmp_path: Path) -> None:
     library, article_id = _scanned(tmp_path)
-    assert library.load(article_id).content_hash == article_id
+    content_hash = library.load(article_id).content_hash
+    assert article_id == natural_id(content_hash, "story.txt") != content_hash
+    # Not from where the folder is: the same files elsewhere get the same ids.
+    shutil.copytree(tmp_path, tmp_path.parent / "elsewhere")
+    moved = Library([tmp_path.parent / "elsewhere"], cache_dir=tmp_path.parent / "cache-moved")
+    moved.scan()
+    assert _ids_by_name(moved) == _ids_by_name(library)
 
 
 def test_an_id_survives_a_fresh_library_object(tmp_path: Path) -> None:

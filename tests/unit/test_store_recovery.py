@@ -141,7 +141,7 @@ def test_a_version_0_file_is_backed_up_then_migrated(tmp_path: Path) -> None:
         [mark] = store.bookmarks()
         state = store.reading_state_for(IDS[0])
         note = store.note_for(IDS[1])
-        assert "schema 0 to 1" in store.notices[0]
+        assert f"schema 0 to {CURRENT_VERSION}" in store.notices[0]
     assert mark.tags == () and len(mark.uuid) == 36
     assert state is not None and state.read and state.position == Position(7, "")
     assert note is not None and note.text == "old note" and note.uuid

@@ -1,0 +1,96 @@
+"""The catalog's SQLite file: telling damage from a cache that cannot be written, and paths
+that are not UTF-8 (kept exactly, as bytes)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+_DAMAGE_CODES = frozenset({11, 26})
+"""SQLITE_CORRUPT and SQLITE_NOTADB: the file's contents cannot be trusted."""
+
+
+def is_damage(error: BaseException) -> bool:
+    """Whether an SQLite error says the file is damaged (as opposed to busy or full)."""
+    if not isinstance(error, sqlite3.DatabaseError):
+        return False
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code & 0xFF in _DAMAGE_CODES
+    text = str(error)
+    return "malformed" in text or "not a database" in text
+
+
+_UNWRITABLE_CODES = frozenset({8, 10, 13, 14})
+"""SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL and SQLITE_CANTOPEN: the cache cannot be written."""
+
+
+def is_unwritable(error: BaseException) -> bool:
+    """Whether an error says the cache cannot be written (read-only, full, not a folder)."""
+    if isinstance(error, OSError):
+        return True
+    code = getattr(error, "sqlite_errorcode", None)
+    if isinstance(error, sqlite3.OperationalError) and isinstance(code, int):
+        return code & 0xFF in _UNWRITABLE_CODES
+    return False
+
+
+def to_db(path: str) -> str | bytes:
+    """A path as stored: text, or its bytes when it is not valid UTF-8 (Linux allows any)."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+    return path
+
+
+def from_db(value: object) -> str:
+    """A stored path back as the str the file system gave (lossless: surrogateescape)."""
+    return os.fsdecode(value) if isinstance(value, bytes) else str(value)
+
+
+def shown(text: str) -> str:
+    """Text safe to store and show: bytes that are not UTF-8 become U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def storable(row: Sequence[object], path_at: int = 1) -> tuple[object, ...]:
+    """A row whose strings SQLite can store: the path kept losslessly, other text cleaned."""
+    return tuple(
+        to_db(value) if i == path_at and isinstance(value, str)
+        else shown(value) if isinstance(value, str)
+        else value
+        for i, value in enumerate(row)
+    )  # fmt: skip
+
+
+def insert_rows(
+    conn: sqlite3.Connection, sql: str, rows: Iterable[Sequence[object]], path_at: int
+) -> None:
+    rows = list(rows)
+    try:
+        conn.executemany(sql, rows)
+    except UnicodeEncodeError:
+        # Rare (a file name that is not UTF-8): re-bind every row, already written ones
+        # are replaced by the same values.
+        conn.executemany(sql, [storable(row, path_at) for row in rows])
+
+
+def copy_readable(source: Path, target: Path) -> None:
+    """Copy what can be read of a catalog file into `target` (nothing when unreadable)."""
+    if not os.access(source, os.R_OK) or not source.is_file():
+        return
+    try:
+        # immutable: no lock or -shm file is needed, so this works on a read-only disk.
+        reader = sqlite3.connect(f"{source.as_uri()}?immutable=1", uri=True)
+        try:
+            writer = sqlite3.connect(target)
+            with writer:
+                reader.backup(writer)
+            writer.close()
+        finally:
+            reader.close()
+    except sqlite3.Error:
+        target.unlink(missing_ok=True)  # unreadable: start empty

@@ -1,0 +1,78 @@
+"""Checking the index's files before reading them: a file cut short under a map is fatal.
+
+tantivy maps its segment files into memory. When another program truncates one while
+it is mapped, the next read of the lost part kills the process with SIGBUS, which no
+exception handler can catch. Segment files never change once written, so a file that
+is smaller than when it was first seen, a segment that `meta.json` lists but whose files
+are gone, or a missing `meta.json` (the folder deleted) means the index must not be read
+again: it is dropped and rebuilt instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+SEGMENT_ID_LENGTH = 32
+"""Segment files are named by a 32-digit hex id and a suffix (`.idx`, `.store`, ...)."""
+
+
+class FileGuard:
+    """Remembers the size of every segment file seen; `sound` says whether reading is safe."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self._directory = directory
+        self._sizes: dict[str, int] = {}
+        self._meta: tuple[tuple[int, int], set[str]] | None = None
+        if directory is not None:
+            self.sound()
+
+    def sound(self) -> bool:
+        """False when a segment file shrank or went missing, or meta.json is gone or bad."""
+        if self._directory is None:
+            return True
+        try:
+            segments = self._segments(self._directory / "meta.json")
+            with os.scandir(self._directory) as entries:
+                listing = {entry.name: entry.stat().st_size for entry in entries}
+        except (OSError, ValueError, TypeError, AttributeError, KeyError):
+            return False
+        present: set[str] = set()
+        for name, size in listing.items():
+            stem = name.split(".", 1)[0]
+            if len(stem) != SEGMENT_ID_LENGTH:
+                continue
+            present.add(stem)
+            seen = self._sizes.get(name)
+            if seen is not None and size < seen:
+                return False
+            self._sizes[name] = size
+        # Files of merged-away segments go; those of live segments must all be there.
+        vanished = [n for n in self._sizes if n.split(".", 1)[0] in segments and n not in listing]
+        return segments <= present and not vanished
+
+    def _segments(self, meta_file: Path) -> set[str]:
+        """meta.json's segments, parsed again only when the file changed."""
+        info = meta_file.stat()
+        stamp = (info.st_mtime_ns, info.st_size)
+        if self._meta is None or self._meta[0] != stamp:
+            self._meta = (stamp, _live_segments(meta_file))
+        return self._meta[1]
+
+    @property
+    def meta_stamp(self) -> tuple[int, int] | None:
+        """(mtime_ns, size) of meta.json when last checked: it changes with every commit."""
+        return self._meta[0] if self._meta is not None else None
+
+    def forget(self) -> None:
+        """Start afresh (after the index was rebuilt)."""
+        self._sizes.clear()
+        self._meta = None
+        self.sound()
+
+
+def _live_segments(meta_file: Path) -> set[str]:
+    """The ids of the segments meta.json lists, as they appear in file names."""
+    meta = json.loads(meta_file.read_bytes())
+    return {str(segment["segment_id"]).replace("-", "") for segment in meta["segments"]}
