@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -40,10 +41,9 @@ def cache_dir() -> Path:
     """The folder for derived data (catalog, search index); deleting it loses nothing."""
     home = _home_override()
     path = home / "cache" if home else platformdirs.user_cache_path(APP_NAME)
-    try:
+    # Read-only, or a file in the way: the catalog works without saving.
+    with contextlib.suppress(OSError):
         path.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        pass  # read-only, or a file in the way: the catalog works without saving
     return path
 
 
