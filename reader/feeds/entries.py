@@ -81,7 +81,8 @@ class LinkedPages:
         if self.failures >= self.GIVE_UP:
             return None
         try:
-            response = fetch(url, limits=self.limits, accept=HTML_ACCEPT)
+            # A link from a feed is never an address the person gave: it must be public.
+            response = fetch(url, limits=self.limits, accept=HTML_ACCEPT, typed=False)
         except FetchError:
             self.failures += 1
             return None  # the summary is still worth saving
