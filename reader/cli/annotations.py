@@ -13,6 +13,7 @@ from reader.annotations import Annotated, annotated_articles, locate_highlights,
 from reader.cli.common import EXIT_NO_RESULTS, EXIT_OK, UsageError
 from reader.cli.userdata import resolve, session
 from reader.library import Library
+from reader.sanitize import safe_json, safe_line
 from reader.store import Bookmark
 
 
@@ -57,7 +58,7 @@ def command_bookmark(args: argparse.Namespace) -> int:
     """Bookmark an article (adding tags), or remove its bookmark or some of its tags."""
     with session(args.library) as (library, store):
         target = resolve(library, store, args.id)
-        label = f"{target.id[:8]}  {target.title}"
+        label = f"{target.id[:8]}  {safe_line(target.title)}"
         if not args.remove:
             mark = store.add_bookmark(target.id, target.path, target.title, args.tag)
             print(f"Bookmarked {label}{_tag_text(mark.tags)}")
@@ -87,7 +88,7 @@ def command_bookmarks(args: argparse.Namespace) -> int:
                 _json_line(_bookmark_record(mark, title, path, meta is not None))
             else:
                 gone = "" if meta else "  (not in the library)"
-                print(f"{mark.article_id[:8]}  {title}{_tag_text(mark.tags)}{gone}")
+                print(f"{mark.article_id[:8]}  {safe_line(title)}{_tag_text(mark.tags)}{gone}")
     return EXIT_OK
 
 
@@ -105,7 +106,7 @@ def _bookmark_record(mark: Bookmark, title: str, path: str, present: bool) -> di
 
 
 def _tag_text(tags: Iterable[str]) -> str:
-    listed = ", ".join(tags)
+    listed = safe_line(", ".join(tags))
     return f"  [{listed}]" if listed else ""
 
 
@@ -122,7 +123,7 @@ def command_note(args: argparse.Namespace) -> int:
         current = store.note_for(target.id)
         combined = f"{current.text.rstrip()}\n\n{text}" if current else text
         store.set_note(target.id, target.path, target.title, combined)
-    print(f"Noted {target.id[:8]}  {target.title}")
+    print(f"Noted {target.id[:8]}  {safe_line(target.title)}")
     return EXIT_OK
 
 
@@ -177,21 +178,21 @@ def _note_records(library: Library, item: Annotated) -> list[dict[str, Any]]:
 
 def _print_notes(library: Library, item: Annotated) -> None:
     gone = "  (not in the library)" if item.orphaned else ""
-    print(f"{item.article_id[:8]}  {item.title}{gone}")
+    print(f"{item.article_id[:8]}  {safe_line(item.title)}{gone}")
     if item.note is not None:
         for line in item.note.text.strip().splitlines():
-            print(f"    {line}".rstrip())
+            print(f"    {safe_line(line)}".rstrip())
     places = locate_highlights(library, item)
     for mark in item.highlights:
         orphan = "  (orphaned)" if places.get(mark.uuid) is None else ""
-        print(f"  > {' '.join(mark.quote.split())}{orphan}")
+        print(f"  > {safe_line(' '.join(mark.quote.split()))}{orphan}")
         if mark.note:
-            print(f"    {' '.join(mark.note.split())}")
+            print(f"    {safe_line(' '.join(mark.note.split()))}")
     print()
 
 
 def _json_line(record: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    sys.stdout.write(safe_json(json.dumps(record, ensure_ascii=False)) + "\n")
 
 
 # Export and import ---------------------------------------------------------------------
@@ -217,7 +218,7 @@ def command_export(args: argparse.Namespace) -> int:
             return EXIT_OK
         text = json.dumps(export_json(store, library), ensure_ascii=False, indent=1) + "\n"
     if out is None:
-        sys.stdout.write(text)
+        sys.stdout.write(safe_json(text))
     else:
         _write_atomically(out, text)
         print(f"Wrote {out}", file=sys.stderr)

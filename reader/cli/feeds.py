@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from reader.cli.common import EXIT_NO_RESULTS, EXIT_OK, UsageError, sync_default_library
 from reader.feeds.common import FeedError, is_web_url
 from reader.feeds.registry import FeedRegistry, Subscription
+from reader.sanitize import safe_line
 from reader.web.fetch import FetchError, safe_url
 from reader.web.save import user_path
 
@@ -62,7 +63,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 def _registry() -> Iterator[FeedRegistry]:
     with FeedRegistry.open(lock_timeout=REGISTRY_WAIT) as registry:
         for notice in registry.notices:
-            print(f"reader: feeds: {notice}", file=sys.stderr)
+            print(f"reader: feeds: {safe_line(notice)}", file=sys.stderr)
         yield registry
 
 
@@ -87,11 +88,12 @@ def command_add(args: argparse.Namespace) -> int:
         except (FeedError, FetchError) as error:
             raise UsageError(f"cannot add {args.source}: {error}") from None
     if sub.name in before:
-        print(f"Already subscribed: {sub.name}  {sub.url}")
+        print(f"Already subscribed: {sub.name}  {safe_line(safe_url(sub.url))}")
         return EXIT_OK
-    print(f"Subscribed to {sub.title} as {sub.name}: {_count(result.new, 'new entry')}")
+    title = safe_line(sub.title)
+    print(f"Subscribed to {title} as {sub.name}: {_count(result.new, 'new entry')}")
     if result.error:
-        print(f"reader: {sub.name}: entries not saved: {result.error}", file=sys.stderr)
+        print(f"reader: {sub.name}: entries not saved: {safe_line(result.error)}", file=sys.stderr)
     if result.new:
         sync_default_library()
     return EXIT_NO_RESULTS if result.error else EXIT_OK
@@ -143,7 +145,7 @@ def command_list(args: argparse.Namespace) -> int:
             parts.append("full text")
         if sub.last_error:
             parts.append(f"error: {sub.last_error}")
-        print("  ".join(parts))
+        print(safe_line("  ".join(parts)))
     return EXIT_OK
 
 
@@ -196,11 +198,12 @@ def command_refresh(args: argparse.Namespace) -> int:
 
 def describe(result: FeedResult) -> str:
     """One feed's outcome: "name: 3 new", "name: not modified" or "name: failed: reason"."""
+    name = safe_line(result.name)
     if result.error:
-        return f"{result.name}: failed: {result.error}"
+        return f"{name}: failed: {safe_line(result.error)}"
     if result.not_modified:
-        return f"{result.name}: not modified"
-    return f"{result.name}: {result.new} new"
+        return f"{name}: not modified"
+    return f"{name}: {result.new} new"
 
 
 def command_remove(args: argparse.Namespace) -> int:
@@ -211,7 +214,7 @@ def command_remove(args: argparse.Namespace) -> int:
         sub = registry.remove(_get(registry, args.name).name)
     if sub is None:
         raise UsageError(f"no feed named {args.name}")
-    print(f"Removed {sub.name}; its saved entries stay in {feed_folder(sub.name)}")
+    print(f"Removed {sub.name}; its saved entries stay in {safe_line(feed_folder(sub.name))}")
     return EXIT_OK
 
 

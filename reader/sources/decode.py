@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import codecs
-import re
+
+from reader.sanitize import CONTROL as _CONTROL
+from reader.sanitize import ESCAPE_START as _ESCAPE_START
+from reader.sanitize import ESCAPES as _ESCAPES
 
 CP1252_BYTE = "reader-cp1252-byte"
 """Codec error handler that decodes each undecodable byte alone as cp1252."""
@@ -19,18 +22,6 @@ _WIDE_BOMS = (
     (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-# Anything a terminal could act on: C0 controls but \t and \n, DEL, and C1 controls.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-# Whole escape sequences, so their parameters do not survive as stray text once the
-# ESC itself is gone. Unterminated string sequences fall through to the last branch,
-# which drops the introducer; what remains is inert text.
-_ESCAPES = re.compile(
-    r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]"  # CSI: ESC [ params final
-    r"|\x1b[\]PX^_][^\x07\x1b\n]*(?:\x07|\x1b\\)"  # OSC, DCS, SOS, PM, APC to BEL or ST
-    r"|\x1b[\x20-\x2f]*[\x30-\x7e]"  # two-char and nF escapes (ESC 7, ESC ( B)
 )
 
 
@@ -79,7 +70,7 @@ def clean(text: str) -> str:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _CONTROL.search(text) is None:
         return text
-    if "\x1b" in text or "\x9b" in text:
+    if _ESCAPE_START.search(text) is not None:
         text = _ESCAPES.sub("", text)
     return _CONTROL.sub("", text)
 

@@ -119,10 +119,9 @@ def fetch(
 ) -> Response:
     """GET a URL within the limits; FetchError for every failure (DNS, refused, 4xx/5xx, ...).
 
-    `typed` says the person gave this URL themselves (typed it, or subscribed to it): its
-    own host and port may then be a private or local address (a server on their machine).
-    Every other place, a redirect's or a URL taken from a document (`typed=False`), must be
-    public, and may not carry credentials.
+    `typed`: the person gave this URL (typed it, or subscribed to it), so its own host and
+    port may be a local or private address. Anywhere else (a redirect, a URL from a
+    document: `typed=False`) must be public and may not add credentials.
     """
     current = check_url(url)
     if not typed:
@@ -164,12 +163,7 @@ class _Exchange:
     """One request and its answer: a Response, or the Location of a redirect."""
 
     def __init__(
-        self,
-        url: str,
-        headers: dict[str, str],
-        deadline: float,
-        limits: Limits,
-        private_ok: bool = False,
+        self, url: str, headers: dict[str, str], deadline: float, limits: Limits, private_ok: bool
     ) -> None:
         self.url = url
         self.private_ok = private_ok
