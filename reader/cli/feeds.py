@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.cli.common import EXIT_NO_RESULTS, EXIT_OK, UsageError, sync_default_library
-from reader.feeds.common import FeedError, is_web_url
+from reader.feeds.common import FeedError
 from reader.feeds.registry import FeedRegistry, Subscription
 from reader.sanitize import safe_line
 from reader.web.fetch import FetchError, safe_url
@@ -101,7 +101,7 @@ def command_add(args: argparse.Namespace) -> int:
 
 def command_import(args: argparse.Namespace) -> int:
     """Subscribe to every feed an OPML file lists, without fetching them."""
-    from reader.feeds.opml import read_opml
+    from reader.feeds.opml import importable, read_opml
 
     try:
         outlines = read_opml(user_path(args.file).read_bytes())
@@ -109,17 +109,17 @@ def command_import(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot read {args.file}: {error.strerror or error}") from None
     except FeedError as error:
         raise UsageError(f"cannot import {args.file}: {error}") from None
-    # A list from elsewhere may not point at files.
-    skipped = [outline.url for outline in outlines if not is_web_url(outline.url)]
-    wanted = [(o.url, o.title, o.tags) for o in outlines if is_web_url(o.url)]
-    with _registry() as registry:
-        results = registry.add_many(wanted)  # one write, however long the list
+    # What `feeds add` takes: web addresses, and local files (relative to the list's folder).
+    taken, skipped = importable(outlines, user_path(args.file).parent)
+    with _registry() as registry:  # one write, however long the list
+        results = registry.add_many((o.url, o.title, o.tags) for o in taken)
     added = sum(created for _, created in results)
     known = len(results) - added
-    for url in skipped:
-        print(f"reader: skipped {url}: not an http(s) URL", file=sys.stderr)
-    print(f"Imported {args.file}: {added} added, {known} already subscribed")
-    return EXIT_OK
+    for url, reason in skipped:
+        print(f"reader: skipped {safe_line(url)}: {safe_line(reason)}", file=sys.stderr)
+    more = f", {len(skipped)} skipped" if skipped else ""
+    print(f"Imported {safe_line(args.file)}: {added} added, {known} already subscribed{more}")
+    return EXIT_NO_RESULTS if skipped else EXIT_OK
 
 
 # Reading the list ------------------------------------------------------------------------
