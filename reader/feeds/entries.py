@@ -21,32 +21,51 @@ def save_entries(
 ) -> Iterator[tuple[str, Path | None]]:
     """Write each entry as an article; yields (entry id, new file, or None if already saved).
 
+    An entry that carries its page's whole text (full content, or the page fetched for
+    full text) is that page: its file is named by the page's URL, and when `reader add` or
+    the app's `a` saved the page already, it is recognised as that article, not saved twice.
     Yielding as it goes lets the caller remember every entry saved before a failure.
     """
     known = saved_keys(folder)  # one listing: a folder of thousands is not read per entry
-    pages = LinkedPages(limits)
+    pages = saved_keys(folder.parent.parent / "web")  # the pages saved by address
+    linked = LinkedPages(limits)
     for entry in entries:
-        draft = entry_draft(sub, feed, entry, pages)
-        saved = write_draft(draft, folder, url_key(entry.id), known=known)
+        link = _link(entry)
+        page_key = url_key(link) if link else None
+        if page_key in pages and (not entry.summary_only or sub.full_text):
+            yield entry.id, None  # the same page, saved already by its address
+            continue
+        draft, whole = _draft(sub, feed, entry, linked)
+        key = url_key(entry.id)
+        if whole and page_key is not None and key not in known:
+            key = page_key
+        saved = write_draft(draft, folder, key, known=known)
         yield entry.id, saved.path if saved.created else None
 
 
 def entry_draft(sub: Subscription, feed: ParsedFeed, entry: Entry, pages: LinkedPages) -> Draft:
     """The article for one entry: its content as Markdown, or the linked page when asked."""
+    return _draft(sub, feed, entry, pages)[0]
+
+
+def _draft(
+    sub: Subscription, feed: ParsedFeed, entry: Entry, pages: LinkedPages
+) -> tuple[Draft, bool]:
+    """The entry's article, and whether it holds its page's whole text (not a summary)."""
     from reader.sources.html import html_to_markdown
 
-    # Only an absolute web address is a link: an RSS guid taken as a permalink may be "x2".
-    link = entry.link if entry.link and is_web_url(entry.link) else None
+    link = _link(entry)
     base = link or feed.link
     markdown: str | None = None
     author = entry.author
+    whole = not entry.summary_only
     if sub.full_text and entry.summary_only and link:
         page = pages.get(link)
         if page is not None:
-            markdown, author = page[0], author or page[1]
+            markdown, author, whole = page[0], author or page[1], True
     if markdown is None:
         markdown = html_to_markdown(entry.content_html, base_url=base) if entry.content_html else ""
-    return Draft(
+    draft = Draft(
         title=entry.title or _untitled(entry),
         markdown=markdown.strip() or _no_text(link),
         url=link,
@@ -57,6 +76,12 @@ def entry_draft(sub: Subscription, feed: ParsedFeed, entry: Entry, pages: Linked
         tags=sub.tags,
         extra={"feed": sub.name, "entry_id": entry.id},
     )
+    return draft, whole
+
+
+def _link(entry: Entry) -> str | None:
+    # Only an absolute web address is a link: an RSS guid taken as a permalink may be "x2".
+    return entry.link if entry.link and is_web_url(entry.link) else None
 
 
 class LinkedPages:
