@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from reader.cli.common import EXIT_NO_RESULTS, EXIT_OK, UsageError, sync_default_library
 from reader.feeds.common import FeedError
 from reader.feeds.registry import FeedRegistry, Subscription
-from reader.sanitize import safe_line
+from reader.sanitize import safe_line, safe_text
 from reader.web.fetch import FetchError, safe_url
 from reader.web.save import user_path
 
@@ -157,7 +157,7 @@ def command_export(args: argparse.Namespace) -> int:
     with _registry() as registry:
         text = write_opml(registry.all())
     if args.out is None:
-        sys.stdout.write(text)
+        sys.stdout.write(safe_text(text))
     else:
         target = user_path(args.out)
         try:

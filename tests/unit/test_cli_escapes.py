@@ -168,6 +168,9 @@ def test_feed_titles_and_stored_feed_errors_carry_no_escapes(
     listed = reader("feeds", "list", home=home)
     assert_inert(listed)
     assert b"error: " in listed.stdout
+    exported = reader("feeds", "export", home=home)
+    assert_inert(exported)
+    assert exported.returncode == 0 and b"<opml" in exported.stdout
     assert_inert(reader("list", home=home))
 
 
