@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from reader.feeds.common import is_web_url
 from reader.feeds.parse import Entry, ParsedFeed
-from reader.web.fetch import HTML_ACCEPT, FetchError, Limits, fetch
+from reader.web.fetch import HTML_ACCEPT, AddressRefused, FetchError, Limits, fetch
 from reader.web.save import Draft, saved_keys, url_key, write_draft
 
 if TYPE_CHECKING:
@@ -108,6 +108,8 @@ class LinkedPages:
         try:
             # A link from a feed is never an address the person gave: it must be public.
             response = fetch(url, limits=self.limits, accept=HTML_ACCEPT, typed=False)
+        except AddressRefused:
+            return None  # refused at once: no site was slow, so no reason to stop asking
         except FetchError:
             self.failures += 1
             return None  # the summary is still worth saving

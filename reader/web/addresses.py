@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 from urllib.parse import urlsplit
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -112,3 +113,25 @@ def place(url: str) -> tuple[str, int]:
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
     return (parts.hostname or "").lower().rstrip("."), port
+
+
+def lookup(host: str, port: int, timeout: float) -> list[tuple[int, tuple[str, int]]]:
+    """The IPv4 and IPv6 addresses of a host (empty when it has none), looked up in a
+    helper thread so a fetch's deadline holds; TimeoutError when the time runs out."""
+    found: list[tuple[int, tuple[str, int]]] = []
+    failure: list[Exception] = []
+
+    def resolve() -> None:
+        try:
+            for family, _, _, _, address in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
+                if family in (socket.AF_INET, socket.AF_INET6):
+                    found.append((family, (str(address[0]), int(address[1]))))
+        except (OSError, UnicodeError) as error:  # UnicodeError: an empty or 64+ letter label
+            failure.append(error)
+
+    worker = threading.Thread(target=resolve, daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise TimeoutError
+    return [] if failure else found

@@ -21,7 +21,7 @@ from typing import TypeGuard
 from urllib.parse import SplitResult, quote, unquote, urljoin, urlsplit, urlunsplit
 
 from reader import __version__
-from reader.web.addresses import host_is_public, place, private_refusal, public_text
+from reader.web.addresses import host_is_public, lookup, place, private_refusal, public_text
 from reader.web.inflate import Inflater, UnsupportedEncoding, size_text
 from reader.web.proxy import Proxy, ProxyError, open_tunnel, proxy_for
 
@@ -42,6 +42,10 @@ _NOT_IN_HOST = frozenset(" \t\\/?#@<>\"'`{}|^")
 
 class FetchError(Exception):
     """A fetch that failed; str(error) is one line naming the URL's host and the reason."""
+
+
+class AddressRefused(FetchError):
+    """A local or private address the fetch was not allowed to reach (nothing was sent)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,11 +143,11 @@ def fetch(
             headers.update(_credentials(current))
         private_ok = place(current) in allowed
         if not private_ok and host_is_public(_host(current)) is False:
-            raise FetchError(private_refusal(current, previous))
+            raise AddressRefused(private_refusal(current, previous))
         try:
             outcome = _Exchange(current, headers, deadline, limits, private_ok).run()
         except _Private:
-            raise FetchError(private_refusal(current, previous)) from None
+            raise AddressRefused(private_refusal(current, previous)) from None
         if isinstance(outcome, Response):
             return outcome
         target = _redirect_target(current, outcome)
@@ -435,24 +439,9 @@ def _refuse_credentials(url: str, current: str | None = None) -> None:
 
 
 def _resolve(host: str, port: int, timeout: float, shown: str) -> list[tuple[int, tuple[str, int]]]:
-    """The addresses of a host, looked up in a helper thread so the deadline holds."""
-    found: list[tuple[int, tuple[str, int]]] = []
-    failure: list[Exception] = []
-
-    def lookup() -> None:
-        try:
-            for family, _, _, _, address in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
-                if family in (socket.AF_INET, socket.AF_INET6):
-                    found.append((family, (str(address[0]), int(address[1]))))
-        except (OSError, UnicodeError) as error:  # UnicodeError: an empty or 64+ letter label
-            failure.append(error)
-
-    worker = threading.Thread(target=lookup, daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        raise TimeoutError
-    if failure or not found:
+    """The addresses of a host within the time left (see `lookup`); FetchError when none."""
+    found = lookup(host, port, timeout)
+    if not found:
         raise FetchError(f"cannot find host {shown}")
     return found
 

@@ -287,3 +287,21 @@ def test_full_text_never_fetches_local_entry_links(http_server, private) -> None
     assert private.requests == [] and http_server.hits("/page") == 0
     texts = " ".join(path.read_text(encoding="utf-8") for path in result.paths)
     assert "router password" not in texts and "Summary 0." in texts
+
+
+def test_refused_links_do_not_stop_full_text_for_the_rest(http_server, private) -> None:
+    # A feed cannot switch full text off by listing local links first: a refusal is
+    # immediate, unlike a slow site, so it does not count towards giving up.
+    http_server.routes["/page"] = Route(PAGE)
+    links = [private.url("/secret")] * 3 + [http_server.url("/page")]
+    items = "".join(
+        f"<item><title>T{n}</title><link>{link}</link><guid isPermaLink='false'>g{n}</guid>"
+        f"<description>Summary {n}.</description></item>"
+        for n, link in enumerate(links)
+    )
+    feed = f'<rss version="2.0"><channel><title>F</title>{items}</channel></rss>'.encode()
+    http_server.routes["/feed"] = Route(feed, content_type=RSS)
+    allowed = Limits(timeout=3.0, allow=frozenset({place(http_server.base)}))
+    with FeedRegistry.open() as registry:
+        _, result = subscribe(registry, http_server.url("/feed"), full_text=True, limits=allowed)
+    assert result.new == 4 and private.requests == [] and http_server.hits("/page") == 1
