@@ -28,10 +28,12 @@ def save_entries(
     """
     known = saved_keys(folder)  # one listing: a folder of thousands is not read per entry
     pages = saved_keys(folder.parent.parent / "web")  # the pages saved by address
+    shared = _shared_pages(feed)
     linked = LinkedPages(limits)
     for entry in entries:
-        link = _link(entry)
-        page_key = url_key(link) if link else None
+        page_key = _page_key(entry)
+        if page_key in shared:
+            page_key = None
         if page_key in pages and (not entry.summary_only or sub.full_text):
             yield entry.id, None  # the same page, saved already by its address
             continue
@@ -77,6 +79,26 @@ def _draft(
         extra={"feed": sub.name, "entry_id": entry.id},
     )
     return draft, whole
+
+
+def _page_key(entry: Entry) -> str | None:
+    """The URL key of the page an entry stands for: None without a link, or when the link is
+    a site's home page (some feeds link every entry there), which no one entry is."""
+    link = _link(entry)
+    if link is None or not urlsplit(link).path.strip("/"):
+        return None
+    return url_key(link)
+
+
+def _shared_pages(feed: ParsedFeed) -> set[str]:
+    """The page keys more than one entry of the feed links to: those entries are not pages."""
+    seen: set[str] = set()
+    shared: set[str] = set()
+    for entry in feed.entries:
+        key = _page_key(entry)
+        if key is not None:
+            (shared if key in seen else seen).add(key)
+    return shared
 
 
 def _link(entry: Entry) -> str | None:

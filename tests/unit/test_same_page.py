@@ -15,7 +15,7 @@ from reader.feeds.refresh import subscribe
 from reader.feeds.registry import FeedRegistry
 from reader.web.addresses import place
 from reader.web.fetch import Limits
-from reader.web.save import add_url
+from reader.web.save import add_url, url_key
 from tests.http_server import LoopbackServer, Route
 
 FAST = Limits(timeout=3.0, max_bytes=256 * 1024)
@@ -116,3 +116,28 @@ def test_feed_addresses_compare_by_the_same_normal_form(registry) -> None:
     assert not created and again.name == sub.name
     for url in ("HTTP://a.example:80/x?b=2&a=1", "/home/ann/feed.xml", " tag:x,2024:1 "):
         assert normalize_url(url) == normal_url(url)
+
+
+@pytest.mark.parametrize("path", ["/", "/news/shared"])
+def test_entries_sharing_one_link_or_linking_home_are_each_kept(
+    registry, http_server, path: str
+) -> None:
+    link = "http://estuary.example" + path
+    items = "".join(
+        f"<item><title>Note {n}</title><link>{link}</link>"
+        f"<guid isPermaLink='false'>n{n}</guid>"
+        f"<content:encoded><![CDATA[<p>Whole text of note {n}.</p>]]></content:encoded></item>"
+        for n in range(3)
+    )
+    feed = (
+        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+        f"<channel><title>Notes</title>{items}</channel></rss>"
+    ).encode()
+    web = paths.user_library_dir() / "web"
+    web.mkdir(parents=True)
+    (web / f"2025-01-01-home--{url_key(link)}.md").write_text("---\ntitle: Home\n---\n\nHi.\n")
+    http_server.routes["/feed"] = Route(feed, content_type=RSS)
+    _, result = subscribe(registry, http_server.url("/feed"), limits=FAST)
+    assert result.new == 3
+    texts = sorted(path.read_text(encoding="utf-8") for path in result.paths)
+    assert [f"Whole text of note {n}." in text for n, text in enumerate(texts)] == [True] * 3
