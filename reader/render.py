@@ -9,6 +9,7 @@ from rich.style import Style
 from rich.text import Text
 
 from reader.models import Article, ArticleMeta, Block, BlockKind, MarkKind
+from reader.sanitize import safe_line, safe_text
 
 MARK_STYLES = {
     MarkKind.STRONG: Style(bold=True),
@@ -57,11 +58,14 @@ def article_as_text(article: Article) -> str:
 
 def _styled(block: Block) -> Text:
     # Text is built from plain strings so article text is never read as markup.
-    text = Text(block.text)
+    shown = safe_text(block.text)
+    text = Text(shown)
+    if len(shown) != len(block.text):
+        return text  # the marks' offsets no longer fit: plain text rather than wrong styles
     for mark in block.marks:
         style = MARK_STYLES[mark.kind]
         if mark.kind is MarkKind.LINK and mark.href:
-            style = style + Style(link=mark.href)
+            style = style + Style(link=safe_line(mark.href))
         text.stylize(style, mark.start, mark.end)
     return text
 
@@ -70,7 +74,7 @@ def _renderable(block: Block) -> RenderableType:
     if block.kind is BlockKind.RULE:
         return Rule(style="dim")
     if block.kind is BlockKind.CODE:
-        return Padding(Text(block.text, style="dim"), (0, 2))
+        return Padding(Text(safe_text(block.text), style="dim"), (0, 2))
     text = _styled(block)
     if block.kind is BlockKind.HEADING:
         text.stylize("bold")
@@ -85,7 +89,11 @@ def _renderable(block: Block) -> RenderableType:
 def print_article(article: Article, console: Console, measure: int = 72) -> None:
     """Print an article with styles at a comfortable measure."""
     meta = article.meta
-    items: list[RenderableType] = [Text(meta.title, style="bold"), Text(byline(meta), style="dim")]
+    title, line = (
+        Text(safe_line(meta.title), style="bold"),
+        Text(safe_line(byline(meta)), style="dim"),
+    )
+    items: list[RenderableType] = [title, line]
     items.append(Rule(style="dim"))
     for block in article.blocks:
         items.extend([_renderable(block), Text("")])

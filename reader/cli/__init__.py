@@ -16,6 +16,7 @@ from reader import __version__, config
 from reader.cli.common import EXIT_OK, EXIT_USAGE, UsageError, open_library
 from reader.cli.userdata import open_store
 from reader.library import UnknownArticle
+from reader.sanitize import safe_line
 from reader.sources import LoadError
 from reader.store import StoreError
 
@@ -124,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return dispatch(sys.argv[1:] if argv is None else argv)
     except (UsageError, UnknownArticle, LoadError, StoreError) as error:
-        print(f"reader: {error}", file=sys.stderr)
+        print(f"reader: {safe_line(error)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

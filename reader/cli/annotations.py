@@ -13,6 +13,7 @@ from reader.annotations import Annotated, annotated_articles, locate_highlights,
 from reader.cli.common import EXIT_NO_RESULTS, EXIT_OK, UsageError
 from reader.cli.userdata import read_stdin_text, resolve, session, text_arg
 from reader.library import Library
+from reader.sanitize import safe_json, safe_line
 from reader.store import Bookmark
 
 
@@ -66,7 +67,7 @@ def command_bookmark(args: argparse.Namespace) -> int:
         adding, dropping = [], [*dropping, *adding]
     with session(args.library) as (library, store):
         target = resolve(library, store, args.id)
-        label = f"{target.id[:8]}  {target.title}"
+        label = f"{target.id[:8]}  {safe_line(target.title)}"
         if args.remove and not dropping:
             if not store.remove_bookmark(target.id):
                 print(f"Not bookmarked: {label}", file=sys.stderr)
@@ -104,7 +105,7 @@ def command_bookmarks(args: argparse.Namespace) -> int:
                 _json_line(_bookmark_record(mark, title, path, meta is not None))
             else:
                 gone = "" if meta else "  (not in the library)"
-                print(f"{mark.article_id[:8]}  {title}{_tag_text(mark.tags)}{gone}")
+                print(f"{mark.article_id[:8]}  {safe_line(title)}{_tag_text(mark.tags)}{gone}")
     return EXIT_OK
 
 
@@ -122,7 +123,7 @@ def _bookmark_record(mark: Bookmark, title: str, path: str, present: bool) -> di
 
 
 def _tag_text(tags: Iterable[str]) -> str:
-    listed = ", ".join(tags)
+    listed = safe_line(", ".join(tags))
     return f"  [{listed}]" if listed else ""
 
 
@@ -144,7 +145,7 @@ def command_note(args: argparse.Namespace) -> int:
         target = resolve(library, store, args.id)
         # One transaction: another `reader note` running now cannot lose this append.
         store.append_note(target.id, target.path, target.title, text.strip("\n"))
-    print(f"Noted {target.id[:8]}  {target.title}")
+    print(f"Noted {target.id[:8]}  {safe_line(target.title)}")
     return EXIT_OK
 
 
@@ -152,9 +153,9 @@ def _delete_note(args: argparse.Namespace) -> int:
     with session(args.library) as (library, store):
         target = resolve(library, store, args.id)
         if not store.delete_note(target.id):
-            print(f"No note on {target.id[:8]}  {target.title}", file=sys.stderr)
+            print(f"No note on {target.id[:8]}  {safe_line(target.title)}", file=sys.stderr)
             return EXIT_NO_RESULTS
-    print(f"Deleted the note on {target.id[:8]}  {target.title}")
+    print(f"Deleted the note on {target.id[:8]}  {safe_line(target.title)}")
     return EXIT_OK
 
 
@@ -209,21 +210,21 @@ def _note_records(library: Library, item: Annotated) -> list[dict[str, Any]]:
 
 def _print_notes(library: Library, item: Annotated) -> None:
     gone = "  (not in the library)" if item.orphaned else ""
-    print(f"{item.article_id[:8]}  {item.title}{gone}")
+    print(f"{item.article_id[:8]}  {safe_line(item.title)}{gone}")
     if item.note is not None:
         for line in item.note.text.strip().splitlines():
-            print(f"    {line}".rstrip())
+            print(f"    {safe_line(line)}".rstrip())
     places = locate_highlights(library, item)
     for mark in item.highlights:
         orphan = "  (orphaned)" if places.get(mark.uuid) is None else ""
-        print(f"  > {' '.join(mark.quote.split())}{orphan}")
+        print(f"  > {safe_line(' '.join(mark.quote.split()))}{orphan}")
         if mark.note:
-            print(f"    {' '.join(mark.note.split())}")
+            print(f"    {safe_line(' '.join(mark.note.split()))}")
     print()
 
 
 def _json_line(record: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    sys.stdout.write(safe_json(json.dumps(record, ensure_ascii=False)) + "\n")
 
 
 # Export and import ---------------------------------------------------------------------
@@ -245,14 +246,14 @@ def command_export(args: argparse.Namespace) -> int:
     with session(args.library) as (library, store):
         if out is not None and args.format == "markdown":
             written = export_markdown(library, store, out)
-            print(f"Wrote {len(written)} Markdown files to {out}", file=sys.stderr)
+            print(f"Wrote {len(written)} Markdown files to {safe_line(out)}", file=sys.stderr)
             return EXIT_OK
         text = json.dumps(export_json(store, library), ensure_ascii=False, indent=1) + "\n"
     if out is None:
-        sys.stdout.write(text)
+        sys.stdout.write(safe_json(text))
     else:
         _write_atomically(out, text)
-        print(f"Wrote {out}", file=sys.stderr)
+        print(f"Wrote {safe_line(out)}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -276,7 +277,7 @@ def command_import(args: argparse.Namespace) -> int:
         result = import_json(store, data)
         relink_annotations(library, store)
     for reason in result.skipped[:SKIPS_SHOWN]:
-        print(f"reader: skipped {reason}", file=sys.stderr)
+        print(f"reader: skipped {safe_line(reason)}", file=sys.stderr)
     if len(result.skipped) > SKIPS_SHOWN:
         print(f"reader: skipped {len(result.skipped) - SKIPS_SHOWN} more records", file=sys.stderr)
     skipped = f", {len(result.skipped)} skipped" if result.skipped else ""

@@ -9,6 +9,7 @@ import sys
 from reader import config
 from reader.cli.common import EXIT_OK, meta_record, open_library, report_problems
 from reader.render import article_as_text, print_article
+from reader.sanitize import safe_json, safe_line, safe_text
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -31,11 +32,11 @@ def command_list(args: argparse.Namespace) -> int:
         for index in range(len(rows)):
             meta = rows[index]
             if args.json:
-                out.write(json.dumps(meta_record(meta), ensure_ascii=False) + "\n")
+                out.write(safe_json(json.dumps(meta_record(meta), ensure_ascii=False)) + "\n")
             else:
                 when = meta.date.isoformat() if meta.date else "----------"
-                origin = meta.origin or meta.format
-                out.write(f"{meta.id[:8]}  {when}  {meta.title}  ({origin})\n")
+                title, origin = safe_line(meta.title), safe_line(meta.origin or meta.format)
+                out.write(f"{meta.id[:8]}  {when}  {title}  ({origin})\n")
     report_problems(result.problems)
     return EXIT_OK
 
@@ -46,7 +47,7 @@ def command_show(args: argparse.Namespace) -> int:
         library.scan()
         article = library.load(library.resolve(args.id).id)
     if args.plain:
-        sys.stdout.write(article_as_text(article))
+        sys.stdout.write(safe_text(article_as_text(article)))
     else:
         from rich.console import Console
 

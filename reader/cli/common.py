@@ -10,6 +10,7 @@ from pathlib import Path
 from reader import paths
 from reader.library import Claim, Library
 from reader.models import ArticleMeta, Problem
+from reader.sanitize import safe_line
 
 EXIT_OK = 0
 EXIT_NO_RESULTS = 1
@@ -65,7 +66,7 @@ def open_library(chosen: Sequence[Path]) -> Library:
 
 
 def _say(notice: str) -> None:
-    print(f"reader: {notice}", file=sys.stderr)
+    print(f"reader: {safe_line(notice)}", file=sys.stderr)
 
 
 def _stored_claims() -> list[Claim]:
@@ -85,7 +86,7 @@ def _stored_claims() -> list[Claim]:
 def report_problems(problems: Sequence[Problem]) -> None:
     """Tell the user, one line each on stderr, which files could not be read."""
     for problem in problems:
-        print(f"reader: {problem.path}: {problem.reason}", file=sys.stderr)
+        print(f"reader: {safe_line(problem.path)}: {safe_line(problem.reason)}", file=sys.stderr)
 
 
 def meta_record(meta: ArticleMeta) -> dict[str, object]:
@@ -124,4 +125,6 @@ def sync_default_library() -> None:
             with open_index(library) as index:
                 sync_index(library, index, user_texts=texts)
         except (StoreError, OSError, sqlite3.Error) as error:
-            print(f"reader: the search index will catch up later: {error}", file=sys.stderr)
+            print(
+                f"reader: the search index will catch up later: {safe_line(error)}", file=sys.stderr
+            )

@@ -12,6 +12,7 @@ from reader.annotations import annotated_articles, relink_annotations, user_text
 from reader.cli import userdata
 from reader.cli.common import EXIT_NO_RESULTS, EXIT_OK, open_library
 from reader.library import Library
+from reader.sanitize import safe_line
 from reader.store import Store, StoreError, StoreLocked
 
 UNHEALTHY = EXIT_NO_RESULTS
@@ -37,7 +38,7 @@ def command_doctor(args: argparse.Namespace) -> int:
                 _check_links(library, store)
             healthy = _check_index(library, store) and healthy
     except (sqlite3.Error, OSError) as error:
-        print(f"catalog: cannot be opened ({error})")
+        print(f"catalog: cannot be opened ({safe_line(error)})")
         healthy = False
     finally:
         if store is not None:
@@ -52,15 +53,15 @@ def _check_store() -> Store | None:
     except StoreLocked:
         raise  # one line from main: another instance is writing, nothing to repair
     except StoreError as error:
-        print(f"store: cannot be opened: {error}")
+        print(f"store: cannot be opened: {safe_line(error)}")
         return None
     userdata.report_notices(store)
     data = store.export_all()
     count = sum(len(v) for v in data.values() if isinstance(v, list))
     state = "repaired" if store.notices else "ok"
-    print(f"store: {state}, {_count(count, 'record')} in {store.path}")
+    print(f"store: {state}, {_count(count, 'record')} in {safe_line(store.path)}")
     for warning in store.backup_warnings():
-        print(f"store: {warning}")
+        print(f"store: {safe_line(warning)}")
     return store
 
 
@@ -71,10 +72,11 @@ def _check_catalog(library: Library) -> bool:
         print("catalog: was damaged (SQLite quick_check failed), rebuilt from the files")
     result = library.scan()
     if library.notice:
-        print(f"catalog: {library.notice}")
+        print(f"catalog: {safe_line(library.notice)}")
         return False
     unreadable = f", {_count(len(result.problems), 'file')} unreadable" if result.problems else ""
-    print(f"catalog: ok, {_count(result.total, 'article')}{unreadable} ({library.catalog_path})")
+    where = safe_line(library.catalog_path)
+    print(f"catalog: ok, {_count(result.total, 'article')}{unreadable} ({where})")
     return True
 
 
@@ -86,11 +88,11 @@ def _check_index(library: Library, store: Store | None) -> bool:
     try:
         index = sync.open_index(library)
     except Exception as error:  # any failure of the engine is reported, not raised
-        print(f"index: cannot be opened ({error})")
+        print(f"index: cannot be opened ({safe_line(error)})")
         return False
     with index:
         if index.notice:
-            print(f"index: {index.notice}")
+            print(f"index: {safe_line(index.notice)}")
         # Without the store the notes it indexes are unknown: a sync would drop them.
         if store is not None and not index.read_only:
             sync.sync_index(library, index, user_texts=user_texts(store))

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.cli.common import EXIT_NO_RESULTS, EXIT_OK, UsageError, sync_default_library
-from reader.feeds.common import FeedError, is_web_url
+from reader.feeds.common import FeedError
 from reader.feeds.registry import FeedRegistry, Subscription
+from reader.sanitize import safe_line, safe_text
 from reader.web.fetch import FetchError, safe_url
 from reader.web.save import user_path
 
@@ -64,7 +65,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 def _registry() -> Iterator[FeedRegistry]:
     with FeedRegistry.open(lock_timeout=REGISTRY_WAIT) as registry:
         for notice in registry.notices:
-            print(f"reader: feeds: {notice}", file=sys.stderr)
+            print(f"reader: feeds: {safe_line(notice)}", file=sys.stderr)
         yield registry
 
 
@@ -89,11 +90,12 @@ def command_add(args: argparse.Namespace) -> int:
         except (FeedError, FetchError) as error:
             raise UsageError(f"cannot add {args.source}: {error}") from None
     if sub.name in before:
-        print(f"Already subscribed: {sub.name}  {sub.url}")
+        print(f"Already subscribed: {sub.name}  {safe_line(safe_url(sub.url))}")
         return EXIT_OK
-    print(f"Subscribed to {sub.title} as {sub.name}: {_count(result.new, 'new entry')}")
+    title = safe_line(sub.title)
+    print(f"Subscribed to {title} as {sub.name}: {_count(result.new, 'new entry')}")
     if result.error:
-        print(f"reader: {sub.name}: entries not saved: {result.error}", file=sys.stderr)
+        print(f"reader: {sub.name}: entries not saved: {safe_line(result.error)}", file=sys.stderr)
     if result.new:
         sync_default_library()
     return EXIT_NO_RESULTS if result.error else EXIT_OK
@@ -101,7 +103,7 @@ def command_add(args: argparse.Namespace) -> int:
 
 def command_import(args: argparse.Namespace) -> int:
     """Subscribe to every feed an OPML file lists, without fetching them."""
-    from reader.feeds.opml import read_opml
+    from reader.feeds.opml import importable, read_opml
     from reader.files import read_bytes
 
     try:
@@ -110,17 +112,17 @@ def command_import(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot read {args.file}: {error.strerror or error}") from None
     except FeedError as error:
         raise UsageError(f"cannot import {args.file}: {error}") from None
-    # A list from elsewhere may not point at files.
-    skipped = [outline.url for outline in outlines if not is_web_url(outline.url)]
-    wanted = [(o.url, o.title, o.tags) for o in outlines if is_web_url(o.url)]
-    with _registry() as registry:
-        results = registry.add_many(wanted)  # one write, however long the list
+    # What `feeds add` takes: web addresses, and local files (relative to the list's folder).
+    taken, skipped = importable(outlines, user_path(args.file).parent)
+    with _registry() as registry:  # one write, however long the list
+        results = registry.add_many((o.url, o.title, o.tags) for o in taken)
     added = sum(created for _, created in results)
     known = len(results) - added
-    for url in skipped:
-        print(f"reader: skipped {url}: not an http(s) URL", file=sys.stderr)
-    print(f"Imported {args.file}: {added} added, {known} already subscribed")
-    return EXIT_OK
+    for url, reason in skipped:
+        print(f"reader: skipped {safe_line(url)}: {safe_line(reason)}", file=sys.stderr)
+    more = f", {len(skipped)} skipped" if skipped else ""
+    print(f"Imported {safe_line(args.file)}: {added} added, {known} already subscribed{more}")
+    return EXIT_NO_RESULTS if skipped else EXIT_OK
 
 
 # Reading the list ------------------------------------------------------------------------
@@ -146,7 +148,7 @@ def command_list(args: argparse.Namespace) -> int:
             parts.append("full text")
         if sub.last_error:
             parts.append(f"error: {sub.last_error}")
-        print("  ".join(parts))
+        print(safe_line("  ".join(parts)))
     return EXIT_OK
 
 
@@ -158,7 +160,7 @@ def command_export(args: argparse.Namespace) -> int:
     with _registry() as registry:
         text = write_opml(registry.all())
     if args.out is None:
-        sys.stdout.write(text)
+        sys.stdout.write(safe_text(text))
     else:
         target = user_path(args.out)
         try:
@@ -166,7 +168,7 @@ def command_export(args: argparse.Namespace) -> int:
             write_atomically(target, text.encode("utf-8"))
         except OSError as error:
             raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
-        print(f"Wrote {args.out}", file=sys.stderr)
+        print(f"Wrote {safe_line(args.out)}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -199,11 +201,12 @@ def command_refresh(args: argparse.Namespace) -> int:
 
 def describe(result: FeedResult) -> str:
     """One feed's outcome: "name: 3 new", "name: not modified" or "name: failed: reason"."""
+    name = safe_line(result.name)
     if result.error:
-        return f"{result.name}: failed: {result.error}"
+        return f"{name}: failed: {safe_line(result.error)}"
     if result.not_modified:
-        return f"{result.name}: not modified"
-    return f"{result.name}: {result.new} new"
+        return f"{name}: not modified"
+    return f"{name}: {result.new} new"
 
 
 def command_remove(args: argparse.Namespace) -> int:
@@ -214,7 +217,7 @@ def command_remove(args: argparse.Namespace) -> int:
         sub = registry.remove(_get(registry, args.name).name)
     if sub is None:
         raise UsageError(f"no feed named {args.name}")
-    print(f"Removed {sub.name}; its saved entries stay in {feed_folder(sub.name)}")
+    print(f"Removed {sub.name}; its saved entries stay in {safe_line(feed_folder(sub.name))}")
     return EXIT_OK
 
 

@@ -20,6 +20,7 @@ from reader.cli.common import (
     report_problems,
 )
 from reader.models import ScanProgress, UserText
+from reader.sanitize import safe_json, safe_line
 from reader.search import Hit, Query, StateFilters, parse
 from reader.search.query import Node, Not, StateFilter
 from reader.search.sync import SyncResult, open_index, rebuild_index, sync_index
@@ -69,12 +70,12 @@ def command_search(args: argparse.Namespace) -> int:
             if texts is not None:  # without them a sync would drop notes from the index
                 sync_index(library, index, bar("indexing") if bar else None, user_texts=texts)
             if index.notice:
-                print(f"reader: {index.notice}", file=sys.stderr)
+                print(f"reader: {safe_line(index.notice)}", file=sys.stderr)
             limit = args.limit or (DEFAULT_LIMIT if query.ranked else max(1, len(library)))
             results = index.search(query, limit=limit, order=args.order, state=state)
         records = [(hit, library.get(hit.id)) for hit in results.hits]
     if results.hint:
-        print(f"reader: {results.hint}", file=sys.stderr)
+        print(f"reader: {safe_line(results.hint)}", file=sys.stderr)
     report_problems(scan.problems)
     printed = 0
     for hit, meta in records:
@@ -82,7 +83,8 @@ def command_search(args: argparse.Namespace) -> int:
             continue
         if args.json:
             extra = {"score": round(hit.score, 4), "snippet": hit.snippet.text}
-            sys.stdout.write(json.dumps({**meta_record(meta), **extra}, ensure_ascii=False) + "\n")
+            record = json.dumps({**meta_record(meta), **extra}, ensure_ascii=False)
+            sys.stdout.write(safe_json(record) + "\n")
         else:
             _print_hit(hit, meta_path=meta.path, origin=meta.origin or meta.format)
         printed += 1
@@ -98,7 +100,7 @@ def command_index(args: argparse.Namespace) -> int:
         scan = library.scan(bar("scanning") if bar else None)
         with open_index(library) as index:
             if index.read_only:
-                print(f"reader: {index.notice}", file=sys.stderr)
+                print(f"reader: {safe_line(index.notice)}", file=sys.stderr)
             run = rebuild_index if args.rebuild else sync_index
             with _open_store() as store:
                 texts = user_texts(store)
@@ -158,7 +160,7 @@ def _from_store(query: Query) -> tuple[dict[str, UserText] | None, StateFilters 
     try:
         store = _open_store()
     except StoreError as error:
-        print(f"reader: {error}: searching the index as it was", file=sys.stderr)
+        print(f"reader: {safe_line(error)}: searching the index as it was", file=sys.stderr)
         return None, None
     with store:
         if not _uses_state(query.root):
@@ -187,7 +189,8 @@ def _print_hit(hit: Hit, *, meta_path: str, origin: str) -> None:
     """Title, date, origin and short id; the path; then the snippet with matches in bold."""
     out = sys.stdout
     when = hit.date.isoformat() if hit.date else "----------"
-    out.write(f"{hit.title}\n  {when}  {origin}  {hit.id[:8]}  {meta_path}\n")
+    title, origin, meta_path = safe_line(hit.title), safe_line(origin), safe_line(meta_path)
+    out.write(f"{title}\n  {when}  {origin}  {hit.id[:8]}  {meta_path}\n")
     if hit.snippet.text:
         out.write(f"  {_marked(hit, bold=out.isatty())}\n")
     out.write("\n")
@@ -197,12 +200,12 @@ def _marked(hit: Hit, *, bold: bool) -> str:
     """The snippet text, matched words wrapped in bold escapes when `bold`."""
     text = hit.snippet.text
     if not bold:
-        return text
+        return safe_line(text)
     pieces, last = [], 0
     for start, end in sorted(hit.snippet.spans):
         if start < last:
             continue
-        pieces += [text[last:start], "\x1b[1m", text[start:end], "\x1b[22m"]
+        pieces += [safe_line(text[last:start]), "\x1b[1m", safe_line(text[start:end]), "\x1b[22m"]
         last = end
-    pieces.append(text[last:])
+    pieces.append(safe_line(text[last:]))
     return "".join(pieces)

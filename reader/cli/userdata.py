@@ -10,6 +10,7 @@ from pathlib import Path
 
 from reader.cli.common import UsageError, open_library
 from reader.library import MIN_PREFIX, Library, UnknownArticle
+from reader.sanitize import safe_line
 from reader.store import Bookmark, Highlight, Note, ReadingState, Store, StoreWriteError
 
 LOCK_TIMEOUT = 5.0
@@ -26,7 +27,7 @@ def open_store() -> Store:
 def report_notices(store: Store) -> None:
     """Print the store's notices (repairs, restores, upgrades), one line each, on stderr."""
     for notice in store.notices:
-        print(f"reader: store: {notice}", file=sys.stderr)
+        print(f"reader: store: {safe_line(notice)}", file=sys.stderr)
 
 
 NOTE_LIMIT = 16 * 1024 * 1024

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from reader.cli.common import EXIT_OK, sync_default_library
+from reader.sanitize import safe_line
 from reader.web.fetch import Limits
 from reader.web.save import SaveError, add_item
 
@@ -59,12 +60,12 @@ def command_add(args: argparse.Namespace) -> int:
         try:
             saved = add_item(item, limits=limits)
         except SaveError as error:
-            print(f"reader: {item}: {error}", file=sys.stderr)
+            print(f"reader: {safe_line(item)}: {safe_line(error)}", file=sys.stderr)
             failed += 1
             continue
         created += saved.created
         verb = "saved" if saved.created else "already saved"
-        print(f"{verb}: {saved.title} → {saved.path}", flush=True)
+        print(f"{verb}: {safe_line(saved.title)} → {safe_line(saved.path)}", flush=True)
     if created:
         sync_default_library()
     return EXIT_SOME_FAILED if failed else EXIT_OK

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import codecs
 import re
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from reader.web.urls import normal_url
 
 
 class FeedError(Exception):
@@ -81,25 +83,9 @@ def declares_entities(data: bytes) -> bool:
 
 
 def normalize_url(url: str) -> str:
-    """A URL in a form for comparing: trimmed, scheme and host lower-case, no default port
-    or fragment. File paths are returned trimmed."""
-    url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return url
-    scheme = parts.scheme.lower()
-    host = parts.hostname.lower()
-    if ":" in host:
-        host = f"[{host}]"
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    if port is not None and port != {"http": 80, "https": 443}[scheme]:
-        host = f"{host}:{port}"
-    userinfo = parts.netloc.rpartition("@")[0]
-    netloc = f"{userinfo}@{host}" if userinfo else host
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    """A feed address in a form for comparing: the one normal form of web addresses
+    (`reader.web.urls.normal_url`); a file path comes back trimmed."""
+    return normal_url(url)
 
 
 def is_web_url(text: str) -> bool:

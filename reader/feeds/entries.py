@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from reader.feeds.common import is_web_url
 from reader.feeds.parse import Entry, ParsedFeed
-from reader.web.fetch import HTML_ACCEPT, FetchError, Limits, fetch
+from reader.web.fetch import HTML_ACCEPT, AddressRefused, FetchError, Limits, fetch
 from reader.web.save import Draft, saved_keys, url_key, write_draft
 
 if TYPE_CHECKING:
@@ -21,32 +21,53 @@ def save_entries(
 ) -> Iterator[tuple[str, Path | None]]:
     """Write each entry as an article; yields (entry id, new file, or None if already saved).
 
+    An entry that carries its page's whole text (full content, or the page fetched for
+    full text) is that page: its file is named by the page's URL, and when `reader add` or
+    the app's `a` saved the page already, it is recognised as that article, not saved twice.
     Yielding as it goes lets the caller remember every entry saved before a failure.
     """
     known = saved_keys(folder)  # one listing: a folder of thousands is not read per entry
-    pages = LinkedPages(limits)
+    pages = saved_keys(folder.parent.parent / "web")  # the pages saved by address
+    shared = _shared_pages(feed)
+    linked = LinkedPages(limits)
     for entry in entries:
-        draft = entry_draft(sub, feed, entry, pages)
-        saved = write_draft(draft, folder, url_key(entry.id), known=known)
+        page_key = _page_key(entry)
+        if page_key in shared:
+            page_key = None
+        if page_key in pages and (not entry.summary_only or sub.full_text):
+            yield entry.id, None  # the same page, saved already by its address
+            continue
+        draft, whole = _draft(sub, feed, entry, linked)
+        key = url_key(entry.id)
+        if whole and page_key is not None and key not in known:
+            key = page_key
+        saved = write_draft(draft, folder, key, known=known)
         yield entry.id, saved.path if saved.created else None
 
 
 def entry_draft(sub: Subscription, feed: ParsedFeed, entry: Entry, pages: LinkedPages) -> Draft:
     """The article for one entry: its content as Markdown, or the linked page when asked."""
+    return _draft(sub, feed, entry, pages)[0]
+
+
+def _draft(
+    sub: Subscription, feed: ParsedFeed, entry: Entry, pages: LinkedPages
+) -> tuple[Draft, bool]:
+    """The entry's article, and whether it holds its page's whole text (not a summary)."""
     from reader.sources.html import html_to_markdown
 
-    # Only an absolute web address is a link: an RSS guid taken as a permalink may be "x2".
-    link = entry.link if entry.link and is_web_url(entry.link) else None
+    link = _link(entry)
     base = link or feed.link
     markdown: str | None = None
     author = entry.author
+    whole = not entry.summary_only
     if sub.full_text and entry.summary_only and link:
         page = pages.get(link)
         if page is not None:
-            markdown, author = page[0], author or page[1]
+            markdown, author, whole = page[0], author or page[1], True
     if markdown is None:
         markdown = html_to_markdown(entry.content_html, base_url=base) if entry.content_html else ""
-    return Draft(
+    draft = Draft(
         title=entry.title or _untitled(entry),
         markdown=markdown.strip() or _no_text(link),
         url=link,
@@ -57,6 +78,32 @@ def entry_draft(sub: Subscription, feed: ParsedFeed, entry: Entry, pages: Linked
         tags=sub.tags,
         extra={"feed": sub.name, "entry_id": entry.id},
     )
+    return draft, whole
+
+
+def _page_key(entry: Entry) -> str | None:
+    """The URL key of the page an entry stands for: None without a link, or when the link is
+    a site's home page (some feeds link every entry there), which no one entry is."""
+    link = _link(entry)
+    if link is None or not urlsplit(link).path.strip("/"):
+        return None
+    return url_key(link)
+
+
+def _shared_pages(feed: ParsedFeed) -> set[str]:
+    """The page keys more than one entry of the feed links to: those entries are not pages."""
+    seen: set[str] = set()
+    shared: set[str] = set()
+    for entry in feed.entries:
+        key = _page_key(entry)
+        if key is not None:
+            (shared if key in seen else seen).add(key)
+    return shared
+
+
+def _link(entry: Entry) -> str | None:
+    # Only an absolute web address is a link: an RSS guid taken as a permalink may be "x2".
+    return entry.link if entry.link and is_web_url(entry.link) else None
 
 
 class LinkedPages:
@@ -81,7 +128,10 @@ class LinkedPages:
         if self.failures >= self.GIVE_UP:
             return None
         try:
-            response = fetch(url, limits=self.limits, accept=HTML_ACCEPT)
+            # A link from a feed is never an address the person gave: it must be public.
+            response = fetch(url, limits=self.limits, accept=HTML_ACCEPT, typed=False)
+        except AddressRefused:
+            return None  # refused at once: no site was slow, so no reason to stop asking
         except FetchError:
             self.failures += 1
             return None  # the summary is still worth saving

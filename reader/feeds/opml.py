@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html.entities
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader.feeds.common import ENTITY_REFUSAL, FeedError, declares_entities, normalize_url
+from reader.feeds.common import (
+    ENTITY_REFUSAL,
+    FeedError,
+    declares_entities,
+    is_web_url,
+    normalize_url,
+)
 
 if TYPE_CHECKING:
     from reader.feeds.registry import Subscription
 
-__all__ = ["Outline", "read_opml", "write_opml"]
+__all__ = ["Outline", "importable", "read_opml", "write_opml"]
 
 MAX_FOLDER_TAGS = 8
 """Folders deeper than this add no more tags: the tag lists stay short, and a list nested
@@ -55,6 +63,47 @@ def read_opml(data: bytes) -> list[Outline]:
                 merged = known.tags + tuple(t for t in outline.tags if t not in known.tags)
                 found[key] = Outline(known.url, known.title, merged)
     return list(found.values())
+
+
+def importable(
+    outlines: Iterable[Outline], base: Path
+) -> tuple[list[Outline], list[tuple[str, str]]]:
+    """The outlines `reader feeds add` would take, and (address, reason) for the others.
+
+    As with `feeds add`, a feed is an http(s) URL or a local file; a file's path is made
+    absolute, a relative one read from `base` (the list's own folder), so a list written
+    by `feeds export` comes back whole.
+    """
+    from reader.web.fetch import FetchError, check_url
+
+    taken: list[Outline] = []
+    refused: list[tuple[str, str]] = []
+    for outline in outlines:
+        address = outline.url.strip()
+        try:
+            if is_web_url(address):
+                taken.append(dataclasses.replace(outline, url=check_url(address)))
+            else:
+                taken.append(dataclasses.replace(outline, url=_local_feed(address, base)))
+        except (FeedError, FetchError) as error:
+            refused.append((address, str(error)))
+    return taken, refused
+
+
+def _local_feed(address: str, base: Path) -> str:
+    if "://" in address or address.lower().startswith(("file:", "data:", "javascript:")):
+        raise FeedError("only http(s) URLs and local files can be feeds")
+    try:
+        path = Path(address).expanduser()
+    except RuntimeError:  # ~user naming nobody
+        path = Path(address)
+    path = path if path.is_absolute() else base / path
+    try:
+        if not path.is_file():
+            raise FeedError("no such file" if not path.exists() else "not a file")
+        return str(path.resolve())
+    except OSError as error:  # a name too long for the file system
+        raise FeedError(f"cannot read: {error.strerror or error}") from None
 
 
 def _walk(parent: Any, folders: tuple[str, ...]) -> Iterable[Outline]:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import codecs
-import re
+import unicodedata
+
+from reader.sanitize import CONTROL as _CONTROL
+from reader.sanitize import ESCAPE_START as _ESCAPE_START
+from reader.sanitize import ESCAPES as _ESCAPES
 
 CP1252_BYTE = "reader-cp1252-byte"
 """Codec error handler that decodes each undecodable byte alone as cp1252."""
@@ -14,23 +18,14 @@ _DETECT_SAMPLE = 64 * 1024
 _FEW_STRAY_BYTES = 4
 """Up to this many bad bytes in otherwise-ASCII text are read as cp1252, not guessed at."""
 
+_WESTERN_MARKS = frozenset("\xa0¡¢£¤¥¦§¨©«¬\xad®¯°±²³´µ¶·¸¹»¼½¾¿×÷€‚„…†‡‰‹›‘’“”•–—˜™")
+"""Characters outside ASCII, other than Latin letters, that Western text in cp1252 uses."""
+
 _WIDE_BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-# Anything a terminal could act on: C0 controls but \t and \n, DEL, and C1 controls.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-# Whole escape sequences, so their parameters do not survive as stray text once the
-# ESC itself is gone. Unterminated string sequences fall through to the last branch,
-# which drops the introducer; what remains is inert text.
-_ESCAPES = re.compile(
-    r"(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]"  # CSI: ESC [ params final
-    r"|\x1b[\]PX^_][^\x07\x1b\n]*(?:\x07|\x1b\\)"  # OSC, DCS, SOS, PM, APC to BEL or ST
-    r"|\x1b[\x20-\x2f]*[\x30-\x7e]"  # two-char and nF escapes (ESC 7, ESC ( B)
 )
 
 
@@ -79,7 +74,7 @@ def clean(text: str) -> str:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _CONTROL.search(text) is None:
         return text
-    if "\x1b" in text or "\x9b" in text:
+    if _ESCAPE_START.search(text) is not None:
         text = _ESCAPES.sub("", text)
     return _CONTROL.sub("", text)
 
@@ -95,7 +90,42 @@ def _decode_8bit(data: bytes) -> str:
     good = len(valid) - len(valid.encode("ascii", errors="ignore"))
     if good >= bad or bad <= _FEW_STRAY_BYTES:
         return data.decode("utf-8", errors=CP1252_BYTE)
+    western = _as_western(data)
+    if western is not None:
+        return western
     return _decode_detected(data)
+
+
+def _as_western(data: bytes) -> str | None:
+    """The bytes as cp1252 when that reads as Western European text, else None.
+
+    Detection guesses badly on short texts ("naïve" came out as "naļve" in cp1257), while
+    cp1252 is by far the commonest legacy encoding. It is taken when every byte is defined
+    in it, every character it gives outside ASCII is a Latin letter or Western punctuation,
+    and those letters are a minority among ASCII ones: text in Cyrillic or Greek encodings
+    read as cp1252 also gives Latin letters, but almost no ASCII letters beside them.
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None  # 0x81, 0x8D, 0x8F, 0x90 and 0x9D are not cp1252
+    ascii_letters = accented = 0
+    for at, char in enumerate(text):
+        if char.isascii():
+            ascii_letters += char.isalpha()
+        elif char.isalpha() and unicodedata.name(char, "").startswith("LATIN "):
+            accented += 1
+        elif char not in _WESTERN_MARKS or _inside_word(text, at):
+            return None
+    return text if accented * 3 <= ascii_letters else None
+
+
+def _inside_word(text: str, at: int) -> bool:
+    """Whether a mark sits between two letters: "Za¿ó³æ" is Polish (cp1250) read as cp1252,
+    while Western text puts ¿, ³ or £ beside spaces and digits (only quotes go inside)."""
+    if text[at] in "’·–—" or at == 0 or at + 1 >= len(text):
+        return False
+    return text[at - 1].isalpha() and text[at + 1].isalpha()
 
 
 def _decode_detected(data: bytes) -> str:

@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
 
 from reader import config as settings
 from reader.config import Config, LoadedConfig
 from reader.library import Library
+from reader.sanitize import safe_line, safe_text
 from reader.store import Store
 from reader.ui.screens.incoming import FeedsOpener
 from reader.ui.screens.main import MainScreen
@@ -124,6 +126,26 @@ class ReaderApp(App[None]):
             self.screen.dismiss()
         else:
             self.push_screen(HelpScreen())
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Show a notification; its text passes the one sanitiser and is never read as
+        markup, as it often carries a title, a file name or a server's reason."""
+        del markup  # no notification of this app uses markup: "[x]" in a name stays as it is
+        super().notify(
+            safe_text(message),
+            title=safe_line(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def _on_theme_changed(self, theme: Theme) -> None:
         self.update_settings(theme=theme.name)

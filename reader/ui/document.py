@@ -14,6 +14,7 @@ from rich.style import Style
 from rich.text import Text
 
 from reader.models import Article, Block, BlockKind, Mark, MarkKind
+from reader.sanitize import safe_line
 from reader.sources import MAX_BYTES
 from reader.ui.wrap import sanitise, wrap
 
@@ -201,7 +202,7 @@ def _header_lines(article: Article, column: int) -> Iterator[Line]:
 
 def _plain_lines(text: str, role: Role, column: int) -> Iterator[Line]:
     """Lines of a header string that belongs to no block."""
-    clean = sanitise(text)
+    clean = sanitise(safe_line(text))  # a title or byline: one line, no bidi overrides
     for start, end in wrap(clean, column):
         yield Line(role, NO_BLOCK, start, end, clean)
 

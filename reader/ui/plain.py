@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 from rich.cells import cell_len, set_cell_size
 
-_ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
-"""Terminal escape sequences (CSI, OSC and two-byte forms), removed whole."""
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-"""Any control character left once escapes are gone."""
+from reader.sanitize import safe_line
 
 
 def clean(text: str) -> str:
-    """Text made safe for one line: escapes removed, other controls turned into spaces."""
-    return _CONTROLS.sub(" ", _ESCAPES.sub("", text))
+    """Text made safe for one line: escapes and bidi controls removed, other controls turned
+    into spaces (the one sanitiser the command line uses too)."""
+    return safe_line(text)
 
 
 def fit(text: str, width: int) -> str:

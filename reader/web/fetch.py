@@ -21,6 +21,8 @@ from typing import TypeGuard
 from urllib.parse import SplitResult, quote, unquote, urljoin, urlsplit, urlunsplit
 
 from reader import __version__
+from reader.web.addresses import host_is_public, lookup, place, private_refusal, public_text
+from reader.web.inflate import Inflater, UnsupportedEncoding, size_text
 from reader.web.proxy import Proxy, ProxyError, open_tunnel, proxy_for
 
 HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
@@ -42,6 +44,10 @@ class FetchError(Exception):
     """A fetch that failed; str(error) is one line naming the URL's host and the reason."""
 
 
+class AddressRefused(FetchError):
+    """A local or private address the fetch was not allowed to reach (nothing was sent)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Limits:
     """How far a fetch may go before it gives up."""
@@ -50,6 +56,8 @@ class Limits:
     """Seconds for the whole fetch, connection to last byte, redirects included."""
     max_bytes: int = 8 * 1024 * 1024
     max_redirects: int = 5
+    allow: frozenset[tuple[str, int]] = frozenset()
+    """(host, port) places the person allows even when local or private (see `fetch`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,19 +119,35 @@ def fetch(
     accept: str = HTML_ACCEPT,
     etag: str | None = None,
     last_modified: str | None = None,
+    typed: bool = True,
 ) -> Response:
-    """GET a URL within the limits; FetchError for every failure (DNS, refused, 4xx/5xx, ...)."""
+    """GET a URL within the limits; FetchError for every failure (DNS, refused, 4xx/5xx, ...).
+
+    `typed`: the person gave this URL (typed it, or subscribed to it), so its own host and
+    port may be a local or private address. Anywhere else (a redirect, a URL from a
+    document: `typed=False`) must be public and may not add credentials.
+    """
     current = check_url(url)
+    if not typed:
+        _refuse_credentials(current)
     deadline = time.monotonic() + limits.timeout
     origin = _origin(current)
+    allowed = limits.allow | {place(current)} if typed else limits.allow
     seen = {_without_fragment(current)}
+    previous: str | None = None
     conditions = {"If-None-Match": etag, "If-Modified-Since": last_modified}
     for _hop in range(limits.max_redirects + 1):
         headers = {"Accept": accept}
         headers.update((name, value) for name, value in conditions.items() if _sendable(value))
         if _origin(current) == origin:
             headers.update(_credentials(current))
-        outcome = _Exchange(current, headers, deadline, limits).run()
+        private_ok = place(current) in allowed
+        if not private_ok and host_is_public(_host(current)) is False:
+            raise AddressRefused(private_refusal(current, previous))
+        try:
+            outcome = _Exchange(current, headers, deadline, limits, private_ok).run()
+        except _Private:
+            raise AddressRefused(private_refusal(current, previous)) from None
         if isinstance(outcome, Response):
             return outcome
         target = _redirect_target(current, outcome)
@@ -131,15 +155,23 @@ def fetch(
         if key in seen:
             raise FetchError(f"redirect loop at {_host(target)}")
         seen.add(key)
-        current = target
+        previous, current = current, target
     raise FetchError(f"too many redirects (more than {limits.max_redirects}) from {_host(url)}")
+
+
+class _Private(Exception):
+    """The host resolved to, or connected to, a private address it may not reach."""
 
 
 class _Exchange:
     """One request and its answer: a Response, or the Location of a redirect."""
 
-    def __init__(self, url: str, headers: dict[str, str], deadline: float, limits: Limits) -> None:
+    def __init__(
+        self, url: str, headers: dict[str, str], deadline: float, limits: Limits, private_ok: bool
+    ) -> None:
         self.url = url
+        self.private_ok = private_ok
+        """Whether this host may be a private address (the person named it themselves)."""
         self.parts = urlsplit(url)
         self.host = self.parts.hostname or ""
         self.headers = headers
@@ -213,7 +245,8 @@ class _Exchange:
         port = self.parts.port or (443 if https else 80)
         proxy = self._proxy()
         if proxy is None:
-            sock = self._connect(_resolve(host, port, self.remaining(), self.host))
+            sock = self._connect(self._allowed(_resolve(host, port, self.remaining(), self.host)))
+            self._check_peer(sock)
         else:
             sock = self._connect_proxy(proxy)
             if https:
@@ -230,6 +263,29 @@ class _Exchange:
             conn.default_port = 443  # so the Host header leaves out the usual port
         conn.sock = sock  # already connected: http.client only writes and reads on it
         return conn
+
+    def _allowed(
+        self, addresses: list[tuple[int, tuple[str, int]]]
+    ) -> list[tuple[int, tuple[str, int]]]:
+        """The addresses this fetch may connect to: all of them, or only the public ones."""
+        if self.private_ok:
+            return addresses
+        public = [item for item in addresses if public_text(item[1][0])]
+        if not public:
+            raise _Private
+        return public
+
+    def _check_peer(self, sock: socket.socket) -> None:
+        """Refuse when the address actually connected to is private (a name can resolve one
+        way when checked and another when used)."""
+        if self.private_ok:
+            return
+        try:
+            peer = str(sock.getpeername()[0])
+        except OSError:
+            return  # not connected after all: the request itself will fail
+        if not public_text(peer):
+            raise _Private
 
     def _proxy(self) -> Proxy | None:
         try:
@@ -280,7 +336,10 @@ class _Exchange:
         declared = int(length) if length.isdigit() else None
         if declared is not None and declared > cap:
             raise self._too_large()
-        inflate = _Inflater(answer.getheader("Content-Encoding"), cap, self.host)
+        try:
+            inflate = Inflater(answer.getheader("Content-Encoding"), cap)
+        except UnsupportedEncoding as error:
+            raise FetchError(f"unsupported content encoding {error} from {self.host}") from None
         received = 0
         while True:
             self._settimeout()
@@ -346,7 +405,8 @@ class _Exchange:
         return FetchError(f"timed out after {self.limits.timeout:g} s fetching from {self.host}")
 
     def _too_large(self) -> FetchError:
-        return FetchError(f"too large: more than {_size(self.limits.max_bytes)} from {self.host}")
+        cap = size_text(self.limits.max_bytes)
+        return FetchError(f"too large: more than {cap} from {self.host}")
 
 
 def _sendable(value: str | None) -> TypeGuard[str]:
@@ -361,74 +421,29 @@ def _sendable(value: str | None) -> TypeGuard[str]:
 
 
 def _redirect_target(current: str, location: str) -> str:
-    """Where a redirect leads, checked like any address the person gives."""
+    """Where a redirect leads, checked like any address the person gives, and without
+    credentials (a server may not make the app log in somewhere, nor disguise a host)."""
     try:
-        return check_url(urljoin(current, location))
+        target = check_url(urljoin(current, location))
+        _refuse_credentials(target, current)
+        return target
     except FetchError as error:
         raise FetchError(f"redirect from {_host(current)} refused: {error}") from None
 
 
+def _refuse_credentials(url: str, current: str | None = None) -> None:
+    netloc = urlsplit(url).netloc
+    # A relative redirect keeps the credentials of the address it came from: those are fine.
+    if "@" in netloc and (current is None or netloc != urlsplit(current).netloc):
+        raise FetchError(f"address with a user name or password refused: {safe_url(url)!r}")
+
+
 def _resolve(host: str, port: int, timeout: float, shown: str) -> list[tuple[int, tuple[str, int]]]:
-    """The addresses of a host, looked up in a helper thread so the deadline holds."""
-    found: list[tuple[int, tuple[str, int]]] = []
-    failure: list[Exception] = []
-
-    def lookup() -> None:
-        try:
-            for family, _, _, _, address in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
-                if family in (socket.AF_INET, socket.AF_INET6):
-                    found.append((family, (str(address[0]), int(address[1]))))
-        except (OSError, UnicodeError) as error:  # UnicodeError: an empty or 64+ letter label
-            failure.append(error)
-
-    worker = threading.Thread(target=lookup, daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        raise TimeoutError
-    if failure or not found:
+    """The addresses of a host within the time left (see `lookup`); FetchError when none."""
+    found = lookup(host, port, timeout)
+    if not found:
         raise FetchError(f"cannot find host {shown}")
     return found
-
-
-class _Inflater:
-    """Collects a body, inflating gzip or deflate; a compressed body may not expand past the cap."""
-
-    def __init__(self, encoding: str | None, cap: int, host: str) -> None:
-        name = (encoding or "").strip().lower()
-        self.decoder: zlib._Decompress | None = None
-        if name in ("gzip", "x-gzip"):
-            self.decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif name == "deflate":
-            self.decoder = zlib.decompressobj()
-        elif name not in ("", "identity"):
-            raise FetchError(f"unsupported content encoding {name!r} from {host}")
-        self.cap = cap
-        self.size = 0
-        self.chunks: list[bytes] = []
-
-    def feed(self, chunk: bytes) -> bool:
-        """Take the next chunk; False once the body is over the cap."""
-        if self.decoder is not None:
-            chunk = self.decoder.decompress(chunk, self.cap + 1 - self.size)
-            if self.decoder.unconsumed_tail:
-                return False
-        self.size += len(chunk)
-        self.chunks.append(chunk)
-        return self.size <= self.cap
-
-    def finish(self) -> bytes | None:
-        """The whole body (None when its last part takes it over the cap)."""
-        if self.decoder is not None and not self._feed_tail():
-            return None
-        return b"".join(self.chunks)
-
-    def _feed_tail(self) -> bool:
-        assert self.decoder is not None
-        tail = self.decoder.flush()
-        self.size += len(tail)
-        self.chunks.append(tail)
-        return self.size <= self.cap
 
 
 def _request_target(parts: SplitResult) -> str:
@@ -470,12 +485,3 @@ def _host(url: str) -> str:
 
 def _without_fragment(url: str) -> str:
     return safe_url(url).partition("#")[0]
-
-
-def _size(count: int) -> str:
-    """A byte count as people say it: "8 MB", "512 KB", "100 bytes"."""
-    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
-        if count >= scale:
-            value = count / scale
-            return f"{value:g} {unit}" if value == int(value) else f"{value:.1f} {unit}"
-    return f"{count} bytes"

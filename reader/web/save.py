@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -21,6 +20,8 @@ from reader.sources.decode import clean
 from reader.sources.frontmatter import MAX_FRONT_MATTER, split_front_matter
 from reader.store.fileio import DOCUMENT, atomic_write
 from reader.web.fetch import HTML_ACCEPT, FetchError, Limits, check_url, fetch, safe_url
+from reader.web.urls import digest
+from reader.web.urls import url_key as url_key  # re-exported: feeds and tests use it here
 
 TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".text"})
 """Local files copied into the library as they are."""
@@ -37,9 +38,6 @@ _KEY = re.compile(r"[0-9a-z]{6,32}")
 _SLUG_LIMIT = 60
 _SLUG_BYTES = 150
 _EXTRA_KEY = re.compile(r"[a-z][a-z0-9_]*")
-_TRACKING = ("utm_",)
-_TRACKING_NAMES = frozenset({"fbclid", "gclid", "mc_cid", "mc_eid"})
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 _KNOWN_KEYS = ("title", "url", "author", "date", "site", "source", "saved", "tags")
 
 
@@ -83,38 +81,6 @@ class Saved:
 
 
 # Keys and file names -------------------------------------------------------------------
-
-
-def url_key(url: str) -> str:
-    """A short stable key for a URL (scheme and host case, default port, fragment, utm_* ignored).
-
-    http and https count as the same address. Text that is not an http(s) URL (a feed
-    entry's `tag:` or `urn:` id) gets a key of its own, trimmed of surrounding space.
-    """
-    text = url.strip()
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError:
-        return _digest(text.encode("utf-8", "replace"))
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        return _digest(text.encode("utf-8", "replace"))
-    netloc = parts.hostname.lower().rstrip(".")
-    if port is not None and port != _DEFAULT_PORTS[scheme]:
-        netloc = f"{netloc}:{port}"
-    query = [(name, value) for name, value in parse_qsl(parts.query, True) if _kept(name)]
-    normal = urlunsplit(("http", netloc, parts.path or "/", urlencode(sorted(query)), ""))
-    return _digest(normal.encode("utf-8", "replace"))
-
-
-def _kept(name: str) -> bool:
-    lowered = name.lower()
-    return not lowered.startswith(_TRACKING) and lowered not in _TRACKING_NAMES
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=6).hexdigest()
 
 
 def file_name(draft: Draft, key: str) -> str:
@@ -264,7 +230,7 @@ def add_url(
     folder = folder if folder is not None else paths.user_library_dir() / "web"
     try:
         address = check_url(url)
-        known = find_saved(folder, url_key(address))
+        known = _find_page(folder, url_key(address))
         if known is not None:
             return Saved(known, saved_title(known), created=False)
         response = fetch(address, limits=limits, accept=HTML_ACCEPT)
@@ -277,7 +243,7 @@ def add_url(
         raise SaveError(str(error)) from error
     home = _trusted_canonical(page.url, response.url) or response.url
     for key in (url_key(response.url), url_key(home)):
-        known = find_saved(folder, key)
+        known = _find_page(folder, key)
         if known is not None:
             return Saved(known, saved_title(known), created=False)
     host = urlsplit(response.url).hostname or ""
@@ -291,6 +257,18 @@ def add_url(
         source=page.site or host,
     )
     return write_draft(draft, folder, url_key(home))
+
+
+def _find_page(folder: Path, key: str) -> Path | None:
+    """The page saved under this URL key: by its address in `folder`, or as a feed entry
+    that holds its whole text (named by the page's URL in the library's `feeds/*/`)."""
+    found = find_saved(folder, key)
+    if found is not None:
+        return found
+    feeds = folder.parent / "feeds"
+    if not feeds.is_dir():
+        return None
+    return next(iter(sorted(feeds.glob(f"*/*--{key}.md"))), None)
 
 
 def _require_html(content_type: str, body: bytes, url: str) -> None:
@@ -418,7 +396,7 @@ def _convert_html(data: bytes, folder: Path) -> Saved:
         source=page.site,
     )
     # The same bytes added twice are one article, wherever they were added from.
-    return write_draft(draft, folder, _digest(data))
+    return write_draft(draft, folder, digest(data))
 
 
 def _copy_text(path: Path, data: bytes, folder: Path) -> Saved:

@@ -327,3 +327,25 @@ async def test_a_feed_address_while_the_subscriptions_are_locked_is_one_line(
             other_process.release()
         registry.close()
     assert registry.all() == []
+
+
+async def test_notifications_show_outside_text_inert_and_never_as_markup(
+    user_library: Library, http_server: LoopbackServer
+) -> None:
+    # A server whose 404 reason carries a title-changing escape and what looks like markup.
+    http_server.routes["/hostile"] = Route(
+        b"", status=404, headers={}, content_type="text/html\x1b]2;PWNED\x07"
+    )
+    app = ReaderApp(library=user_library)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        app.notify("[@click=app.quit]x[/] \x1b]2;PWNED\x07 \u202eevil", title="t\x1b[31m")
+        await type_into_dialog(pilot, http_server.url("/hostile"))
+        await pilot.pause()
+        shown = list(app._notifications)
+        assert shown and all(not notice.markup for notice in shown)
+        for notice in shown:
+            for text in (notice.message, notice.title):
+                assert not any(char in text for char in "\x1b\x07\u202e"), text
+        assert shown[0].message.startswith("[@click=app.quit]x[/]")
+        assert app.is_running

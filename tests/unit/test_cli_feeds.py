@@ -184,3 +184,46 @@ def test_list_hides_a_password_in_a_feed_address(capsys) -> None:
         registry.add("https://reader:s3cret@private.example/feed.xml", "Private")
     code, out, _ = run(capsys, "feeds", "list")
     assert code == 0 and "private.example/feed.xml" in out and "s3cret" not in out
+
+
+def test_export_then_import_keeps_local_file_feeds(capsys, tmp_path: Path, served) -> None:
+    local = tmp_path / "feeds" / "moor.xml"
+    local.parent.mkdir()
+    local.write_bytes((FIXTURES / "atom10.xml").read_bytes())
+    assert run(capsys, "feeds", "add", str(local))[0] == 0
+    assert run(capsys, "feeds", "add", served.url("/lantern"))[0] == 0
+    listing = tmp_path / "list.opml"
+    assert run(capsys, "feeds", "export", "-o", str(listing))[0] == 0
+    # Already subscribed, both: said so, not "not an http(s) URL".
+    code, out, err = run(capsys, "feeds", "import", str(listing))
+    assert (code, err) == (0, "")
+    assert out == f"Imported {listing}: 0 added, 2 already subscribed\n"
+    for name in ("field-notes-from-kettle-moor", "lantern-street-review"):
+        run(capsys, "feeds", "remove", name)
+    code, out, err = run(capsys, "feeds", "import", str(listing))
+    assert (code, err) == (0, "")
+    assert out == f"Imported {listing}: 2 added, 0 already subscribed\n"
+    _, out, _ = run(capsys, "feeds", "list")
+    assert str(local) in out and served.url("/lantern") in out
+
+
+def test_import_reads_relative_paths_from_the_list_folder_and_says_what_it_skips(
+    capsys, tmp_path: Path
+) -> None:
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    (folder / "moor.xml").write_bytes((FIXTURES / "atom10.xml").read_bytes())
+    listing = folder / "mine.opml"
+    outlines = "".join(
+        f'<outline text="{n}" type="rss" xmlUrl="{url}"/>'
+        for n, url in enumerate(["moor.xml", "gone.xml", "ftp://x.example/f", "http://a b/"])
+    )
+    listing.write_text(f'<opml version="2.0"><body>{outlines}</body></opml>', encoding="utf-8")
+    code, out, err = run(capsys, "feeds", "import", str(listing))
+    assert code == 1
+    assert out == f"Imported {listing}: 1 added, 0 already subscribed, 3 skipped\n"
+    lines = err.splitlines()
+    assert len(lines) == 3 and "gone.xml: no such file" in lines[0]
+    assert "only http(s) URLs and local files" in lines[1] and "bad address" in lines[2]
+    _, out, _ = run(capsys, "feeds", "list")
+    assert str((folder / "moor.xml").resolve()) in out

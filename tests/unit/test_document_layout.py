@@ -166,6 +166,12 @@ class TestHeader:
     def test_date_is_written_in_full(self) -> None:
         assert format_date(date(2024, 12, 25)) == "25 December 2024"
 
+    def test_title_and_tags_lose_escapes_and_bidi_overrides(self) -> None:
+        art = article(title="Invoice \u202egnp.exe\x1b]2;x\x07", tags=("a\u2066b",))
+        layout = layout_article(art, 80)
+        assert plain(layout, 0) == "Invoice gnp.exe"
+        assert plain(layout, 2) == "#ab"
+
     def test_long_title_wraps(self) -> None:
         layout = layout_article(article(title=WORDS * 2), 40)
         titles = [line for line in layout.lines if line.role is Role.TITLE]

@@ -16,6 +16,7 @@ from reader.feeds.parse import FeedError
 from reader.feeds.refresh import FeedResult, merge_seen, refresh, subscribe
 from reader.feeds.registry import FeedRegistry
 from reader.sources import load_file
+from reader.web.addresses import place
 from reader.web.fetch import FetchError, Limits
 from tests.http_server import LoopbackServer, Route
 
@@ -307,7 +308,9 @@ def test_full_text_fetches_the_linked_pages(registry, http_server) -> None:
         "</channel></rss>"
     ).encode()
     http_server.routes["/feed"] = Route(feed, content_type=RSS)
-    sub, result = subscribe(registry, http_server.url("/feed"), full_text=True, limits=FAST)
+    # Entry links must be public: this server stands for a public site by explicit allowance.
+    limits = dataclasses.replace(FAST, allow=frozenset({place(base)}))
+    sub, result = subscribe(registry, http_server.url("/feed"), full_text=True, limits=limits)
     assert result.new == 2 and http_server.hits("/posts/chair") == 1
     texts = {p.name.split("--")[0][11:]: p.read_text(encoding="utf-8") for p in result.paths}
     assert "Soak the cane overnight" in texts["chair"] and "teaser" not in texts["chair"]
@@ -326,7 +329,7 @@ def test_full_text_stops_asking_a_site_that_does_not_answer(registry, http_serve
         http_server.routes[f"/slow/{n}"] = Route(b"<p>late</p>", delay=3)
     feed = f'<rss version="2.0"><channel><title>Slow</title>{items}</channel></rss>'.encode()
     http_server.routes["/feed"] = Route(feed, content_type=RSS)
-    limits = Limits(timeout=0.3, max_bytes=256 * 1024)
+    limits = Limits(timeout=0.3, max_bytes=256 * 1024, allow=frozenset({place(base)}))
     _, result = subscribe(registry, http_server.url("/feed"), full_text=True, limits=limits)
     assert result.new == 6  # every entry saved, with its summary
     asked = sum(http_server.hits(f"/slow/{n}") for n in range(6))

@@ -6,6 +6,8 @@ import codecs
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reader.sources import load_file
 from reader.sources.decode import clean, cut_at_paragraph, decode
@@ -124,3 +126,49 @@ def test_cut_at_paragraph() -> None:
     assert cut_at_paragraph("one\n\ntwo\n\nth") == "one\n\ntwo"
     assert cut_at_paragraph("x" * 100 + "\n\ny") == "x" * 100
     assert cut_at_paragraph("abc") == "abc"
+
+
+SHORT_WESTERN = "naïve façade €5 piñata ‘hello’ déjà vu"
+
+
+def test_a_short_windows_1252_file_is_read_as_cp1252(tmp_path: Path) -> None:
+    # A file of 100 bytes: too short for detection, which took it for cp1257 ("naļve").
+    text = (SHORT_WESTERN + ". ") * 3
+    data = text.encode("cp1252")[:100]
+    assert len(data) == 100
+    assert load_bytes(tmp_path, data) == [data.decode("cp1252").strip()]
+    assert decode(SHORT_WESTERN.encode("cp1252")) == SHORT_WESTERN
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        (
+            "Zażółć gęślą jaźń, proszę pana. To jest długi tekst po polsku, który ma znaki. " * 3,
+            "cp1250",
+        ),
+        ("Привет, как дела? Сегодня хорошая погода.", "cp1251"),
+        ("Καλημέρα κόσμε, τι κάνεις σήμερα;", "cp1253"),
+    ],
+)
+def test_other_legacy_encodings_are_not_taken_for_cp1252(text: str, codec: str) -> None:
+    assert decode(text.encode(codec)) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["¿Qué tal? Está bien, señor: £5 or ¥3 — “quoted” and l’été.", "Øresund, Ålesund, Æsir."],
+)
+def test_western_marks_beside_words_stay_cp1252(text: str) -> None:
+    assert decode(text.encode("cp1252")) == text
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=("Cs",))))
+def test_valid_utf8_always_decodes_as_utf8(text: str) -> None:
+    data = text.encode("utf-8")
+    assert decode(data) == clean(text.lstrip("\ufeff"))
+
+
+@given(st.text(alphabet=st.characters(codec="cp1252"), min_size=1))
+def test_any_cp1252_text_decodes_without_error(text: str) -> None:
+    decode(text.encode("cp1252"))  # never raises, whatever the guess

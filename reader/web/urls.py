@@ -1,0 +1,49 @@
+"""One normal form for web addresses, so the same page is recognised wherever it came from.
+
+`reader add`, the app's `a`, a feed entry's link and a feed's own address all compare by
+`normal_url`; saved files carry `url_key`, a short digest of it, in their names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_TRACKING = ("utm_",)
+_TRACKING_NAMES = frozenset({"fbclid", "gclid", "mc_cid", "mc_eid"})
+
+
+def normal_url(url: str) -> str:
+    """An http(s) URL in the form for comparing: scheme and host case, a default port, the
+    fragment, credentials and `utm_*`-style tracking ignored, the query sorted, and http
+    and https counted as one. Anything else (a file path, a `tag:` id) comes back trimmed."""
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError:
+        return text
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return text
+    netloc = parts.hostname.lower().rstrip(".")
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        netloc = f"{netloc}:{port}"
+    query = [(name, value) for name, value in parse_qsl(parts.query, True) if _kept(name)]
+    return urlunsplit(("http", netloc, parts.path or "/", urlencode(sorted(query)), ""))
+
+
+def url_key(url: str) -> str:
+    """A short stable key for a URL: a digest of its `normal_url` (see there)."""
+    return digest(normal_url(url).encode("utf-8", "replace"))
+
+
+def digest(data: bytes) -> str:
+    """Twelve hex digits naming some bytes (file name keys)."""
+    return hashlib.blake2b(data, digest_size=6).hexdigest()
+
+
+def _kept(name: str) -> bool:
+    lowered = name.lower()
+    return not lowered.startswith(_TRACKING) and lowered not in _TRACKING_NAMES
