@@ -19,6 +19,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     """Add `add` to the command parser."""
     add = commands.add_parser(
         "add",
+        parents=[common],
         help="save web pages or local files into your library",
         description="Save web pages (http/https) or local .md, .txt and .html files into "
         "your library folder, ready to read and search.",
