@@ -28,6 +28,8 @@ from reader.store import Store, StoreError
 DEFAULT_LIMIT = 20
 """Ranked results printed unless --limit says otherwise (filter-only queries print all)."""
 
+NOTHING_TO_SEARCH = 'nothing to search for: give words, "phrases" or filters such as date:2025'
+
 STORE_WAIT = 1.0
 """Seconds to wait for the store when a query uses is: or has: filters."""
 
@@ -60,8 +62,9 @@ def _limit(text: str) -> int:
 def command_search(args: argparse.Namespace) -> int:
     """Print the articles matching a query, best first (or newest first)."""
     query = parse(" ".join(args.query))
-    if query.is_empty and not query.hint:
-        raise UsageError('give a query: words, "phrases" or filters such as date:2025')
+    if query.mistake or query.is_empty:
+        # A query that cannot run as typed is a usage mistake (exit 2), not "no results".
+        raise UsageError(query.mistake or NOTHING_TO_SEARCH)
     with open_library(args.library) as library, _progress_bar(sys.stderr) as bar:
         scan = library.scan()
         with open_index(library) as index:
