@@ -6,9 +6,6 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import TextIO
 
 from reader.annotations import user_texts
 from reader.cli.common import (
@@ -19,7 +16,8 @@ from reader.cli.common import (
     open_library,
     report_problems,
 )
-from reader.models import ScanProgress, UserText
+from reader.cli.progress import progress_bar as _progress_bar
+from reader.models import UserText
 from reader.search import Hit, Query, StateFilters, parse
 from reader.search.query import Node, Not, StateFilter
 from reader.search.sync import SyncResult, open_index, rebuild_index, sync_index
@@ -118,34 +116,6 @@ def summary(result: SyncResult, seconds: float) -> str:
         f"indexed {result.total:,} {noun}: {result.added:,} added, {result.updated:,} updated,"
         f" {result.removed:,} removed in {seconds:.1f} s"
     )
-
-
-Bar = Callable[[str], Callable[[ScanProgress], None]]
-"""Gives the progress callback of one labelled stage (scanning, indexing) of a bar."""
-
-
-@contextmanager
-def _progress_bar(stream: TextIO) -> Iterator[Bar | None]:
-    """A rich progress bar on `stream` when it is a terminal (else None); gone when done."""
-    if not stream.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    console = Console(file=stream, highlight=False)
-    columns = (TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("scanning", total=None)
-
-        def stage(label: str) -> Callable[[ScanProgress], None]:
-            def report(state: ScanProgress) -> None:
-                total = state.total or None
-                progress.update(task, description=label, completed=state.done, total=total)
-
-            return report
-
-        yield stage
 
 
 def _open_store() -> Store:
