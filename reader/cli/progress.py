@@ -1,4 +1,5 @@
-"""A progress bar on stderr for long commands, shown only when stderr is a terminal."""
+"""What long commands show on stderr: a progress bar on a terminal, and their notices, each
+said once when the bar is gone."""
 
 from __future__ import annotations
 
@@ -38,3 +39,25 @@ def progress_bar(stream: TextIO) -> Iterator[Bar | None]:
             return report
 
         yield stage
+
+
+class Notices:
+    """One-line notices gathered while a command works, said once each, in order, at the end.
+
+    Said after the progress bar is gone, so nothing is drawn over or repeated by it, and
+    a notice met twice (the same index opened by two steps) is said once.
+    """
+
+    def __init__(self) -> None:
+        self._lines: dict[str, None] = {}
+
+    def add(self, line: str | None) -> None:
+        """Keep `line` to say later (None or empty: nothing)."""
+        if line:
+            self._lines.setdefault(line, None)
+
+    def say(self) -> None:
+        """Print every line kept, prefixed `reader: `, on stderr; then forget them."""
+        for line in self._lines:
+            print(f"reader: {line}", file=sys.stderr)
+        self._lines.clear()

@@ -16,6 +16,7 @@ from reader.cli.common import (
     open_library,
     report_problems,
 )
+from reader.cli.progress import Notices
 from reader.cli.progress import progress_bar as _progress_bar
 from reader.models import UserText
 from reader.search import Hit, Query, StateFilters, parse
@@ -63,19 +64,19 @@ def command_search(args: argparse.Namespace) -> int:
     if query.mistake or query.is_empty:
         # A query that cannot run as typed is a usage mistake (exit 2), not "no results".
         raise UsageError(query.mistake or NOTHING_TO_SEARCH)
+    notices = Notices()
     with open_library(args.library) as library, _progress_bar(sys.stderr) as bar:
         scan = library.scan()
         with open_index(library) as index:
-            texts, state = _from_store(query)
+            notices.add(index.notice)
+            texts, state = _from_store(query, notices)
             if texts is not None:  # without them a sync would drop notes from the index
                 sync_index(library, index, bar("indexing") if bar else None, user_texts=texts)
-            if index.notice:
-                print(f"reader: {index.notice}", file=sys.stderr)
             limit = args.limit or (DEFAULT_LIMIT if query.ranked else max(1, len(library)))
             results = index.search(query, limit=limit, order=args.order, state=state)
         records = [(hit, library.get(hit.id)) for hit in results.hits]
-    if results.hint:
-        print(f"reader: {results.hint}", file=sys.stderr)
+    notices.add(results.hint)
+    notices.say()
     report_problems(scan.problems)
     printed = 0
     for hit, meta in records:
@@ -95,15 +96,17 @@ def command_search(args: argparse.Namespace) -> int:
 def command_index(args: argparse.Namespace) -> int:
     """Scan the library and bring its search index up to date (or rebuild it)."""
     started = time.perf_counter()
+    notices = Notices()
     with open_library(args.library) as library, _progress_bar(sys.stderr) as bar:
         scan = library.scan(bar("scanning") if bar else None)
         with open_index(library) as index:
             if index.read_only:
-                print(f"reader: {index.notice}", file=sys.stderr)
+                notices.add(_not_updated(index.notice))
             run = rebuild_index if args.rebuild else sync_index
             with _open_store() as store:
                 texts = user_texts(store)
             result = run(library, index, bar("indexing") if bar else None, user_texts=texts)
+    notices.say()
     report_problems(scan.problems)
     print(summary(result, time.perf_counter() - started))
     return EXIT_OK
@@ -118,20 +121,28 @@ def summary(result: SyncResult, seconds: float) -> str:
     )
 
 
+def _not_updated(notice: str | None) -> str:
+    """Why `reader index` could not write the index, said for that command (not a search)."""
+    reason = (notice or "the search index cannot be updated").partition(": searching")[0]
+    return f"{reason}: this command left the index as it was"
+
+
 def _open_store() -> Store:
     """The user's store, waiting a little for another instance's write."""
     return Store.open(lock_timeout=STORE_WAIT)
 
 
-def _from_store(query: Query) -> tuple[dict[str, UserText] | None, StateFilters | None]:
+def _from_store(
+    query: Query, notices: Notices
+) -> tuple[dict[str, UserText] | None, StateFilters | None]:
     """The notes and tags to index, and the reading state when the query asks for it.
 
-    (None, None) with one line on stderr when the store cannot be read just now.
+    (None, None), with a notice, when the store cannot be read just now.
     """
     try:
         store = _open_store()
     except StoreError as error:
-        print(f"reader: {error}: searching the index as it was", file=sys.stderr)
+        notices.add(f"{error}: searching the index as it was")
         return None, None
     with store:
         if not _uses_state(query.root):

@@ -196,3 +196,37 @@ def test_no_results_still_exits_1_and_a_gentle_hint_does_not_change_it(capsys) -
     assert run(capsys, "search", "-l", SAMPLE, "zyzzyvaquux")[0] == 1
     code, _, err = run(capsys, "search", "-l", SAMPLE, '"zyzzyvaquux')
     assert code == 1 and "unclosed quote" in err
+
+
+HOLD_INDEX = """
+import sys
+from pathlib import Path
+from reader.library import Library
+from reader.search.sync import open_index
+with Library([Path(sys.argv[1])]) as library, open_index(library) as index:
+    print("writer" if not index.read_only else "read-only", flush=True)
+    sys.stdin.read()  # hold the index writer until the test closes our stdin
+"""
+
+
+def test_another_reader_updating_the_index_is_said_once(capsys) -> None:
+    import subprocess
+    import sys
+
+    assert run(capsys, "index", "-l", SAMPLE)[0] == 0
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_INDEX, SAMPLE],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "writer"
+        searched = run(capsys, "search", "-l", SAMPLE, "ferry")
+        indexed = run(capsys, "index", "-l", SAMPLE)
+    finally:
+        holder.communicate("", timeout=60)
+    busy = "another reader is updating the index"
+    assert searched[0] == 0 and searched[2] == f"reader: {busy}: searching read-only\n"
+    assert indexed[0] == 0
+    assert indexed[2] == f"reader: {busy}: this command left the index as it was\n"
