@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
-from reader import config
+from reader import config, paths
 from reader.cli.common import EXIT_OK, meta_record, open_library, report_problems
 from reader.render import article_as_text, print_article
 from reader.store import Highlight, Note, StoreError
@@ -61,6 +62,8 @@ def _annotations(article_id: str) -> tuple[Note | None, list[Highlight]]:
     """The article's note and highlights; none, said in one line, when the store is busy."""
     from reader.cli.userdata import open_store
 
+    if not os.path.lexists(paths.data_dir() / "store.json"):
+        return None, []  # nothing written yet: showing an article creates no store
     try:
         with open_store() as store:
             return store.note_for(article_id), store.highlights_for(article_id)

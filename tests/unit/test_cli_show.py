@@ -118,3 +118,11 @@ def test_a_busy_store_shows_the_article_and_says_so(capsys, library: Path, monke
         code, out, err = run(capsys, "show", article, "--plain", "-l", str(library))
     assert code == 0 and "Harbour lights" in out
     assert err.count("\n") == 1 and "without your notes" in err
+
+
+def test_showing_an_article_on_a_fresh_data_dir_creates_no_store(capsys, library) -> None:
+    from reader import paths
+
+    code, out, _ = run(capsys, "show", article_id(capsys, library), "--plain", "-l", str(library))
+    assert code == 0 and "Harbour lights" in out
+    assert not (paths.data_dir() / "store.json").exists()
