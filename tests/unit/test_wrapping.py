@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import random
 import sys
@@ -59,11 +60,15 @@ def operations(work: Callable[[], object]) -> int:
         count += 1
         return trace
 
+    work()  # once untraced, so caches filled on first use count for no size
+    gc.collect()
+    gc.disable()  # collector callbacks (hypothesis has one) would run traced code at random
     sys.settrace(trace)
     try:
         work()
     finally:
         sys.settrace(None)
+        gc.enable()
     return count
 
 
