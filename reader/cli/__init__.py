@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reader import __version__, config
-from reader.cli.common import EXIT_OK, EXIT_USAGE, UsageError, open_library
+from reader.cli.common import EXIT_OK, EXIT_USAGE, UsageError, open_library, resolve_roots
 from reader.cli.userdata import open_store
 from reader.library import UnknownArticle
 from reader.sanitize import safe_line
@@ -32,7 +32,17 @@ COMMAND_GROUPS: dict[str, tuple[str, ...]] = {
 so opening the app does not pay for them; a test checks the names match the parsers."""
 
 
-def _library_option() -> argparse.ArgumentParser:
+NO_LIBRARY = frozenset({"add", "feeds"})
+"""Commands that always work on the user's own library folder, so -l has no meaning there."""
+
+AFTER = "library_after"
+"""Where -l given after the command word is kept, so it adds to -l given before it.
+
+A subcommand parser writes its defaults over the main parser's values: with one shared name,
+`reader -l DIR list` would list the default library."""
+
+
+def _library_option(dest: str = "library") -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "-l",
@@ -40,6 +50,7 @@ def _library_option() -> argparse.ArgumentParser:
         action="append",
         type=Path,
         default=[],
+        dest=dest,
         metavar="PATH",
         help="a folder or file to use as the library instead of the default (repeatable)",
     )
@@ -48,12 +59,12 @@ def _library_option() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser for every command; the app itself takes PATH arguments."""
-    common = _library_option()
+    common = _library_option(AFTER)
     parser = argparse.ArgumentParser(
         prog="reader",
         description="Read, search and annotate articles in the terminal.",
         epilog="Run `reader` alone to open the default library, or `reader FOLDER...`.",
-        parents=[common],
+        parents=[_library_option()],
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -67,8 +78,25 @@ def command_names() -> set[str]:
     return {name for names in COMMAND_GROUPS.values() for name in names}
 
 
+def parse_command(argv: Sequence[str]) -> argparse.Namespace:
+    """The parsed command line, with -l given before and after the command word together."""
+    args = build_parser().parse_args(argv)
+    args.library = [*args.library, *getattr(args, AFTER, [])]
+    if args.library and args.command in NO_LIBRARY:
+        raise UsageError(
+            f"-l/--library does not apply to `{args.command}`: it uses your library folder"
+        )
+    return args
+
+
 def run_app(chosen: Sequence[Path]) -> int:
-    """Open the TUI on a library."""
+    """Open the TUI on a library; refused, in one line, without a terminal to run it in."""
+    resolve_roots(chosen)  # a bad path is the first thing to hear about
+    if not (_is_terminal(sys.stdin) and _is_terminal(sys.stdout)):
+        raise UsageError(
+            "the app needs a terminal for its input and output: run it in one, or use a "
+            "command such as `reader list` (see `reader --help`)"
+        )
     from reader.cli.services import feeds_opener, index_opener
     from reader.ui.app import ReaderApp
 
@@ -83,6 +111,14 @@ def run_app(chosen: Sequence[Path]) -> int:
             index.close()
             feeds.close()
     return app.return_code or EXIT_OK
+
+
+def _is_terminal(stream: object) -> bool:
+    """Whether a standard stream is a terminal (False when it is closed or missing)."""
+    try:
+        return bool(stream is not None and stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):
+        return False
 
 
 def _first_positional(argv: Sequence[str]) -> str | None:
@@ -104,7 +140,7 @@ def dispatch(argv: Sequence[str]) -> int:
     """Run the command the arguments name, or open the app."""
     wants_help = any(arg in ("-h", "--help", "--version") for arg in argv)
     if wants_help or _first_positional(argv) in command_names():
-        args = build_parser().parse_args(argv)
+        args = parse_command(argv)
         if args.command is None:
             return run_app(args.library)
         handler: Callable[[argparse.Namespace], int] = args.handler

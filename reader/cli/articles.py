@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
-from reader import config
+from reader import config, paths
 from reader.cli.common import EXIT_OK, meta_record, open_library, report_problems
 from reader.render import article_as_text, print_article
 from reader.sanitize import safe_json, safe_line, safe_text
+from reader.store import Highlight, Note, StoreError
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -42,14 +44,30 @@ def command_list(args: argparse.Namespace) -> int:
 
 
 def command_show(args: argparse.Namespace) -> int:
-    """Print one article, styled for the terminal or as plain text."""
+    """Print one article with the reader's note and highlights, styled or as plain text."""
     with open_library(args.library) as library:
         library.scan()
         article = library.load(library.resolve(args.id).id)
+    note, highlights = _annotations(article.id)
     if args.plain:
-        sys.stdout.write(safe_text(article_as_text(article)))
+        sys.stdout.write(safe_text(article_as_text(article, note, highlights)))
     else:
         from rich.console import Console
 
-        print_article(article, Console(highlight=False, emoji=False, markup=False))
+        console = Console(highlight=False, emoji=False, markup=False)
+        print_article(article, console, note=note, highlights=highlights)
     return EXIT_OK
+
+
+def _annotations(article_id: str) -> tuple[Note | None, list[Highlight]]:
+    """The article's note and highlights; none, said in one line, when the store is busy."""
+    from reader.cli.userdata import open_store
+
+    if not os.path.lexists(paths.data_dir() / "store.json"):
+        return None, []  # nothing written yet: showing an article creates no store
+    try:
+        with open_store() as store:
+            return store.note_for(article_id), store.highlights_for(article_id)
+    except StoreError as error:
+        print(f"reader: showing the article without your notes: {error}", file=sys.stderr)
+        return None, []

@@ -6,9 +6,6 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import TextIO
 
 from reader.annotations import user_texts
 from reader.cli.common import (
@@ -19,7 +16,9 @@ from reader.cli.common import (
     open_library,
     report_problems,
 )
-from reader.models import ScanProgress, UserText
+from reader.cli.progress import Notices
+from reader.cli.progress import progress_bar as _progress_bar
+from reader.models import UserText
 from reader.sanitize import safe_json, safe_line
 from reader.search import Hit, Query, StateFilters, parse
 from reader.search.query import Node, Not, StateFilter
@@ -28,6 +27,8 @@ from reader.store import Store, StoreError
 
 DEFAULT_LIMIT = 20
 """Ranked results printed unless --limit says otherwise (filter-only queries print all)."""
+
+NOTHING_TO_SEARCH = 'nothing to search for: give words, "phrases" or filters such as date:2025'
 
 STORE_WAIT = 1.0
 """Seconds to wait for the store when a query uses is: or has: filters."""
@@ -61,21 +62,23 @@ def _limit(text: str) -> int:
 def command_search(args: argparse.Namespace) -> int:
     """Print the articles matching a query, best first (or newest first)."""
     query = parse(" ".join(args.query))
-    if query.is_empty and not query.hint:
-        raise UsageError('give a query: words, "phrases" or filters such as date:2025')
+    if query.mistake or query.is_empty:
+        # A query that cannot run as typed is a usage mistake (exit 2), not "no results".
+        raise UsageError(query.mistake or NOTHING_TO_SEARCH)
+    notices = Notices()
     with open_library(args.library) as library, _progress_bar(sys.stderr) as bar:
         scan = library.scan()
         with open_index(library) as index:
-            texts, state = _from_store(query)
+            notices.add(index.notice)
+            texts, state = _from_store(query, notices)
             if texts is not None:  # without them a sync would drop notes from the index
                 sync_index(library, index, bar("indexing") if bar else None, user_texts=texts)
-            if index.notice:
-                print(f"reader: {safe_line(index.notice)}", file=sys.stderr)
+            notices.add(index.notice)  # the sync may have met a full disk
             limit = args.limit or (DEFAULT_LIMIT if query.ranked else max(1, len(library)))
             results = index.search(query, limit=limit, order=args.order, state=state)
         records = [(hit, library.get(hit.id)) for hit in results.hits]
-    if results.hint:
-        print(f"reader: {safe_line(results.hint)}", file=sys.stderr)
+    notices.add(results.hint)
+    notices.say()
     report_problems(scan.problems)
     printed = 0
     for hit, meta in records:
@@ -96,15 +99,17 @@ def command_search(args: argparse.Namespace) -> int:
 def command_index(args: argparse.Namespace) -> int:
     """Scan the library and bring its search index up to date (or rebuild it)."""
     started = time.perf_counter()
+    notices = Notices()
     with open_library(args.library) as library, _progress_bar(sys.stderr) as bar:
         scan = library.scan(bar("scanning") if bar else None)
         with open_index(library) as index:
             if index.read_only:
-                print(f"reader: {safe_line(index.notice)}", file=sys.stderr)
+                notices.add(_not_updated(index.notice))
             run = rebuild_index if args.rebuild else sync_index
             with _open_store() as store:
                 texts = user_texts(store)
             result = run(library, index, bar("indexing") if bar else None, user_texts=texts)
+    notices.say()
     report_problems(scan.problems)
     print(summary(result, time.perf_counter() - started))
     return EXIT_OK
@@ -119,32 +124,10 @@ def summary(result: SyncResult, seconds: float) -> str:
     )
 
 
-Bar = Callable[[str], Callable[[ScanProgress], None]]
-"""Gives the progress callback of one labelled stage (scanning, indexing) of a bar."""
-
-
-@contextmanager
-def _progress_bar(stream: TextIO) -> Iterator[Bar | None]:
-    """A rich progress bar on `stream` when it is a terminal (else None); gone when done."""
-    if not stream.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    console = Console(file=stream, highlight=False)
-    columns = (TextColumn("{task.description:<9}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task("scanning", total=None)
-
-        def stage(label: str) -> Callable[[ScanProgress], None]:
-            def report(state: ScanProgress) -> None:
-                total = state.total or None
-                progress.update(task, description=label, completed=state.done, total=total)
-
-            return report
-
-        yield stage
+def _not_updated(notice: str | None) -> str:
+    """Why `reader index` could not write the index, said for that command (not a search)."""
+    reason = (notice or "the search index cannot be updated").partition(": searching")[0]
+    return f"{reason}: this command left the index as it was"
 
 
 def _open_store() -> Store:
@@ -152,15 +135,17 @@ def _open_store() -> Store:
     return Store.open(lock_timeout=STORE_WAIT)
 
 
-def _from_store(query: Query) -> tuple[dict[str, UserText] | None, StateFilters | None]:
+def _from_store(
+    query: Query, notices: Notices
+) -> tuple[dict[str, UserText] | None, StateFilters | None]:
     """The notes and tags to index, and the reading state when the query asks for it.
 
-    (None, None) with one line on stderr when the store cannot be read just now.
+    (None, None), with a notice, when the store cannot be read just now.
     """
     try:
         store = _open_store()
     except StoreError as error:
-        print(f"reader: {safe_line(error)}: searching the index as it was", file=sys.stderr)
+        notices.add(f"{error}: searching the index as it was")
         return None, None
     with store:
         if not _uses_state(query.root):

@@ -45,6 +45,12 @@ HINT_STATE = {
 }
 
 
+class Mistake(str):
+    """A hint saying part of the query was left out: the query cannot run as typed."""
+
+    __slots__ = ()
+
+
 def fold(text: str) -> str:
     """Fold text for matching: compatibility-decompose, drop accents, casefold."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -133,6 +139,9 @@ class Query:
     text: str
     root: Node | None
     hint: str | None = None
+    mistake: str | None = None
+    """The first hint about a part that was left out (a filter without a usable value, an
+    operator without its word): what runs is not what was typed."""
 
     @property
     def is_empty(self) -> bool:
@@ -304,7 +313,7 @@ class _Parser:
             elif token.kind == "OR":
                 self.pos += 1
                 if not items:
-                    self.hints.append(HINT_OR)
+                    self.hints.append(Mistake(HINT_OR))
                 pending_or = bool(items)
             elif token.kind == "AND":
                 self.pos += 1
@@ -315,7 +324,7 @@ class _Parser:
                     items.append(node)
                 pending_or = False
         if pending_or:
-            self.hints.append(HINT_OR)
+            self.hints.append(Mistake(HINT_OR))
         return items
 
     def unary(self, depth: int) -> Node | None:
@@ -326,7 +335,7 @@ class _Parser:
         node = self.atom(depth)
         if node is None:
             if negations:
-                self.hints.append(HINT_NOT)
+                self.hints.append(Mistake(HINT_NOT))
             return None
         return Not(node) if negations % 2 else node
 
@@ -403,12 +412,12 @@ def _filter(name: str, value: str, hints: list[str]) -> Node | None:
     if name in DATE_FIELDS:
         span = parse_date(name, value)
         if span is None:
-            hints.append(f"{name}: needs a date like 2025, 2025-01 or 2025-01-31")
+            hints.append(Mistake(f"{name}: needs a date like 2025, 2025-01 or 2025-01-31"))
             return None
         return DateFilter(*span)
     state = STATE_WORDS[name].get(fold(value))
     if state is None:
-        hints.append(HINT_STATE[name])
+        hints.append(Mistake(HINT_STATE[name]))
         return None
     return StateFilter(state)
 
@@ -417,7 +426,7 @@ def _text_filter(name: str, value: str, hints: list[str]) -> Node | None:
     prefix = value.endswith("*")
     value = value.rstrip("*")
     if not _has_word(value):
-        hints.append(f"{name}: needs a word, like {name}:{_EXAMPLES[name]}")
+        hints.append(Mistake(f"{name}: needs a word, like {name}:{_EXAMPLES[name]}"))
         return None
     return FieldFilter(name, fold(value), prefix)
 
@@ -475,4 +484,5 @@ def parse(text: str) -> Query:
     tokens = _Lexer(cleaned, hints).run()
     parser = _Parser(tokens, hints)
     root = _all(parser.sequence(0))
-    return Query(cleaned, root, hints[0] if hints else None)
+    mistake = next((str(hint) for hint in hints if isinstance(hint, Mistake)), None)
+    return Query(cleaned, root, str(hints[0]) if hints else None, mistake)

@@ -148,3 +148,88 @@ def test_a_feed_address_points_to_feeds(capsys, http_server) -> None:
         f"this is a feed, not a page: subscribe with `reader feeds add {http_server.url('/feed')}`"
         in err
     )
+
+
+def write_folder(root: Path) -> Path:
+    folder = root / "notes"
+    (folder / "deeper" / "deepest").mkdir(parents=True)
+    (folder / "one.md").write_text("# The first note\n\nAbout tides.\n", encoding="utf-8")
+    (folder / "deeper" / "two.txt").write_text("The second note\n\nAbout ropes.\n", "utf-8")
+    (folder / "deeper" / "deepest" / "page.html").write_bytes(ARTICLE)
+    (folder / "deeper" / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    return folder
+
+
+def test_add_a_folder_saves_every_article_file_in_it(capsys, tmp_path: Path) -> None:
+    folder = write_folder(tmp_path)
+    code, out, err = run(capsys, "add", str(folder))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert len(lines) == 4 and all(line.startswith("saved: ") for line in lines[:3])
+    assert (
+        lines[3]
+        == f"{folder}: 3 saved, 0 already saved, 0 could not be saved, 1 other file left out"
+    )
+    _, listed, _ = run(capsys, "list", "--json")
+    titles = {json.loads(line)["title"] for line in listed.splitlines()}
+    assert {"The first note", "The second note", "The lamplighter of Vell"} <= titles
+    code, out, _ = run(capsys, "add", str(folder))
+    assert code == 0 and out.splitlines()[-1].startswith(f"{folder}: 0 saved, 3 already saved")
+
+
+def test_a_folder_without_article_files_says_what_add_wants(capsys, tmp_path: Path) -> None:
+    (tmp_path / "pictures").mkdir()
+    (tmp_path / "pictures" / "a.png").write_bytes(b"\x89PNG")
+    code, out, err = run(capsys, "add", str(tmp_path / "pictures"))
+    assert (code, out) == (1, "")
+    assert err.count("\n") == 1 and "wants .md" in err
+
+
+def test_the_library_folder_is_not_added_into_itself(capsys, tmp_path: Path) -> None:
+    assert run(capsys, "add", str(write_folder(tmp_path)))[0] == 0
+    library = paths.user_library_dir()
+    before = sorted(library.rglob("*"))
+    code, out, err = run(capsys, "add", str(library))
+    assert (code, out) == (1, "") and "in your library already" in err
+    code, out, _ = run(capsys, "add", str(paths.data_dir()))  # a folder around the library
+    assert sorted(library.rglob("*")) == before
+
+
+def test_with_progress_on_a_terminal_the_saved_lines_stay_on_stdout(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import threading
+
+    folder = write_folder(tmp_path)
+    leader, follower = os.openpty()
+    drained: list[bytes] = []
+
+    def drain() -> None:  # the terminal side: read what the progress bar draws
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            drained.append(chunk)
+
+    reader_thread = threading.Thread(target=drain, daemon=True)
+    reader_thread.start()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "reader", "add", str(folder)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            timeout=120,
+        )
+    finally:
+        os.close(follower)
+        reader_thread.join(timeout=5)
+        os.close(leader)
+    assert done.returncode == 0
+    lines = done.stdout.decode().splitlines()
+    assert [line.split(":")[0] for line in lines[:3]] == ["saved"] * 3
+    assert b"saved:" not in b"".join(drained)

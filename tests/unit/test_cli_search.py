@@ -172,3 +172,62 @@ def test_a_note_written_on_the_command_line_is_found_by_search(capsys) -> None:
     assert code == 0
     assert [record["id"] for record in found] == [target.id]
     assert str(found[0]["snippet"]).startswith("your note: ")
+
+
+@pytest.mark.parametrize(
+    ("query", "hint"),
+    [
+        ("after:banana", "after: needs a date"),
+        ("ferry after:banana", "after: needs a date"),
+        ("ferry is:sleepy", "is: takes bookmarked"),
+        ("has:everything", "has: takes note"),
+        ("title:", "title: needs a word"),
+        ("OR ferry", "OR needs a word"),
+        ("ferry NOT", "NOT needs a word"),
+        ('"', "nothing to search for"),
+    ],
+)
+def test_a_query_that_cannot_run_as_typed_exits_2_with_the_hint(capsys, query, hint) -> None:
+    code, out, err = run(capsys, "search", "-l", SAMPLE, query)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and err.startswith("reader: ") and hint in err
+
+
+def test_no_results_still_exits_1_and_a_gentle_hint_does_not_change_it(capsys) -> None:
+    assert run(capsys, "search", "-l", SAMPLE, "zyzzyvaquux")[0] == 1
+    code, _, err = run(capsys, "search", "-l", SAMPLE, '"zyzzyvaquux')
+    assert code == 1 and "unclosed quote" in err
+
+
+HOLD_INDEX = """
+import sys
+from pathlib import Path
+from reader.library import Library
+from reader.search.sync import open_index
+with Library([Path(sys.argv[1])]) as library, open_index(library) as index:
+    print("writer" if not index.read_only else "read-only", flush=True)
+    sys.stdin.read()  # hold the index writer until the test closes our stdin
+"""
+
+
+def test_another_reader_updating_the_index_is_said_once(capsys) -> None:
+    import subprocess
+    import sys
+
+    assert run(capsys, "index", "-l", SAMPLE)[0] == 0
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_INDEX, SAMPLE],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "writer"
+        searched = run(capsys, "search", "-l", SAMPLE, "ferry")
+        indexed = run(capsys, "index", "-l", SAMPLE)
+    finally:
+        holder.communicate("", timeout=60)
+    busy = "another reader is updating the index"
+    assert searched[0] == 0 and searched[2] == f"reader: {busy}: searching read-only\n"
+    assert indexed[0] == 0
+    assert indexed[2] == f"reader: {busy}: this command left the index as it was\n"

@@ -174,3 +174,14 @@ _PIECES = st.sampled_from(
 @given(st.lists(_PIECES, max_size=40).map("".join))
 def test_operator_soup_parses(text: str) -> None:
     assert isinstance(parse(text), Query)
+
+
+@pytest.mark.parametrize("text", ["after:banana", "summit is:sleepy", "OR summit", "summit NOT"])
+def test_a_dropped_part_is_a_mistake(text: str) -> None:
+    query = parse(text)
+    assert query.mistake is not None and query.hint is not None
+
+
+@pytest.mark.parametrize("text", ["summit", '"peace talks', "(summit", "fooo:bar"])
+def test_a_query_read_another_way_is_no_mistake(text: str) -> None:
+    assert parse(text).mistake is None
