@@ -205,6 +205,20 @@ async def test_escape_asks_before_dropping_changes(app, library, store) -> None:
         assert store.note_for(first.id) is None
 
 
+async def test_enter_in_the_discard_dialog_keeps_the_changes(app, store) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", *"draft", "escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")  # the safe answer: keep editing
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditor)
+        assert app.screen.editor.text == "draft"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert [note.text for note in store.notes()] == ["draft"]
+
+
 async def test_escape_without_changes_closes_at_once(app, store) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
