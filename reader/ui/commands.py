@@ -20,8 +20,8 @@ class Command(NamedTuple):
 
 COMMANDS = (
     Command("Open article", "Open the article under the cursor", "open"),
-    Command("Next article", "Open the next article in the list", "next_article"),
-    Command("Previous article", "Open the previous article in the list", "prev_article"),
+    Command("Next article", "Open the article after the open one", "next_article"),
+    Command("Previous article", "Open the article before the open one", "prev_article"),
     Command("Sort by date", "List the newest articles first", "sort('date')"),
     Command("Sort by title", "List articles alphabetically by title", "sort('title')"),
     Command("Toggle help", "Show or hide the key table", "app.help"),

@@ -95,6 +95,60 @@ async def test_brackets_open_next_and_previous(make_app, library: Library) -> No
         assert screen.article_list.cursor == 1
 
 
+async def test_brackets_step_from_the_open_article_not_the_cursor(make_app, library) -> None:
+    app = make_app()
+    order = ids(library)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("j", "enter")  # open the second article
+        await settle(pilot)
+        await pilot.press("escape", "j", "j")  # back in the list, the cursor on the last row
+        assert screen.article_list.cursor == 3
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.opened_id == order[2]
+        assert screen.article_list.cursor == 2
+        await pilot.press("k", "k", "left_square_bracket")
+        await settle(pilot)
+        assert screen.opened_id == order[1]
+        assert screen.article_list.cursor == 1
+
+
+async def test_enter_moves_to_the_article_and_escape_back_to_the_list(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.focused is screen.reading_pane
+        await pilot.press("j", "j")
+        assert screen.reading_pane.scroll_offset.y == 2  # j scrolls the article
+        assert screen.article_list.cursor == 0
+        await pilot.press("space")
+        assert screen.reading_pane.scroll_offset.y > 2
+        await pilot.press("escape", "j")
+        assert app.focused is screen.article_list
+        assert screen.article_list.cursor == 1
+
+
+async def test_one_pane_layout_enter_reads_and_escape_returns(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(50, 16)) as pilot:
+        await settle(pilot)
+        screen = main_screen(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.reading and app.focused is screen.reading_pane
+        await pilot.press("j")
+        assert screen.reading_pane.scroll_offset.y == 1
+        await pilot.press("escape")
+        assert not screen.reading and app.focused is screen.article_list
+        await pilot.press("j")
+        assert screen.article_list.cursor == 1
+
+
 async def test_selected_message_is_posted(make_app) -> None:
     app = make_app()
     seen: list[object] = []

@@ -52,11 +52,10 @@ def pane_text(screen: MainScreen) -> list[str]:
 
 
 async def open_first(pilot: Pilot[None]) -> MainScreen:
-    """Open the first article and move the focus to the reading pane."""
+    """Open the first article; enter moves the focus to the reading pane."""
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
-    await pilot.press("tab")
     return main_screen(pilot.app)  # type: ignore[arg-type]
 
 
