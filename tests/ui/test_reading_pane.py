@@ -225,6 +225,37 @@ class TestBlocksAndResize:
             assert anchor is not None and anchor[0] == 20
             assert pane.document is not None and pane.document.column == 37
 
+    async def test_the_top_paragraph_survives_sizes_that_cannot_show_it_at_the_top(self) -> None:
+        # Near the end a taller or wider pane cannot put the paragraph at the top (the view
+        # stops at the last line); coming back, the paragraph the reader had is on top again.
+        async with PaneApp(make_article()).run_test(size=(100, 20)) as pilot:
+            pane = await open_app(pilot)
+            pane.scroll_to_block(33)
+            await pilot.pause()
+            assert pane.top_anchor() == (33, 0)
+            for size in [(100, 60), (160, 20), (30, 20), (100, 40), (100, 20)]:
+                await pilot.resize_terminal(*size)
+                await pilot.pause()
+                top = pane.scroll_offset.y
+                view = range(top, top + pane.scrollable_content_region.height)
+                assert pane.document is not None
+                assert pane.document.line_of(33) in view, size
+            assert pane.top_anchor() == (33, 0)
+
+    async def test_scrolling_after_a_resize_moves_from_where_the_view_is(self) -> None:
+        async with PaneApp(make_article()).run_test(size=(100, 20)) as pilot:
+            pane = await open_app(pilot)
+            pane.scroll_to_block(33)
+            await pilot.pause()
+            await pilot.resize_terminal(100, 60)
+            await pilot.pause()
+            await pilot.press("k")  # the reader moves: their new place is kept from now on
+            await pilot.pause()
+            moved = pane.top_anchor()
+            await pilot.resize_terminal(100, 20)
+            await pilot.pause()
+            assert pane.top_anchor() == moved
+
     @pytest.mark.parametrize("article", [make_article(), None], ids=["article", "placeholder"])
     async def test_any_size_renders_without_crashing(self, article: Article | None) -> None:
         async with PaneApp(article).run_test(size=SIZE) as pilot:

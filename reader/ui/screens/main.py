@@ -194,12 +194,13 @@ class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
 
     def watch_narrow(self, narrow: bool) -> None:
         self.set_class(narrow, "-narrow")
-        if not narrow:
-            self.reading = False
+        # Narrowed while reading, the one pane shown is the article, not the list.
+        self.reading = narrow and self.reading_pane.has_focus and self.opened_id is not None
 
     def watch_reading(self, reading: bool) -> None:
         self.set_class(reading, "-reading")
-        (self.reading_pane if reading else self.article_list).focus()
+        if self.narrow:  # widened while reading: both panes show and the focus stays put
+            (self.reading_pane if reading else self.article_list).focus()
 
     # The list
 
