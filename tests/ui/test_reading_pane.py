@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from rich.style import Style
@@ -12,7 +13,9 @@ from textual.pilot import Pilot
 from textual.strip import Strip
 
 from reader.models import Article, ArticleMeta, Block, BlockKind, Mark, MarkKind
+from reader.sources import load_file
 from reader.ui.widgets.reading_pane import PLACEHOLDER, ReadingPane
+from reader.web.save import Draft, url_key, write_draft
 
 SIZE = (80, 20)
 
@@ -297,3 +300,17 @@ async def test_megabyte_article_shows_its_first_lines() -> None:
         assert any(line.startswith("Part 0: word0") for line in lines)
         await pilot.press("end")
         assert "showing its first part" in "".join(screen_lines(pane))
+
+
+async def test_a_page_without_a_date_shows_its_save_date_as_such(tmp_path: Path) -> None:
+    saved = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
+    draft = Draft("A page with no date", "Body text.", site="example.org", saved=saved)
+    article = load_file(write_draft(draft, tmp_path, url_key("https://example.org/p")).path)
+    async with PaneApp(article).run_test(size=SIZE) as pilot:
+        pane = await open_app(pilot)
+        header = screen_lines(pane)[1].strip()
+        assert header == "saved 2 December 2026 · 1 min read"
+        dated = Draft("Dated", "Body.", date=date(2026, 11, 5), saved=saved)
+        pane.show(load_file(write_draft(dated, tmp_path, url_key("https://example.org/d")).path))
+        await pilot.pause()
+        assert screen_lines(pane)[1].strip().startswith("5 November 2026")
