@@ -197,6 +197,50 @@ async def test_help_opens_and_closes(make_app) -> None:
         assert isinstance(app.screen, MainScreen)
 
 
+async def test_reading_keys_scroll_the_help(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 16)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        body = app.screen.query_one("#help-body")
+        assert body.max_scroll_y > 0
+        await pilot.press("j", "j")
+        assert body.scroll_y == 2
+        await pilot.press("k")
+        assert body.scroll_y == 1
+        await pilot.press("space")
+        assert body.scroll_y > 2
+        await pilot.press("G")
+        assert body.scroll_y == body.max_scroll_y
+        await pilot.press("g")
+        assert body.scroll_y == 0
+
+
+async def palette_titles(pilot, query: str = "") -> list[str]:
+    """The titles the command palette lists for `query`, top first."""
+    from textual.command import CommandList
+
+    await pilot.press("ctrl+p", *query)
+    await pilot.pause(0.3)
+    options = pilot.app.screen.query_one(CommandList).options
+    await pilot.press("escape")
+    return [str(option.prompt).split("\n")[0] for option in options]
+
+
+async def test_palette_lists_no_textual_developer_entries(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        titles = await palette_titles(pilot)
+        assert titles[0] == "Open article" and titles[-2:] == ["Theme", "Quit"]
+        assert "Search" in titles
+        assert not {"Keys", "Maximize", "Screenshot"} & set(titles)
+        await pilot.press("tab")  # a focused reading pane could be maximized
+        for query in ("keys", "maxim", "screensh"):
+            assert not {"Keys", "Maximize", "Screenshot"} & set(await palette_titles(pilot, query))
+
+
 async def test_palette_runs_reader_commands(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
