@@ -149,6 +149,27 @@ async def test_one_pane_layout_enter_reads_and_escape_returns(make_app) -> None:
         assert screen.article_list.cursor == 1
 
 
+async def test_a_bookmarked_row_still_shows_whether_it_is_unread(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        articles = main_screen(app).article_list
+
+        def lead() -> str:
+            return articles.render_line(0).text[:3]
+
+        assert lead() == "•  "  # unread
+        await pilot.press("b")
+        await settle(pilot)
+        assert lead() == "•★ "  # unread and bookmarked: both show
+        await pilot.press("m")
+        await settle(pilot)
+        assert lead() == " ★ "  # read and bookmarked
+        await pilot.press("b")
+        await settle(pilot)
+        assert lead() == "   "
+
+
 async def test_selected_message_is_posted(make_app) -> None:
     app = make_app()
     seen: list[object] = []

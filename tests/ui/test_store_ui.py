@@ -72,7 +72,7 @@ async def test_b_toggles_a_bookmark_in_the_store_and_the_list(app, library: Libr
         await pilot.press("b")
         await settle(pilot)
         assert store.is_bookmarked(first.id)
-        assert screen.article_list.markers(first.id) == "★"
+        assert screen.article_list.markers(first.id) == "•★"  # unread and bookmarked
         assert store.bookmark_for(first.id).title == first.title  # type: ignore[union-attr]
         await pilot.press("b")
         await settle(pilot)
@@ -332,7 +332,7 @@ async def test_everything_is_there_after_a_restart(make_app, library, tmp_path: 
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_first(pilot)
             await settle(pilot)
-            assert screen.article_list.markers(first.id) == "★"  # type: ignore[misc]
+            assert screen.article_list.markers(first.id) == " ★"  # type: ignore[misc]
             assert screen.user.is_read(first.id)
             assert screen.reading_pane.top_anchor()[0] == anchor[0]  # type: ignore[index]
             assert "remember this" in pane_text(screen)

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 ROW_HEIGHT = 2
 """Lines per article: the title, then where from, when and how long."""
-MARKER_WIDTH = 2
-"""Cells before the title: a marker (unread, bookmarked) and a space."""
+MARKER_WIDTH = 3
+"""Cells before the title: the unread dot, the bookmark star and a space."""
 SNIPPET_ROW_HEIGHT = 3
 """Lines per search result: the title, a snippet of the text, then the meta line."""
 
