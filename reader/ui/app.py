@@ -115,6 +115,13 @@ class ReaderApp(App[None]):
         if isinstance(self.screen, MainScreen):
             self.screen.first_frame_shown()
 
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables plus reader's own, checked to stay readable in this theme."""
+        from reader.ui.contrast import readable_variables
+
+        variables = super().get_css_variables()
+        return {**variables, **readable_variables(variables)}
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's own palette entries that help a reader: the theme and quitting."""
         for command in super().get_system_commands(screen):

@@ -104,6 +104,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--meta",
         "article-list--snippet",
         "article-list--match",
+        "article-list--match-cursor",
     }
 
     cursor: reactive[int] = reactive(0, init=False)
@@ -242,7 +243,8 @@ class ArticleList(ScrollView, can_focus=True):
         text = Text(" " * MARKER_WIDTH + clean(snippet.text), style=base, no_wrap=True)
         # clean() keeps length unless it removed escapes; then the offsets no longer fit
         if len(text) == MARKER_WIDTH + len(snippet.text):
-            match = self.get_component_rich_style("article-list--match", partial=True)
+            marked = "article-list--match" + ("-cursor" if index == self.cursor else "")
+            match = self.get_component_rich_style(marked, partial=True)
             for start, end in snippet.spans:
                 text.stylize(match, start + MARKER_WIDTH, end + MARKER_WIDTH)
         text.truncate(width, overflow="ellipsis", pad=True)
