@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from textual.color import Color
+from textual.color import Color, ColorParseError
 
 AA = 4.5
 """The WCAG AA minimum contrast for body text."""
@@ -31,6 +31,19 @@ ANSI_VARIABLES = {
     "reader-cursor-text": "ansi_bright_white",
     "reader-cursor-blurred": "ansi_white",
     "reader-cursor-blurred-text": "ansi_black",
+}
+
+FALLBACK = {
+    # A theme whose colours cannot be read as colours keeps Textual's own pairs.
+    "reader-highlight": "warning-muted",
+    "reader-highlight-text": "foreground",
+    "reader-match": "text-accent",
+    "reader-match-current": "accent",
+    "reader-match-current-text": "foreground",
+    "reader-cursor": "block-cursor-background",
+    "reader-cursor-text": "block-cursor-foreground",
+    "reader-cursor-blurred": "block-cursor-blurred-background",
+    "reader-cursor-blurred-text": "block-cursor-blurred-foreground",
 }
 
 
@@ -77,6 +90,14 @@ def readable_variables(theme: Mapping[str, str]) -> dict[str, str]:
     """reader's own CSS variables for a theme's resolved variables (`App.get_css_variables`)."""
     if theme["background"].startswith("ansi_"):
         return dict(ANSI_VARIABLES)
+    try:
+        return _checked(theme)
+    except (ColorParseError, KeyError):
+        return {name: theme.get(source, "") for name, source in FALLBACK.items()}
+
+
+def _checked(theme: Mapping[str, str]) -> dict[str, str]:
+    """The readable colours of a theme given in RGB."""
     background = Color.parse(theme["background"])
     surface = _opaque(theme["surface"], background)
     text = _opaque(theme["foreground"], background)

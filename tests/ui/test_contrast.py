@@ -9,11 +9,12 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 from rich.style import Style
+from textual.app import App
 from textual.color import Color
 from textual.strip import Strip
 from textual.theme import BUILTIN_THEMES
 
-from reader.ui.contrast import AA, RGB, contrast_ratio, readable
+from reader.ui.contrast import AA, RGB, contrast_ratio, readable, readable_variables
 from reader.ui.extras import Decorations
 from reader.ui.screens.main import MainScreen
 
@@ -114,3 +115,10 @@ channel = st.integers(0, 255)
 def test_readable_always_reaches_aa_on_one_background(text: RGB, back: RGB) -> None:
     colour = readable(Color(*text), [Color(*back)])
     assert contrast_ratio(colour.rgb, back) >= AA
+
+
+def test_a_theme_with_colours_that_cannot_be_parsed_keeps_textuals_pairs() -> None:
+    theme = {**App().get_css_variables(), "warning": "not a colour"}
+    variables = readable_variables(theme)
+    assert variables["reader-highlight"] == theme["warning-muted"]
+    assert variables["reader-cursor"] == theme["block-cursor-background"]
