@@ -96,6 +96,8 @@ class Article:
     """True when the file was larger than the size cap and only its start was read."""
     content_hash: str = ""
     """Hash of the normalised body text, the seed of the article's id."""
+    date_saved: bool = False
+    """True when the page gave no date of its own: `meta.date` is then the day it was saved."""
 
     @property
     def id(self) -> str:

@@ -31,6 +31,8 @@ class Parsed:
     author: str | None = None
     url: str | None = None
     tags: tuple[str, ...] = ()
+    date_saved: bool = False
+    """True when the file gives no date of its own and `date` is the day it was saved."""
 
 
 _BLANK_LINES = re.compile(r"\n(?:[ \t]*\n)+")

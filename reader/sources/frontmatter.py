@@ -20,6 +20,7 @@ _YAML = re.compile(r"---[ \t]*\n(?P<body>.*?)^(?:---|\.\.\.)[ \t]*$\n?", re.DOTA
 _TOML = re.compile(r"\+\+\+[ \t]*\n(?P<body>.*?)^\+\+\+[ \t]*$\n?", re.DOTALL | re.MULTILINE)
 
 _Scalar = str | int | float | date
+_Day = date  # the field named `date` hides the type inside FrontMatter
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,8 @@ class FrontMatter:
     author: str | None = None
     url: str | None = None
     source: str | None = None
+    saved: _Day | None = None
+    """The day the page was saved into the library (written by `reader add` and feeds)."""
 
 
 def split_front_matter(text: str) -> tuple[FrontMatter | None, str]:
@@ -81,6 +84,7 @@ def _front_matter(data: dict[str, Any]) -> FrontMatter:
         author=_author(data.get("author")),
         url=_text(data.get("url")),
         source=_text(data.get("source")),
+        saved=_date(data.get("saved")),
     )
 
 

@@ -61,15 +61,17 @@ def load_markdown(text: str, path: Path) -> Parsed:
     front = front or FrontMatter()
     blocks = parse_blocks(body)
     title, blocks = _title(front.title, blocks)
+    day = front.date or date_from_filename(path)
     return Parsed(
         format="markdown",
         title=title or title_from_filename(path),
         blocks=blocks,
-        date=front.date or date_from_filename(path),
+        date=day,
         source=front.source,
         author=front.author,
         url=front.url,
         tags=front.tags,
+        date_saved=front.date is None and day is not None and day == front.saved,
     )
 
 

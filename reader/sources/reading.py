@@ -99,4 +99,10 @@ def _article(parsed: Parsed, path: Path, raw: RawFile) -> Article:
         size=raw.size,
         mtime_ns=raw.mtime_ns,
     )
-    return Article(meta, parsed.blocks, truncated=raw.truncated, content_hash=digest)
+    return Article(
+        meta,
+        parsed.blocks,
+        truncated=raw.truncated,
+        content_hash=digest,
+        date_saved=parsed.date_saved,
+    )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -28,6 +28,11 @@ if TYPE_CHECKING:
     from reader.search import SearchIndex
 
 
+TEXTUAL_COMMANDS_HIDDEN = frozenset({"Keys", "Maximize", "Minimize", "Screenshot"})
+"""Textual's own palette entries that do nothing for a reader: `?` lists the keys, the one-pane
+layout already gives the article the whole terminal, and an SVG screenshot is for developers."""
+
+
 def reader_commands() -> type[Provider]:
     """The palette's provider of reader's own actions, imported when the palette first opens."""
     from reader.ui.commands import ReaderCommands
@@ -40,7 +45,8 @@ class ReaderApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "reader"
-    COMMANDS = App.COMMANDS | {reader_commands}
+    # reader's provider lists Textual's own entries too, after reader's, in a fixed order.
+    COMMANDS = {reader_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "question_mark,f1",
@@ -116,6 +122,19 @@ class ReaderApp(App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.check_store()
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables plus reader's own, checked to stay readable in this theme."""
+        from reader.ui.contrast import readable_variables
+
+        variables = super().get_css_variables()
+        return {**variables, **readable_variables(variables)}
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's own palette entries that help a reader: the theme and quitting."""
+        for command in super().get_system_commands(screen):
+            if command.title not in TEXTUAL_COMMANDS_HIDDEN:
+                yield command
 
     def action_help(self) -> None:
         """Show the key table, or close it when it is showing."""

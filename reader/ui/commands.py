@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -20,8 +21,8 @@ class Command(NamedTuple):
 
 COMMANDS = (
     Command("Open article", "Open the article under the cursor", "open"),
-    Command("Next article", "Open the next article in the list", "next_article"),
-    Command("Previous article", "Open the previous article in the list", "prev_article"),
+    Command("Next article", "Open the article after the open one", "next_article"),
+    Command("Previous article", "Open the article before the open one", "prev_article"),
     Command("Sort by date", "List the newest articles first", "sort('date')"),
     Command("Sort by title", "List articles alphabetically by title", "sort('title')"),
     Command("Toggle help", "Show or hide the key table", "app.help"),
@@ -54,24 +55,25 @@ COMMANDS = (
 
 
 class ReaderCommands(Provider):
-    """Offers reader's own actions when the palette is opened over the main screen."""
+    """Offers reader's own actions over the main screen, then Textual's (theme, quit).
 
-    def _commands(self) -> tuple[Command, ...]:
-        return COMMANDS if isinstance(self.screen, MainScreen) else ()
+    One provider lists both, so reader's own entries always come first.
+    """
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        entries: list[tuple[str, str, Callable[[], Any]]] = []
+        if isinstance(self.screen, MainScreen):
+            run = self.screen.run_action
+            entries = [(c.title, c.help, partial(run, c.action)) for c in COMMANDS]
+        system = self.app.get_system_commands(self.screen)
+        return entries + [(c.title, c.help, c.callback) for c in system]
 
     async def discover(self) -> Hits:
-        for command in self._commands():
-            yield DiscoveryHit(
-                command.title, partial(self.screen.run_action, command.action), help=command.help
-            )
+        for title, text, run in self._commands():
+            yield DiscoveryHit(title, run, help=text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for command in self._commands():
-            if (score := matcher.match(command.title)) > 0:
-                yield Hit(
-                    score,
-                    matcher.highlight(command.title),
-                    partial(self.screen.run_action, command.action),
-                    help=command.help,
-                )
+        for title, text, run in self._commands():
+            if (score := matcher.match(title)) > 0:
+                yield Hit(score, matcher.highlight(title), run, help=text)

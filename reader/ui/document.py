@@ -154,7 +154,10 @@ def format_date(day: date) -> str:
 def meta_line(article: Article) -> str:
     """The metadata line under the title: date · place · author · reading time."""
     meta = article.meta
-    parts = [format_date(meta.date) if meta.date else "", meta.origin, meta.author or ""]
+    day = format_date(meta.date) if meta.date else ""
+    # A save date is not a publication date: say which it is.
+    day = f"saved {day}" if day and article.date_saved else day
+    parts = [day, meta.origin, meta.author or ""]
     parts.append(f"{meta.reading_minutes} min read")
     return " · ".join(part for part in parts if part)
 

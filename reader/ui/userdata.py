@@ -58,10 +58,9 @@ class UserCache:
         return cache
 
     def marker(self, article_id: str) -> str:
-        """The list marker of an article: bookmarked, unread or nothing."""
-        if article_id in self.bookmarks:
-            return BOOKMARK_MARK
-        return "" if self.is_read(article_id) else UNREAD_MARK
+        """The list marker of an article: the unread dot, then the bookmark star (or spaces)."""
+        unread = " " if self.is_read(article_id) else UNREAD_MARK
+        return (unread + BOOKMARK_MARK if article_id in self.bookmarks else unread).rstrip()
 
     def is_read(self, article_id: str) -> bool:
         state = self.states.get(article_id)

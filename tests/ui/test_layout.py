@@ -83,6 +83,34 @@ async def test_wide_terminal_shows_both_panes(make_app) -> None:
         assert screen.reading_pane.size.width >= 30
 
 
+async def test_resizing_keeps_the_top_paragraph(make_app, tmp_path: Path) -> None:
+    folder = tmp_path / "long"
+    folder.mkdir()
+    story = "BAKU, Azerbaijan, March 1. Talks opened."
+    (folder / "long.txt").write_text(house_text("2025-03-01", story, 60), encoding="utf-8")
+    with Library([folder]) as library:
+        library.scan()
+        app = make_app(library, scan_on_start=False)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            await pilot.press("enter", "space", "space", "space", "space")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, MainScreen)
+            pane = screen.reading_pane
+            top = pane.top_anchor()
+            assert top is not None and top[0] > 10
+            for size in [(160, 30), (100, 70), (70, 24), (50, 20), (120, 45), (100, 30)]:
+                await pilot.resize_terminal(*size)
+                await settle(pilot)
+                assert pane.document is not None, size  # the one-pane layout shows the article
+                first = pane.scroll_offset.y
+                view = range(first, first + pane.scrollable_content_region.height)
+                assert pane.document.line_of(*top) in view, size
+            assert pane.top_anchor() == top
+            assert app.focused is pane
+
+
 async def test_empty_library_says_how_to_add_articles(make_app, tmp_path: Path) -> None:
     (tmp_path / "nothing").mkdir()
     with Library([tmp_path / "nothing"]) as empty:

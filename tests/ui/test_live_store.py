@@ -199,8 +199,8 @@ async def test_the_list_markers_follow_outside_writes_on_a_timer(
             other.set_read(second.id, second.path, second.title)
 
         other_writer(store_path, write)
-        await wait_for(pilot, lambda: screen.user.marker(first.id) == "★")
-        assert screen.article_list.markers(first.id) == "★"
+        await wait_for(pilot, lambda: screen.user.marker(first.id) == "•★")
+        assert screen.article_list.markers(first.id) == "•★"
         assert screen.article_list.markers(second.id) == ""
         rendered = screen.article_list.render_line(0).text
         assert "★" in rendered

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from rich.style import Style
@@ -12,7 +13,9 @@ from textual.pilot import Pilot
 from textual.strip import Strip
 
 from reader.models import Article, ArticleMeta, Block, BlockKind, Mark, MarkKind
+from reader.sources import load_file
 from reader.ui.widgets.reading_pane import PLACEHOLDER, ReadingPane
+from reader.web.save import Draft, url_key, write_draft
 
 SIZE = (80, 20)
 
@@ -225,6 +228,37 @@ class TestBlocksAndResize:
             assert anchor is not None and anchor[0] == 20
             assert pane.document is not None and pane.document.column == 37
 
+    async def test_the_top_paragraph_survives_sizes_that_cannot_show_it_at_the_top(self) -> None:
+        # Near the end a taller or wider pane cannot put the paragraph at the top (the view
+        # stops at the last line); coming back, the paragraph the reader had is on top again.
+        async with PaneApp(make_article()).run_test(size=(100, 20)) as pilot:
+            pane = await open_app(pilot)
+            pane.scroll_to_block(33)
+            await pilot.pause()
+            assert pane.top_anchor() == (33, 0)
+            for size in [(100, 60), (160, 20), (30, 20), (100, 40), (100, 20)]:
+                await pilot.resize_terminal(*size)
+                await pilot.pause()
+                top = pane.scroll_offset.y
+                view = range(top, top + pane.scrollable_content_region.height)
+                assert pane.document is not None
+                assert pane.document.line_of(33) in view, size
+            assert pane.top_anchor() == (33, 0)
+
+    async def test_scrolling_after_a_resize_moves_from_where_the_view_is(self) -> None:
+        async with PaneApp(make_article()).run_test(size=(100, 20)) as pilot:
+            pane = await open_app(pilot)
+            pane.scroll_to_block(33)
+            await pilot.pause()
+            await pilot.resize_terminal(100, 60)
+            await pilot.pause()
+            await pilot.press("k")  # the reader moves: their new place is kept from now on
+            await pilot.pause()
+            moved = pane.top_anchor()
+            await pilot.resize_terminal(100, 20)
+            await pilot.pause()
+            assert pane.top_anchor() == moved
+
     @pytest.mark.parametrize("article", [make_article(), None], ids=["article", "placeholder"])
     async def test_any_size_renders_without_crashing(self, article: Article | None) -> None:
         async with PaneApp(article).run_test(size=SIZE) as pilot:
@@ -266,3 +300,17 @@ async def test_megabyte_article_shows_its_first_lines() -> None:
         assert any(line.startswith("Part 0: word0") for line in lines)
         await pilot.press("end")
         assert "showing its first part" in "".join(screen_lines(pane))
+
+
+async def test_a_page_without_a_date_shows_its_save_date_as_such(tmp_path: Path) -> None:
+    saved = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
+    draft = Draft("A page with no date", "Body text.", site="example.org", saved=saved)
+    article = load_file(write_draft(draft, tmp_path, url_key("https://example.org/p")).path)
+    async with PaneApp(article).run_test(size=SIZE) as pilot:
+        pane = await open_app(pilot)
+        header = screen_lines(pane)[1].strip()
+        assert header == "saved 2 December 2026 · 1 min read"
+        dated = Draft("Dated", "Body.", date=date(2026, 11, 5), saved=saved)
+        pane.show(load_file(write_draft(dated, tmp_path, url_key("https://example.org/d")).path))
+        await pilot.pause()
+        assert screen_lines(pane)[1].strip().startswith("5 November 2026")

@@ -193,6 +193,25 @@ async def test_escape_in_the_bar_ends_the_search_n_goes_back_to_notes(search_app
         assert main.check_action("prev_match", ()) is False
 
 
+async def test_escape_in_the_results_clears_the_search(search_app) -> None:
+    async with search_app().run_test(size=(100, 30)) as pilot:
+        main = await search(pilot, "summit")
+        await pilot.press("enter", "j", "enter")  # to the results, open the second one
+        await settle(pilot)
+        chosen = main.opened_id
+        await pilot.press("escape")  # from the article back to the results
+        await settle(pilot)
+        assert main.article_list.has_focus and main.search_active
+        await pilot.press("escape")  # then out of the search
+        await settle(pilot)
+        assert main.search_query == "" and not main.search_active
+        assert not main.search_bar.has_class("-active")
+        assert len(main.article_list.rows) == len(main.library)
+        assert main.article_list.current is not None
+        assert main.article_list.current.id == chosen
+        assert main.article_list.has_focus
+
+
 async def test_order_toggles_between_relevance_and_date(search_app) -> None:
     async with search_app().run_test(size=(100, 30)) as pilot:
         main = await search(pilot, "summit")

@@ -52,11 +52,10 @@ def pane_text(screen: MainScreen) -> list[str]:
 
 
 async def open_first(pilot: Pilot[None]) -> MainScreen:
-    """Open the first article and move the focus to the reading pane."""
+    """Open the first article; enter moves the focus to the reading pane."""
     await settle(pilot)
     await pilot.press("enter")
     await settle(pilot)
-    await pilot.press("tab")
     return main_screen(pilot.app)  # type: ignore[arg-type]
 
 
@@ -73,7 +72,7 @@ async def test_b_toggles_a_bookmark_in_the_store_and_the_list(app, library: Libr
         await pilot.press("b")
         await settle(pilot)
         assert store.is_bookmarked(first.id)
-        assert screen.article_list.markers(first.id) == "★"
+        assert screen.article_list.markers(first.id) == "•★"  # unread and bookmarked
         assert store.bookmark_for(first.id).title == first.title  # type: ignore[union-attr]
         await pilot.press("b")
         await settle(pilot)
@@ -205,6 +204,20 @@ async def test_escape_asks_before_dropping_changes(app, library, store) -> None:
         assert store.note_for(first.id) is None
 
 
+async def test_enter_in_the_discard_dialog_keeps_the_changes(app, store) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e", *"draft", "escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("enter")  # the safe answer: keep editing
+        await settle(pilot)
+        assert isinstance(app.screen, NoteEditor)
+        assert app.screen.editor.text == "draft"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert [note.text for note in store.notes()] == ["draft"]
+
+
 async def test_escape_without_changes_closes_at_once(app, store) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -319,7 +332,7 @@ async def test_everything_is_there_after_a_restart(make_app, library, tmp_path: 
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_first(pilot)
             await settle(pilot)
-            assert screen.article_list.markers(first.id) == "★"  # type: ignore[misc]
+            assert screen.article_list.markers(first.id) == " ★"  # type: ignore[misc]
             assert screen.user.is_read(first.id)
             assert screen.reading_pane.top_anchor()[0] == anchor[0]  # type: ignore[index]
             assert "remember this" in pane_text(screen)

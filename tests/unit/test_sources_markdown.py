@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from reader.models import Block, BlockKind, Mark, MarkKind
 from reader.sources import load_file
+from reader.web.save import Draft, url_key, write_draft
 
 
 def write(folder: Path, text: str, name: str = "post.md") -> Path:
@@ -230,3 +231,18 @@ def test_syntax_dense_document_is_shown_as_plain_paragraphs(tmp_path: Path) -> N
     assert blocks[0].text == "# Heading"
     assert blocks[1].text.startswith("**bold** [x] **bold**")
     assert all(block.kind is BlockKind.PARAGRAPH and not block.marks for block in blocks)
+
+
+def test_a_page_saved_without_a_date_says_its_date_is_the_save_date(tmp_path: Path) -> None:
+    saved = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
+    undated = write_draft(
+        Draft("No date here", "Body.", saved=saved), tmp_path, url_key("https://a.example/1")
+    ).path
+    dated = Draft("Dated", "Body.", date=date(2026, 11, 5), saved=saved)
+    article = load_file(undated)
+    assert article.meta.date == date(2026, 12, 2) and article.date_saved
+    article = load_file(write_draft(dated, tmp_path, url_key("https://a.example/2")).path)
+    assert article.meta.date == date(2026, 11, 5) and not article.date_saved
+    # A date from the file name alone is the author's own naming, not a save date.
+    plain = write(tmp_path, "Just text.", name="2026-12-02-notes.md")
+    assert load_file(plain).meta.date == date(2026, 12, 2) and not load_file(plain).date_saved

@@ -101,13 +101,16 @@ class PromptScreen(ModalScreen[str | None]):
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """A yes/no question: `y` or enter answers yes, `n` or escape answers no."""
+    """A yes/no question: only `y` answers yes; `n`, escape and enter answer no.
+
+    Enter gives the safe answer, so a key pressed out of habit never destroys anything.
+    """
 
     DEFAULT_CSS = DIALOG_CSS.replace("Dialog", "ConfirmScreen")
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape,enter", "answer(False)", "No", id="confirm.no"),
     ]
 
     def __init__(self, question: str) -> None:
@@ -117,7 +120,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self._question, classes="dialog-title", markup=False)
-            yield Label("y: yes    n: no", classes="dialog-hint")
+            yield Label("y: yes    n or enter: no", classes="dialog-hint")
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)

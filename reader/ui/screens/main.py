@@ -58,7 +58,7 @@ class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
             "next_article",
             "Next",
             show=False,
-            tooltip="Open the next article in the list",
+            tooltip="Open the article after the open one",
             id="next-article",
         ),
         Binding(
@@ -66,7 +66,7 @@ class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
             "prev_article",
             "Previous",
             show=False,
-            tooltip="Open the previous article in the list",
+            tooltip="Open the article before the open one",
             id="prev-article",
         ),
         Binding(
@@ -195,12 +195,13 @@ class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
 
     def watch_narrow(self, narrow: bool) -> None:
         self.set_class(narrow, "-narrow")
-        if not narrow:
-            self.reading = False
+        # Narrowed while reading, the one pane shown is the article, not the list.
+        self.reading = narrow and self.reading_pane.has_focus and self.opened_id is not None
 
     def watch_reading(self, reading: bool) -> None:
         self.set_class(reading, "-reading")
-        (self.reading_pane if reading else self.article_list).focus()
+        if self.narrow:  # widened while reading: both panes show and the focus stays put
+            (self.reading_pane if reading else self.article_list).focus()
 
     # The list
 
@@ -248,7 +249,9 @@ class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
 
     @on(ArticleList.Selected)
     def _on_selected(self, message: ArticleList.Selected) -> None:
+        # As in Newsboat, opening moves to the article: j, k and space then scroll it.
         self.open_article(message.article.id)
+        self.action_focus_pane()
 
     def action_open(self) -> None:
         self.article_list.action_open()
@@ -298,13 +301,15 @@ class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
         self._step(-1)
 
     def _step(self, delta: int) -> None:
-        articles = self.article_list
-        if self.opened_id is not None:
-            articles.cursor += delta
-        if (article := articles.current) is None or article.id == self.opened_id:
+        """Open the article `delta` rows from the open one (from the cursor if it is not listed)."""
+        articles, rows = self.article_list, self.article_list.rows
+        opened = rows.index_of(self.opened_id) if self.opened_id is not None else None
+        target = articles.cursor if opened is None else opened + delta
+        if not 0 <= target < len(rows) or rows[target].id == self.opened_id:
             self.app.bell()
             return
-        self.open_article(article.id)
+        articles.cursor = target
+        self.open_article(rows[target].id)
 
     # Focus and panes
 
@@ -317,10 +322,15 @@ class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
             self.article_list.focus()
 
     def action_back(self) -> None:
+        """Escape: from the article back to the list, then out of the search or the view."""
         if self.narrow and self.reading:
             self.reading = False
-        elif not (self.article_list.has_focus and self.leave_view()):
+        elif not self.article_list.has_focus:
             self.article_list.focus()
+        elif self.search_active:
+            self.search_bar.clear()
+        else:
+            self.leave_view()
 
     def action_focus_list(self) -> None:
         if self.narrow:

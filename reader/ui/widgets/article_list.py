@@ -24,8 +24,8 @@ if TYPE_CHECKING:
 
 ROW_HEIGHT = 2
 """Lines per article: the title, then where from, when and how long."""
-MARKER_WIDTH = 2
-"""Cells before the title: a marker (unread, bookmarked) and a space."""
+MARKER_WIDTH = 3
+"""Cells before the title: the unread dot, the bookmark star and a space."""
 SNIPPET_ROW_HEIGHT = 3
 """Lines per search result: the title, a snippet of the text, then the meta line."""
 
@@ -117,6 +117,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--meta",
         "article-list--snippet",
         "article-list--match",
+        "article-list--match-cursor",
     }
 
     cursor: reactive[int] = reactive(0, init=False)
@@ -259,7 +260,8 @@ class ArticleList(ScrollView, can_focus=True):
         text = Text(" " * MARKER_WIDTH + clean(snippet.text), style=base, no_wrap=True)
         # clean() keeps length unless it removed escapes; then the offsets no longer fit
         if len(text) == MARKER_WIDTH + len(snippet.text):
-            match = self.get_component_rich_style("article-list--match", partial=True)
+            marked = "article-list--match" + ("-cursor" if index == self.cursor else "")
+            match = self.get_component_rich_style(marked, partial=True)
             for start, end in snippet.spans:
                 text.stylize(match, start + MARKER_WIDTH, end + MARKER_WIDTH)
         text.truncate(width, overflow="ellipsis", pad=True)

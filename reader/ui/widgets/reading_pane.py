@@ -131,6 +131,9 @@ class ReadingPane(ScrollView, can_focus=True):
         self._progress = 0.0
         self._pending: tuple[int, int] | None = None
         """A (block, offset) to scroll to once the pane has a size."""
+        self._anchor: tuple[int, int] | None = None
+        """The (block, offset) the reader had at the top, kept across re-wraps until they scroll."""
+        self._wrapping = False
         self._extras = Extras()
         self._decorations = Decorations()
         self._matches = Matches()
@@ -174,7 +177,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self._matches = Matches()
         self._layouts.clear()
         self._layout = None
-        self._pending = None
+        self._pending = self._anchor = None
         self._relayout(keep_position=False)
         self.scroll_to(x=0, y=0, animate=False, force=True)
         self.refresh()
@@ -223,6 +226,7 @@ class ReadingPane(ScrollView, can_focus=True):
             return
         self._pending = None
         self.scroll_to(y=self._layout.line_of(index, offset), animate=animate, force=True)
+        self._anchor = (index, offset)
 
     def top_anchor(self) -> tuple[int, int] | None:
         """(block, offset) of the first block line in view, to come back to it later."""
@@ -266,19 +270,31 @@ class ReadingPane(ScrollView, can_focus=True):
 
     def _relayout(self, *, keep_position: bool = True) -> None:
         """Wrap for the current width and keep the same text at the top of the view."""
-        anchor = self._pending
-        scrolled = self.scroll_offset.y > 0
-        if anchor is None and keep_position and scrolled and self._layout is not None:
-            anchor = self._layout.anchor(self.scroll_offset.y)
-        layout = self._layout_for(self.scrollable_content_region.width)
+        width = self.scrollable_content_region.width
+        if width <= 0 and keep_position and self._layout is not None:
+            return  # hidden (the one-pane layout shows the list): keep the place for later
+        anchor = self._pending or (self._top_anchor() if keep_position else None)
+        layout = self._layout_for(width)
         if layout is not self._layout:
             self._strips.clear()
-        self._layout = layout
-        self.virtual_size = Size(layout.width, len(layout)) if layout is not None else Size(0, 0)
-        if layout is not None and anchor is not None:
-            self._pending = None
-            self.scroll_to(y=layout.line_of(*anchor), animate=False, force=True)
+        self._wrapping = True
+        try:
+            self._layout = layout
+            size = Size(layout.width, len(layout)) if layout is not None else Size(0, 0)
+            self.virtual_size = size
+            if layout is not None and anchor is not None:
+                self._pending = None
+                self.scroll_to(y=layout.line_of(*anchor), animate=False, force=True)
+                self._anchor = anchor
+        finally:
+            self._wrapping = False
         self._update_progress()
+
+    def _top_anchor(self) -> tuple[int, int] | None:
+        """The paragraph to keep on top: the one the reader had, even if a size moved it."""
+        if self._anchor is None and self._layout is not None and self.scroll_offset.y > 0:
+            self._anchor = self._layout.anchor(self.scroll_offset.y)
+        return self._anchor
 
     def on_resize(self, event: events.Resize) -> None:
         """Re-wrap for the new width."""
@@ -296,6 +312,11 @@ class ReadingPane(ScrollView, can_focus=True):
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         """Track the reading progress as the view scrolls."""
         super().watch_scroll_y(old_value, new_value)
+        # A size that cannot show the anchor on top stops the view at the last line: that
+        # is not the reader moving, so the anchor stays for the next size that can.
+        clamped = new_value < old_value and new_value == self.max_scroll_y
+        if not (self._wrapping or clamped):
+            self._anchor = None
         self._update_progress()
 
     def _update_progress(self) -> None:
