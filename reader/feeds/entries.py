@@ -9,11 +9,15 @@ from urllib.parse import urlsplit
 
 from reader.feeds.common import is_web_url
 from reader.feeds.parse import Entry, ParsedFeed
+from reader.web.batch import BatchWriter, sweep
 from reader.web.fetch import HTML_ACCEPT, FetchError, Limits, fetch
 from reader.web.save import Draft, saved_keys, url_key, write_draft
 
 if TYPE_CHECKING:
     from reader.feeds.registry import Subscription
+
+BATCH = 200
+"""New entry files made durable together: one flush for the batch instead of two per file."""
 
 
 def save_entries(
@@ -21,14 +25,30 @@ def save_entries(
 ) -> Iterator[tuple[str, Path | None]]:
     """Write each entry as an article; yields (entry id, new file, or None if already saved).
 
-    Yielding as it goes lets the caller remember every entry saved before a failure.
+    Yielding as it goes lets the caller remember every entry saved before a failure. New
+    files are committed BATCH at a time (one durable commit each, see `BatchWriter`), so an
+    entry is yielded once its file is whole and durable; after a crash, an entry written but
+    not yet yielded is found by its key next time and not saved twice.
     """
+    sweep(folder)  # temp files of a refresh that was killed part-way
     known = saved_keys(folder)  # one listing: a folder of thousands is not read per entry
     pages = LinkedPages(limits)
-    for entry in entries:
-        draft = entry_draft(sub, feed, entry, pages)
-        saved = write_draft(draft, folder, url_key(entry.id), known=known)
-        yield entry.id, saved.path if saved.created else None
+    batch = BatchWriter()
+    done: list[tuple[str, Path | None]] = []
+    try:
+        for entry in entries:
+            draft = entry_draft(sub, feed, entry, pages)
+            saved = write_draft(draft, folder, url_key(entry.id), known=known, batch=batch)
+            done.append((entry.id, saved.path if saved.created else None))
+            if len(batch) >= BATCH:
+                batch.commit()
+                yield from done
+                done = []
+        batch.commit()
+    except BaseException:
+        batch.abort()
+        raise
+    yield from done
 
 
 def entry_draft(sub: Subscription, feed: ParsedFeed, entry: Entry, pages: LinkedPages) -> Draft:

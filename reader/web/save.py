@@ -19,6 +19,7 @@ from reader.sources.common import slugify as common_slugify
 from reader.sources.decode import clean
 from reader.sources.frontmatter import MAX_FRONT_MATTER, split_front_matter
 from reader.store.fileio import DOCUMENT, atomic_write
+from reader.web.batch import BatchWriter
 from reader.web.fetch import HTML_ACCEPT, FetchError, Limits, check_url, fetch, safe_url
 
 TEXT_SUFFIXES = frozenset({".md", ".markdown", ".txt", ".text"})
@@ -164,11 +165,17 @@ def _check_key(key: str) -> None:
 
 
 def write_draft(
-    draft: Draft, folder: Path, key: str, *, known: dict[str, Path] | None = None
+    draft: Draft,
+    folder: Path,
+    key: str,
+    *,
+    known: dict[str, Path] | None = None,
+    batch: BatchWriter | None = None,
 ) -> Saved:
     """Write a draft as `<date>-<slug>--<key>.md` in folder, atomically; reuse one with that key.
 
     `known` is the folder's `saved_keys`, when saving many drafts; the new file is added to it.
+    With a `batch`, the file appears (whole, durable) when the batch is committed.
     """
     if known is None:
         existing = find_saved(folder, key)
@@ -181,7 +188,11 @@ def write_draft(
     path = folder / file_name(stamped, key)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, render_draft(stamped).encode("utf-8", "replace"))
+        data = render_draft(stamped).encode("utf-8", "replace")
+        if batch is None:
+            write_atomically(path, data)
+        else:
+            batch.add(path, data)
     except OSError as error:
         raise SaveError(f"cannot write {path}: {error.strerror or error}") from None
     if known is not None:
