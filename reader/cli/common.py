@@ -87,11 +87,12 @@ def sync_default_library() -> None:
     next `reader index` or app start, and is reported as such.
     """
     from reader.annotations import user_texts
+    from reader.library.folders import scan
     from reader.search.sync import open_index, sync_index
     from reader.store import Store, StoreError
 
     with open_library([]) as library:
-        library.scan()
+        scan(library)
         try:
             with Store.open(lock_timeout=1.0) as store:
                 texts = user_texts(store)

@@ -19,8 +19,10 @@ from reader.cli.common import (
     open_library,
     report_problems,
 )
-from reader.models import ScanProgress, UserText
-from reader.search import Hit, Query, StateFilters, parse
+from reader.library import Library, folders
+from reader.library.folders import changed_files, scan_if_changed
+from reader.models import ArticleMeta, ScanProgress, UserText
+from reader.search import Hit, Query, SearchResults, StateFilters, parse
 from reader.search.query import Node, Not, StateFilter
 from reader.search.sync import SyncResult, open_index, rebuild_index, sync_index
 from reader.store import Store, StoreError
@@ -63,19 +65,17 @@ def command_search(args: argparse.Namespace) -> int:
     if query.is_empty and not query.hint:
         raise UsageError('give a query: words, "phrases" or filters such as date:2025')
     with open_library(args.library) as library, _progress_bar(sys.stderr) as bar:
-        scan = library.scan()
-        with open_index(library) as index:
-            texts, state = _from_store(query)
-            if texts is not None:  # without them a sync would drop notes from the index
-                sync_index(library, index, bar("indexing") if bar else None, user_texts=texts)
-            if index.notice:
-                print(f"reader: {index.notice}", file=sys.stderr)
-            limit = args.limit or (DEFAULT_LIMIT if query.ranked else max(1, len(library)))
-            results = index.search(query, limit=limit, order=args.order, state=state)
-        records = [(hit, library.get(hit.id)) for hit in results.hits]
+        # Trusts the catalog while no folder changed since the last scan (see library.folders).
+        scanned = scan_if_changed(library) is not None
+        results, records = _search(library, query, args, bar)
+        if not scanned and changed_files(meta for _, meta in records if meta is not None):
+            # A file shown was rewritten in place since the last scan: scan and search again.
+            folders.scan(library)
+            results, records = _search(library, query, args, bar)
+        problems = library.problems()
     if results.hint:
         print(f"reader: {results.hint}", file=sys.stderr)
-    report_problems(scan.problems)
+    report_problems(problems)
     printed = 0
     for hit, meta in records:
         if meta is None:  # removed since the index was read
@@ -91,11 +91,29 @@ def command_search(args: argparse.Namespace) -> int:
     return EXIT_OK if printed else EXIT_NO_RESULTS
 
 
+Records = list[tuple[Hit, ArticleMeta | None]]
+
+
+def _search(
+    library: Library, query: Query, args: argparse.Namespace, bar: Bar | None
+) -> tuple[SearchResults, Records]:
+    """Sync the index with the catalog, run the query, and each hit with its catalog entry."""
+    with open_index(library) as index:
+        texts, state = _from_store(query)
+        if texts is not None:  # without them a sync would drop notes from the index
+            sync_index(library, index, bar("indexing") if bar else None, user_texts=texts)
+        if index.notice:
+            print(f"reader: {index.notice}", file=sys.stderr)
+        limit = args.limit or (DEFAULT_LIMIT if query.ranked else max(1, len(library)))
+        results = index.search(query, limit=limit, order=args.order, state=state)
+    return results, [(hit, library.get(hit.id)) for hit in results.hits]
+
+
 def command_index(args: argparse.Namespace) -> int:
     """Scan the library and bring its search index up to date (or rebuild it)."""
     started = time.perf_counter()
     with open_library(args.library) as library, _progress_bar(sys.stderr) as bar:
-        scan = library.scan(bar("scanning") if bar else None)
+        scan = folders.scan(library, bar("scanning") if bar else None)
         with open_index(library) as index:
             if index.read_only:
                 print(f"reader: {index.notice}", file=sys.stderr)

@@ -1,0 +1,108 @@
+"""Commands trust the catalog while no folder changed, and still see every change that matters."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+from reader.library import Library
+from reader.library.folders import folder_stamps, scan, scan_if_changed
+
+
+def article(folder: Path, name: str, day: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(f"date {day} {text}\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def library_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "news"
+    (folder / "a").mkdir(parents=True)
+    article(folder / "a", "one.txt", "2025-01-02", "The harbour ferry sailed at dawn.")
+    article(folder, "two.txt", "2025-01-03", "A quiet market day in the square.")
+    return folder
+
+
+def search(capsys: pytest.CaptureFixture[str], folder: Path, *words: str) -> list[str]:
+    code = main(["search", "-l", str(folder), *words])
+    out = capsys.readouterr().out
+    assert code in (0, 1)
+    return [line.rstrip(".") for line in out.splitlines() if line and not line.startswith(" ")]
+
+
+def test_an_unchanged_library_is_not_scanned_again(library_dir: Path) -> None:
+    with Library([library_dir]) as library:
+        assert scan_if_changed(library) is not None  # never recorded: a full scan
+        assert scan_if_changed(library) is None
+        assert len(library) == 2
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["add", "add_in_subfolder", "delete", "rename", "new_subfolder", "remove_subfolder"],
+)
+def test_any_name_change_in_any_folder_brings_a_scan(library_dir: Path, change: str) -> None:
+    with Library([library_dir]) as library:
+        scan(library)
+        if change == "add":
+            article(library_dir, "three.txt", "2025-01-04", "Snow on the pass.")
+        elif change == "add_in_subfolder":
+            article(library_dir / "a", "three.txt", "2025-01-04", "Snow on the pass.")
+        elif change == "delete":
+            (library_dir / "a" / "one.txt").unlink()
+        elif change == "rename":
+            (library_dir / "two.txt").rename(library_dir / "a" / "moved.txt")
+        elif change == "new_subfolder":
+            article(library_dir / "a", "three.txt", "2025-01-04", "Snow.")
+            scan(library)
+            (library_dir / "a" / "b").mkdir()
+        else:
+            shutil.rmtree(library_dir / "a")
+        assert scan_if_changed(library) is not None
+        assert scan_if_changed(library) is None
+
+
+def test_a_deleted_catalog_is_scanned_in_full(library_dir: Path) -> None:
+    with Library([library_dir]) as library:
+        scan(library)
+        path = library.catalog_path
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    with Library([library_dir]) as library:
+        assert scan_if_changed(library) is not None
+        assert len(library) == 2
+
+
+def test_hidden_folders_are_not_watched(library_dir: Path) -> None:
+    (library_dir / ".git").mkdir()
+    assert str(library_dir / ".git") not in folder_stamps([library_dir])
+    assert str(library_dir / "a") in folder_stamps([library_dir])
+
+
+def test_search_finds_a_file_added_since_the_last_command(
+    capsys: pytest.CaptureFixture[str], library_dir: Path
+) -> None:
+    assert search(capsys, library_dir, "ferry") == ["The harbour ferry sailed at dawn"]
+    article(library_dir / "a", "new.txt", "2025-02-01", "The ferry was late again.")
+    assert sorted(search(capsys, library_dir, "ferry")) == [
+        "The ferry was late again",
+        "The harbour ferry sailed at dawn",
+    ]
+
+
+def test_a_hit_rewritten_in_place_is_read_again(
+    capsys: pytest.CaptureFixture[str], library_dir: Path
+) -> None:
+    assert search(capsys, library_dir, "ferry") == ["The harbour ferry sailed at dawn"]
+    folder = library_dir / "a"
+    before = os.stat(folder)
+    with open(folder / "one.txt", "w", encoding="utf-8") as handle:  # in place: same inode
+        handle.write("date 2025-01-02 The ferry crossing was cancelled by fog.\n")
+    # Writing in place leaves the folder's mtime alone; make sure of it.
+    os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert search(capsys, library_dir, "ferry") == ["The ferry crossing was cancelled by fog"]
