@@ -88,10 +88,12 @@ def sync_default_library() -> None:
     """
     from reader.annotations import user_texts
     from reader.library.folders import scan
+    from reader.library.spool import parse_once
     from reader.search.sync import open_index, sync_index
     from reader.store import Store, StoreError
 
-    with open_library([]) as library:
+    # One parse of each new file feeds both the catalog and the index.
+    with open_library([]) as library, parse_once(library.catalog_path.parent):
         scan(library)
         try:
             with Store.open(lock_timeout=1.0) as store:

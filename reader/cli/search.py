@@ -21,6 +21,7 @@ from reader.cli.common import (
 )
 from reader.library import Library, folders
 from reader.library.folders import changed_files, scan_if_changed
+from reader.library.spool import parse_once
 from reader.models import ArticleMeta, ScanProgress, UserText
 from reader.search import Hit, Query, SearchResults, StateFilters, parse
 from reader.search.query import Node, Not, StateFilter
@@ -64,7 +65,11 @@ def command_search(args: argparse.Namespace) -> int:
     query = parse(" ".join(args.query))
     if query.is_empty and not query.hint:
         raise UsageError('give a query: words, "phrases" or filters such as date:2025')
-    with open_library(args.library) as library, _progress_bar(sys.stderr) as bar:
+    with (
+        open_library(args.library) as library,
+        parse_once(library.catalog_path.parent),
+        _progress_bar(sys.stderr) as bar,
+    ):
         # Trusts the catalog while no folder changed since the last scan (see library.folders).
         scanned = scan_if_changed(library) is not None
         results, records = _search(library, query, args, bar)
@@ -112,7 +117,11 @@ def _search(
 def command_index(args: argparse.Namespace) -> int:
     """Scan the library and bring its search index up to date (or rebuild it)."""
     started = time.perf_counter()
-    with open_library(args.library) as library, _progress_bar(sys.stderr) as bar:
+    with (
+        open_library(args.library) as library,
+        parse_once(library.catalog_path.parent),
+        _progress_bar(sys.stderr) as bar,
+    ):
         scan = folders.scan(library, bar("scanning") if bar else None)
         with open_index(library) as index:
             if index.read_only:
