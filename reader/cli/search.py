@@ -20,7 +20,7 @@ from reader.cli.common import (
     report_problems,
 )
 from reader.library import Library, folders
-from reader.library.folders import changed_files, scan_if_changed
+from reader.library.folders import changed_files, scan_changed
 from reader.library.spool import parse_once
 from reader.models import ArticleMeta, ScanProgress, UserText
 from reader.search import Hit, Query, SearchResults, StateFilters, parse
@@ -70,10 +70,10 @@ def command_search(args: argparse.Namespace) -> int:
         parse_once(library.catalog_path.parent),
         _progress_bar(sys.stderr) as bar,
     ):
-        # Trusts the catalog while no folder changed since the last scan (see library.folders).
-        scanned = scan_if_changed(library) is not None
+        # Rescans only the folders changed since the last scan (see library.folders).
+        scan_changed(library)
         results, records = _search(library, query, args, bar)
-        if not scanned and changed_files(meta for _, meta in records if meta is not None):
+        if changed_files(meta for _, meta in records if meta is not None):
             # A file shown was rewritten in place since the last scan: scan and search again.
             folders.scan(library)
             results, records = _search(library, query, args, bar)

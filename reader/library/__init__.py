@@ -7,13 +7,16 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from reader import paths
 from reader.library.catalog import ORDER_BY, Catalog, catalog_file
 from reader.library.rows import CatalogRows
 from reader.models import Article, ArticleMeta, Problem, ScanProgress, ScanResult
 from reader.sources import LoadError, load_file
+
+if TYPE_CHECKING:
+    from reader.library.folders import Part
 
 __all__ = ["ArticleRows", "CatalogRows", "Library", "UnknownArticle", "MIN_PREFIX"]
 
@@ -148,13 +151,17 @@ class Library:
             article, meta=dataclasses.replace(article.meta, id=meta.id, path=meta.path)
         )
 
-    def scan(self, progress: Callable[[ScanProgress], None] | None = None) -> ScanResult:
-        """Bring the catalog up to date with the folders, re-reading only changed files."""
+    def scan(
+        self, progress: Callable[[ScanProgress], None] | None = None, *, part: Part | None = None
+    ) -> ScanResult:
+        """Bring the catalog up to date with the folders, re-reading only changed files
+        (only those in `part`, when given: see reader.library.folders)."""
         with self._scan_lock:
             # Imported here: scanning starts after the first frame, so start-up skips it.
             from reader.library.scanner import Scanner
 
-            result = Scanner(self._catalog, self.roots, progress, self._processes).run()
+            scanner = Scanner(self._catalog, self.roots, progress, self._processes, part=part)
+            result = scanner.run()
             if not self._catalog.has_orders():  # any write dropped them
                 self._catalog.refresh_orders()
             return result

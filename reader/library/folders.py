@@ -20,7 +20,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from reader.library import Library
-from reader.models import ArticleMeta, ScanProgress, ScanResult
+from reader.library.walk import FileStat, walk
+from reader.models import ArticleMeta, Problem, ScanProgress, ScanResult
+from reader.sources import is_supported
 
 VERSION = 1
 """Stamps of another version are ignored (a full scan records new ones)."""
@@ -77,9 +79,91 @@ def scan(library: Library, progress: Progress | None = None) -> ScanResult:
 
 def scan_if_changed(library: Library, progress: Progress | None = None) -> ScanResult | None:
     """A full scan unless no folder changed since the last recorded one (then None)."""
-    if not library.catalog_rebuilt and _unchanged(library):
+    recorded, changed = _changed(library)
+    if not library.catalog_rebuilt and recorded and not changed:
         return None
     return scan(library, progress)
+
+
+def scan_changed(library: Library, progress: Progress | None = None) -> ScanResult | None:
+    """Scan only the folders whose mtime moved since the last recorded scan (None when none
+    did), so adding a few files costs the same in a library of any size. Without recorded
+    stamps, a full scan."""
+    recorded, changed = _changed(library)
+    if not library.catalog_rebuilt and recorded and not changed:
+        return None
+    stamps = folder_stamps(library.roots)
+    if library.catalog_rebuilt or not recorded:
+        result = library.scan(progress)
+    else:
+        result = library.scan(progress, part=Part(library.roots, recorded, changed, stamps))
+    _save(library, stamps)
+    return result
+
+
+class Part:
+    """Part of a library to scan: the files directly in folders whose mtime moved, and
+    everything under folders that are new or gone."""
+
+    def __init__(
+        self, roots: Sequence[Path], recorded: Stamps, changed: Iterable[str], now: Stamps
+    ) -> None:
+        self._roots = [str(root) for root in roots]
+        # A folder that was there and still is: only its own entries can have changed.
+        self._flat = {path for path in changed if now.get(path, -1) != -1 and recorded[path] != -1}
+        # New, gone or back again: whatever lies under them is looked at.
+        self._deep = sorted({*changed, *(path for path in now if path not in recorded)})
+        self._deep = [path for path in self._deep if path not in self._flat]
+
+    def covers(self, path: str) -> bool:
+        """Whether a cataloged file lies in the part scanned."""
+        if os.path.dirname(path) in self._flat or path in self._flat:
+            return True
+        return any(path == top or path.startswith(top + os.sep) for top in self._deep)
+
+    def walk(self) -> tuple[dict[str, FileStat], list[Problem]]:
+        """The supported files in the part, as `walk` lists them."""
+        found: dict[str, FileStat] = {}
+        problems: list[Problem] = []
+        for top in self._deep:
+            index = self._root_of(top)
+            if index is None or not os.path.exists(top):
+                continue
+            files, trouble = walk([Path(top)])
+            found.update((path, (index, size, mtime)) for path, (_, size, mtime) in files.items())
+            problems.extend(trouble)
+        for folder in self._flat:
+            index = self._root_of(folder)
+            if index is not None:
+                _list_files(folder, index, found)
+        return found, problems
+
+    def _root_of(self, path: str) -> int | None:
+        for index, root in enumerate(self._roots):
+            if path == root or path.startswith(root + os.sep):
+                return index
+        return None
+
+
+def _list_files(folder: str, index: int, found: dict[str, FileStat]) -> None:
+    """The supported files directly in a folder (or the folder itself, a root file)."""
+    if not os.path.isdir(folder):
+        if is_supported(Path(folder)) and os.path.isfile(folder):
+            info = os.stat(folder)
+            found[folder] = (index, info.st_size, info.st_mtime_ns)
+        return
+    try:
+        with os.scandir(folder) as entries:
+            listing = list(entries)
+    except OSError:
+        return
+    for entry in listing:
+        try:
+            if entry.name[0] != "." and is_supported(Path(entry.name)) and entry.is_file():
+                info = entry.stat()
+                found.setdefault(entry.path, (index, info.st_size, info.st_mtime_ns))
+        except OSError:
+            continue
 
 
 def _save(library: Library, stamps: Stamps) -> None:
@@ -93,31 +177,33 @@ def _save(library: Library, stamps: Stamps) -> None:
         pass  # derived data: the next command scans in full
 
 
-def _unchanged(library: Library) -> bool:
-    """True when stamps were recorded for these roots and no folder's mtime moved since."""
+def _changed(library: Library) -> tuple[Stamps, list[str]]:
+    """The stamps recorded for these roots (empty when none were) and the folders among
+    them whose mtime moved since."""
     try:
         with _catalog(library) as conn:
             row = conn.execute("SELECT data FROM folder_stamps WHERE version = ?", (VERSION,))
             found = row.fetchone()
     except sqlite3.Error:  # no such table yet: never recorded
-        return False
+        return {}, []
     try:
         data = json.loads(found[0]) if found else None
     except ValueError:
-        return False
+        return {}, []
     if not isinstance(data, dict) or data.get("roots") != [str(r) for r in library.roots]:
-        return False
+        return {}, []
     folders = data.get("folders")
     if not isinstance(folders, dict) or not folders:
-        return False
+        return {}, []
+    changed: list[str] = []
     for folder, mtime in folders.items():
         try:
             now = os.stat(folder).st_mtime_ns
         except OSError:
             now = -1
         if now != mtime:
-            return False
-    return True
+            changed.append(folder)
+    return folders, changed
 
 
 @contextmanager

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.library.catalog import ArticleRow, Catalog
 from reader.library.identity import Identities
@@ -15,6 +16,9 @@ from reader.library.readers import Summary, read_all
 from reader.library.walk import FileStat, walk
 from reader.models import Problem, ScanProgress, ScanResult
 from reader.sources import MAX_BYTES
+
+if TYPE_CHECKING:
+    from reader.library.folders import Part
 
 BATCH = 1000
 """Files written per transaction: large enough to be fast, small enough to show progress."""
@@ -61,8 +65,10 @@ class Scanner:
         roots: Sequence[Path],
         progress: Callable[[ScanProgress], None] | None = None,
         processes: int | None = None,
+        part: Part | None = None,
     ) -> None:
         self._catalog = catalog
+        self._part = part
         self._processes = processes
         self._roots = roots
         self._report = progress
@@ -73,9 +79,12 @@ class Scanner:
     def run(self) -> ScanResult:
         """Scan, write the changes and return the outcome."""
         self._tell(force=True)
-        found, folder_problems = walk(self._roots)
+        found, folder_problems = walk(self._roots) if self._part is None else self._part.walk()
         known = self._catalog.snapshot()
         known_problems = self._catalog.problem_snapshot()
+        if self._part is not None:  # files outside the part are left as they are
+            known = {path: stamp for path, stamp in known.items() if self._part.covers(path)}
+            known_problems = {p: s for p, s in known_problems.items() if self._part.covers(p)}
         to_load, unchanged = _changed_paths(found, known, known_problems)
         gone = [path for path in known if path not in found]
         # Ids are only needed when something changed: an unchanged rescan skips them.

@@ -10,7 +10,7 @@ import pytest
 
 from reader.cli import main
 from reader.library import Library
-from reader.library.folders import folder_stamps, scan, scan_if_changed
+from reader.library.folders import folder_stamps, scan, scan_changed, scan_if_changed
 
 
 def article(folder: Path, name: str, day: str, text: str) -> Path:
@@ -106,3 +106,68 @@ def test_a_hit_rewritten_in_place_is_read_again(
     # Writing in place leaves the folder's mtime alone; make sure of it.
     os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert search(capsys, library_dir, "ferry") == ["The ferry crossing was cancelled by fog"]
+
+
+# Scanning only the changed folders --------------------------------------------------------
+
+
+def catalog_of(library: Library) -> dict[str, tuple[str, str]]:
+    rows = library.rows()
+    return {rows[i].path: (rows[i].id, rows[i].title) for i in range(len(rows))}
+
+
+def full_scan_of(folder: Path, cache: Path) -> dict[str, str]:
+    with Library([folder], cache_dir=cache) as fresh:
+        fresh.scan()
+        return {path: title for path, (_, title) in catalog_of(fresh).items()}
+
+
+CHANGES = {
+    "add": lambda d: article(d, "three.txt", "2025-01-04", "Snow on the pass."),
+    "add_deep": lambda d: (
+        (d / "a" / "b" / "c").mkdir(parents=True),
+        article(d / "a" / "b" / "c", "deep.txt", "2025-01-05", "Deep in the hills."),
+    ),
+    "delete": lambda d: (d / "a" / "one.txt").unlink(),
+    "move": lambda d: (d / "two.txt").rename(d / "a" / "moved.txt"),
+    "remove_folder": lambda d: shutil.rmtree(d / "a"),
+    "replace": lambda d: (
+        article(d, "tmp.txt", "2025-01-03", "A busy market day."),
+        os.replace(d / "tmp.txt", d / "two.txt"),
+    ),
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_scanning_the_changed_folders_gives_what_a_full_scan_gives(
+    library_dir: Path, tmp_path: Path, change: str
+) -> None:
+    with Library([library_dir], cache_dir=tmp_path / "part") as library:
+        assert scan_changed(library) is not None  # nothing recorded: a full scan
+        before = catalog_of(library)
+        assert scan_changed(library) is None
+        CHANGES[change](library_dir)
+        assert scan_changed(library) is not None
+        after = catalog_of(library)
+    assert {path: title for path, (_, title) in after.items()} == full_scan_of(
+        library_dir, tmp_path / "full"
+    )
+    # Files that stayed where they were keep their ids.
+    for path, (id_, _) in before.items():
+        if path in after and change != "replace":
+            assert after[path][0] == id_
+
+
+def test_a_partial_scan_leaves_unchanged_folders_unread(library_dir: Path, tmp_path: Path) -> None:
+    with Library([library_dir], cache_dir=tmp_path / "cache") as library:
+        scan_changed(library)
+        # Rewritten in place in a folder whose entries did not change: not looked at...
+        folder = library_dir / "a"
+        before = os.stat(folder)
+        (folder / "one.txt").write_text("date 2025-01-02 Rewritten.\n", encoding="utf-8")
+        os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
+        article(library_dir, "three.txt", "2025-01-04", "Snow on the pass.")
+        result = scan_changed(library)
+        assert result is not None and result.added == 1 and result.changed == 0
+        # ...until a full scan.
+        assert scan(library).changed == 1
