@@ -60,15 +60,15 @@ def _entry(rng: random.Random, pool: list[str], feed: int, number: int, when: da
     )
 
 
-def generate(feeds: int, entries: int) -> Path:
+def generate(feeds: int, entries: int, name: str = "") -> Path:
     """FEEDS feed files of ENTRIES entries each (left alone when already generated)."""
-    folder = corpus.CORPUS_DIR / f"feeds-{feeds}x{entries}"
+    folder = corpus.CORPUS_DIR / f"feeds-{name}{feeds}x{entries}"
     marker = folder / ".version"
     if marker.is_file() and marker.read_text(encoding="utf-8") == str(VERSION):
         return folder
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    rng = random.Random(f"reader-feeds-{VERSION}")
+    rng = random.Random(f"reader-feeds-{VERSION}{name}")
     pool = corpus._sentence_pool(rng)
     start = datetime(2025, 1, 1, tzinfo=UTC)
     for feed in range(feeds):
@@ -153,8 +153,24 @@ def run_reader(feeds: list[Path], home: Path) -> Run:
         "    r.add_many((p, '', ()) for p in sys.argv[1:])\n"
     )
     subprocess.run([sys.executable, "-c", subscribe, *map(str, feeds)], env=env, check=True)
-    reader = str(Path(sys.executable).with_name("reader"))
-    return timed([reader, "feeds", "refresh"], env, home)
+    return timed([READER, "feeds", "refresh"], env, home)
+
+
+READER = str(Path(sys.executable).with_name("reader"))
+
+
+def run_after(home: Path, extra: Path) -> dict[str, float]:
+    """In the library just ingested: `reader search` (median of 3) and `feeds add` of one
+    more 500-entry feed; then the same add into an empty library, for comparison."""
+    env = {**os.environ, "READER_HOME": str(home)}
+    searches = sorted(timed([READER, "search", "government"], env, home).wall for _ in range(3))
+    figures = {"search": searches[1]}
+    figures["add_full"] = timed([READER, "feeds", "add", str(extra)], env, home).wall
+    empty = home / "empty"
+    empty.mkdir()
+    env = {**os.environ, "READER_HOME": str(empty)}
+    figures["add_empty"] = timed([READER, "feeds", "add", str(extra)], env, empty).wall
+    return figures
 
 
 def run_newsboat(feeds: list[Path], home: Path) -> Run | None:
@@ -201,6 +217,8 @@ def main(argv: list[str]) -> int:
         (work / "reader").mkdir()
         reader = run_reader(feeds, work / "reader")
         saved = sum(1 for _ in (work / "reader").rglob("*.md"))
+        extra = next(generate(1, args.entries, "extra-").glob("feed*.xml"))
+        after = run_after(work / "reader", extra)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(_line("reader feeds refresh", reader) + f"   ({saved:,} files)")
@@ -214,6 +232,11 @@ def main(argv: list[str]) -> int:
     else:
         print("  newsboat not installed: no ratio (apt-get install newsboat)")
     print(f"  peak memory budget 200 MB: {'met' if reader.tree_mb <= 200 else 'NOT met'}")
+    print(
+        f"  then, in that library of {saved:,}: reader search {after['search']:.2f} s"
+        f" (budget 0.15 s), feeds add of a {args.entries}-entry feed {after['add_full']:.2f} s"
+        f" (into an empty library: {after['add_empty']:.2f} s)"
+    )
     return 0
 
 
