@@ -31,6 +31,7 @@ from bench import corpus
 from bench.machine import describe
 
 VERSION = 1
+OUT = Path(__file__).resolve().parent / ".out"
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,23 +209,25 @@ def main(argv: list[str]) -> int:
     size = sum(path.stat().st_size for path in feeds) / 2**20
     print(f"{len(feeds)} feeds x {args.entries} entries = {total:,} entries ({size:.0f} MB)")
     print(f"load average before: {os.getloadavg()[0]:.2f}")
-    work = Path(tempfile.mkdtemp(prefix="reader-ingest-"))
+    OUT.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="ingest-", dir=OUT))
     try:
         newsboat = None
         if not args.skip_newsboat:
             (work / "newsboat").mkdir()
             newsboat = run_newsboat(feeds, work / "newsboat")
+            if newsboat is not None:
+                print(_line("newsboat -x reload", newsboat), flush=True)
         (work / "reader").mkdir()
         reader = run_reader(feeds, work / "reader")
         saved = sum(1 for _ in (work / "reader").rglob("*.md"))
+        print(_line("reader feeds refresh", reader) + f"   ({saved:,} files)", flush=True)
         extra = next(generate(1, args.entries, "extra-").glob("feed*.xml"))
         after = run_after(work / "reader", extra)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(_line("reader feeds refresh", reader) + f"   ({saved:,} files)")
     print(f"  reader: {total / reader.wall:,.0f} entries/s")
     if newsboat is not None:
-        print(_line("newsboat -x reload", newsboat))
         print(
             f"  ratio reader/newsboat: wall {reader.wall / newsboat.wall:.2f}x (budget 1.0x),"
             f" cpu {reader.cpu / newsboat.cpu:.2f}x"

@@ -17,7 +17,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -26,6 +26,8 @@ Fields = tuple[str, str | None, str | None, str | None, tuple[str, ...], str]
 """(title, ISO date, place, source, tags, body text): what the index keeps of a file."""
 
 PREFIX = "parsed-"
+LOOKUP = 500
+"""Paths looked up in the spool at a time."""
 STALE_AFTER = 24 * 3600
 """Seconds after which a scratch file nobody deleted is taken as left by a killed process."""
 
@@ -53,15 +55,18 @@ class Spool:
             self._conn.execute("BEGIN")
             self._conn.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?)", values)
 
-    def take(self, paths: Iterable[str]) -> Iterator[tuple[str, Fields]]:
-        """The kept fields of these paths whose files have not changed since they were parsed."""
-        wanted = set(paths)
-        if not wanted:
-            return
-        rows = self._conn.execute("SELECT path, size, mtime_ns, fields FROM parsed")
-        for path, size, mtime, blob in rows:
-            if path in wanted and _unchanged(path, size, mtime):
-                yield path, marshal.loads(blob)
+    def take(self, paths: Sequence[str]) -> Iterator[tuple[str, Fields]]:
+        """The kept fields of these paths whose files have not changed since they were parsed.
+
+        Looked up a few hundred at a time, so a big sync never holds more than that.
+        """
+        for start in range(0, len(paths), LOOKUP):
+            chunk = paths[start : start + LOOKUP]
+            marks = ", ".join("?" * len(chunk))
+            sql = f"SELECT path, size, mtime_ns, fields FROM parsed WHERE path IN ({marks})"
+            for path, size, mtime, blob in self._conn.execute(sql, chunk).fetchall():
+                if _unchanged(path, size, mtime):
+                    yield path, marshal.loads(blob)
 
     def close(self) -> None:
         """Close and delete the scratch file."""

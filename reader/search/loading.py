@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from reader.library.readers import PARALLEL_MIN, Parsed, parse, read_parsed
-from reader.library.spool import Fields, current_spool
+from reader.library.spool import LOOKUP, Fields, current_spool
 from reader.models import Article, ArticleMeta, Block, BlockKind
 
 __all__ = ["Fields", "PARALLEL_MIN", "Wanted", "as_article", "read_articles", "read_fields"]
@@ -57,15 +57,18 @@ def read_articles(
     """Each wanted article once, loaded (None when its file cannot be read): first those
     the scan kept, then the others in the order given."""
     spool = current_spool()
-    rest = list(wanted)
+    rest: Sequence[Wanted] = wanted
     if spool is not None:
-        by_path: dict[str, list[Wanted]] = {}
-        for item in wanted:
-            by_path.setdefault(item.path, []).append(item)
-        for path, fields in spool.take(by_path):
-            for item in by_path.pop(path):
-                yield item, as_article(item, fields)
-        rest = [item for item in wanted if item.path in by_path]
+        rest = []
+        for start in range(0, len(wanted), LOOKUP):
+            chunk = wanted[start : start + LOOKUP]
+            kept = dict(spool.take([item.path for item in chunk]))
+            for item in chunk:
+                fields = kept.get(item.path)
+                if fields is None:
+                    rest.append(item)
+                else:
+                    yield item, as_article(item, fields)
     paths = [item.path for item in rest]
     outcomes = read_parsed(paths, processes, parallel_min)
     for item, (_, parsed) in zip(rest, outcomes, strict=True):
