@@ -114,12 +114,17 @@ class Part:
         # New, gone or back again: whatever lies under them is looked at.
         self._deep = sorted({*changed, *(path for path in now if path not in recorded)})
         self._deep = [path for path in self._deep if path not in self._flat]
+        self._under = tuple(top + os.sep for top in self._deep)
 
     def covers(self, path: str) -> bool:
         """Whether a cataloged file lies in the part scanned."""
-        if os.path.dirname(path) in self._flat or path in self._flat:
-            return True
-        return any(path == top or path.startswith(top + os.sep) for top in self._deep)
+        # Run once per cataloged file: kept to a set lookup and one startswith in C.
+        return (
+            path.rpartition(os.sep)[0] in self._flat
+            or path in self._flat
+            or path.startswith(self._under)
+            or path in self._deep
+        )
 
     def walk(self) -> tuple[dict[str, FileStat], list[Problem]]:
         """The supported files in the part, as `walk` lists them."""
