@@ -182,8 +182,15 @@ _worker_registry: FeedRegistry | None = None
 
 
 def _open_registry(path: Path) -> None:
+    """Set up a helper process: its own handle on the subscriptions, and no output, since
+    it shares the terminal a full-screen app paints."""
     from reader.feeds.registry import FeedRegistry
 
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for stream in (1, 2):
+            os.dup2(devnull, stream)
+        os.close(devnull)
     global _worker_registry
     _worker_registry = FeedRegistry.open(path)
 

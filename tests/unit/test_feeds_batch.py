@@ -157,3 +157,36 @@ def test_a_refresh_killed_part_way_leaves_only_whole_files(tmp_path: Path) -> No
     assert temp_files() == []
     ids = [check_whole(path) for path in saved_files()]
     assert sorted(ids) == sorted(f"f{f}-{n}" for f in range(4) for n in range(500))
+
+
+def test_many_feeds_are_refreshed_by_helper_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.feeds import refresh as refresh_module
+
+    left: list[int] = []
+    real = refresh_module._in_processes
+
+    def in_processes(*args, **kwargs):  # type: ignore[no-untyped-def]
+        todo = real(*args, **kwargs)
+        left.append(len(todo))
+        return todo
+
+    monkeypatch.setattr(refresh_module, "_in_processes", in_processes)
+    feeds = [write_feed(tmp_path, feed, 20) for feed in range(refresh_module.PROCESS_MIN)]
+    subscribe_all(feeds)
+    seen: list[tuple[int, int]] = []
+    with FeedRegistry.open() as registry:
+        results = refresh(registry, on_progress=lambda done, total, _r: seen.append((done, total)))
+        subs = registry.all()
+    assert left == [0]  # every feed was done by a helper process
+    assert [result.new for result in results] == [20] * len(feeds)
+    assert all(result.error is None for result in results)
+    assert sorted(seen) == [(n, len(feeds)) for n in range(1, len(feeds) + 1)]
+    # Each helper recorded what it saved in the shared subscriptions file.
+    assert all(len(sub.seen) == 20 and sub.etag for sub in subs)
+    ids = sorted(check_whole(path) for path in saved_files())
+    assert ids == sorted(f"f{f}-{n}" for f in range(len(feeds)) for n in range(20))
+    with FeedRegistry.open() as registry:
+        again = refresh(registry)
+    assert all(result.not_modified for result in again)
