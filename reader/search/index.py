@@ -22,9 +22,8 @@ SCHEMA_VERSION = "2"
 """Bumped whenever the schema or the analyzers change; an older index is rebuilt."""
 
 VERSION_FILE = "reader-index-version"
-WRITER_HEAP = 64_000_000
-"""Bytes the writer may buffer before it flushes a segment (allocated only as used); with
-192 MB a first build of 100k feed entries took the process to 256 MB."""
+WRITER_HEAP = 192_000_000
+"""Bytes the writer may buffer before it flushes a segment (allocated only as used)."""
 
 NOTICE_DAMAGED = "the search index was damaged: it was rebuilt empty"
 NOTICE_OUTDATED = "the search index was from another version: it was rebuilt empty"
