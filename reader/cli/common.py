@@ -114,11 +114,14 @@ def sync_default_library() -> None:
     next `reader index` or app start, and is reported as such.
     """
     from reader.annotations import user_texts
+    from reader.library.folders import scan_changed
+    from reader.library.spool import parse_once
     from reader.search.sync import open_index, sync_index
     from reader.store import Store, StoreError
 
-    with open_library([]) as library:
-        library.scan()
+    # One parse of each new file feeds both the catalog and the index.
+    with open_library([]) as library, parse_once(library.catalog_path.parent):
+        scan_changed(library)
         try:
             with Store.open(lock_timeout=1.0) as store:
                 texts = user_texts(store)

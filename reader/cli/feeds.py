@@ -11,13 +11,11 @@ from typing import TYPE_CHECKING
 
 from reader.cli.common import EXIT_NO_RESULTS, EXIT_OK, UsageError, sync_default_library
 from reader.feeds.common import FeedError
-from reader.feeds.registry import FeedRegistry, Subscription
 from reader.sanitize import safe_line, safe_text
-from reader.web.fetch import FetchError, safe_url
-from reader.web.save import user_path
 
 if TYPE_CHECKING:
     from reader.feeds.refresh import FeedResult
+    from reader.feeds.registry import FeedRegistry, Subscription
 
 REGISTRY_WAIT = 5.0
 """Seconds to wait for another reader process writing the subscriptions."""
@@ -63,6 +61,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
 
 @contextmanager
 def _registry() -> Iterator[FeedRegistry]:
+    from reader.feeds.registry import FeedRegistry
+
     with FeedRegistry.open(lock_timeout=REGISTRY_WAIT) as registry:
         for notice in registry.notices:
             print(f"reader: feeds: {safe_line(notice)}", file=sys.stderr)
@@ -76,12 +76,31 @@ def _get(registry: FeedRegistry, name: str) -> Subscription:
     return sub
 
 
+# Every command parser is built on each run: the web modules are imported only by the
+# commands that use them, so `reader search` does not pay for them.
+
+
+def user_path(text: str | Path) -> Path:
+    """A path as typed, `~` expanded (see `reader.web.save.user_path`)."""
+    from reader.web.save import user_path as expand
+
+    return expand(text)
+
+
+def safe_url(url: str) -> str:
+    """A URL fit to print (see `reader.web.fetch.safe_url`)."""
+    from reader.web.fetch import safe_url as printable
+
+    return printable(url)
+
+
 # Subscribing -----------------------------------------------------------------------------
 
 
 def command_add(args: argparse.Namespace) -> int:
     """Subscribe to a feed by URL or file, saving its entries."""
     from reader.feeds.refresh import subscribe
+    from reader.web.fetch import FetchError
 
     with _registry() as registry:
         before = {sub.name for sub in registry.all()}

@@ -16,11 +16,14 @@ from reader.cli.common import (
     open_library,
     report_problems,
 )
-from reader.cli.progress import Notices
+from reader.cli.progress import Bar, Notices
 from reader.cli.progress import progress_bar as _progress_bar
-from reader.models import UserText
+from reader.library import Library, folders
+from reader.library.folders import changed_files, scan_changed
+from reader.library.spool import parse_once
+from reader.models import ArticleMeta, UserText
 from reader.sanitize import safe_json, safe_line
-from reader.search import Hit, Query, StateFilters, parse
+from reader.search import Hit, Query, SearchResults, StateFilters, parse
 from reader.search.query import Node, Not, StateFilter
 from reader.search.sync import SyncResult, open_index, rebuild_index, sync_index
 from reader.store import Store, StoreError
@@ -66,20 +69,22 @@ def command_search(args: argparse.Namespace) -> int:
         # A query that cannot run as typed is a usage mistake (exit 2), not "no results".
         raise UsageError(query.mistake or NOTHING_TO_SEARCH)
     notices = Notices()
-    with open_library(args.library) as library, _progress_bar(sys.stderr) as bar:
-        scan = library.scan()
-        with open_index(library) as index:
-            notices.add(index.notice)
-            texts, state = _from_store(query, notices)
-            if texts is not None:  # without them a sync would drop notes from the index
-                sync_index(library, index, bar("indexing") if bar else None, user_texts=texts)
-            notices.add(index.notice)  # the sync may have met a full disk
-            limit = args.limit or (DEFAULT_LIMIT if query.ranked else max(1, len(library)))
-            results = index.search(query, limit=limit, order=args.order, state=state)
-        records = [(hit, library.get(hit.id)) for hit in results.hits]
+    with (
+        open_library(args.library) as library,
+        parse_once(library.catalog_path.parent),
+        _progress_bar(sys.stderr) as bar,
+    ):
+        # Rescans only the folders changed since the last scan (see library.folders).
+        scan_changed(library)
+        results, records = _search(library, query, args, bar, notices)
+        if changed_files(meta for _, meta in records if meta is not None):
+            # A file shown was rewritten in place since the last scan: scan and search again.
+            folders.scan(library)
+            results, records = _search(library, query, args, bar, notices)
+        problems = library.problems()
     notices.add(results.hint)
     notices.say()
-    report_problems(scan.problems)
+    report_problems(problems)
     printed = 0
     for hit, meta in records:
         if meta is None:  # removed since the index was read
@@ -96,12 +101,34 @@ def command_search(args: argparse.Namespace) -> int:
     return EXIT_OK if printed else EXIT_NO_RESULTS
 
 
+Records = list[tuple[Hit, ArticleMeta | None]]
+
+
+def _search(
+    library: Library, query: Query, args: argparse.Namespace, bar: Bar | None, notices: Notices
+) -> tuple[SearchResults, Records]:
+    """Sync the index with the catalog, run the query, and each hit with its catalog entry."""
+    with open_index(library) as index:
+        notices.add(index.notice)
+        texts, state = _from_store(query, notices)
+        if texts is not None:  # without them a sync would drop notes from the index
+            sync_index(library, index, bar("indexing") if bar else None, user_texts=texts)
+        notices.add(index.notice)  # the sync may have met a full disk
+        limit = args.limit or (DEFAULT_LIMIT if query.ranked else max(1, len(library)))
+        results = index.search(query, limit=limit, order=args.order, state=state)
+    return results, [(hit, library.get(hit.id)) for hit in results.hits]
+
+
 def command_index(args: argparse.Namespace) -> int:
     """Scan the library and bring its search index up to date (or rebuild it)."""
     started = time.perf_counter()
     notices = Notices()
-    with open_library(args.library) as library, _progress_bar(sys.stderr) as bar:
-        scan = library.scan(bar("scanning") if bar else None)
+    with (
+        open_library(args.library) as library,
+        parse_once(library.catalog_path.parent),
+        _progress_bar(sys.stderr) as bar,
+    ):
+        scan = folders.scan(library, bar("scanning") if bar else None)
         with open_index(library) as index:
             if index.read_only:
                 notices.add(_not_updated(index.notice))

@@ -9,11 +9,15 @@ from urllib.parse import urlsplit
 
 from reader.feeds.common import is_web_url
 from reader.feeds.parse import Entry, ParsedFeed
+from reader.web.batch import BatchWriter, sweep
 from reader.web.fetch import HTML_ACCEPT, AddressRefused, FetchError, Limits, fetch
 from reader.web.save import Draft, saved_keys, url_key, write_draft
 
 if TYPE_CHECKING:
     from reader.feeds.registry import Subscription
+
+BATCH = 200
+"""New entry files made durable together: one flush for the batch instead of two per file."""
 
 
 def save_entries(
@@ -24,25 +28,53 @@ def save_entries(
     An entry that carries its page's whole text (full content, or the page fetched for
     full text) is that page: its file is named by the page's URL, and when `reader add` or
     the app's `a` saved the page already, it is recognised as that article, not saved twice.
-    Yielding as it goes lets the caller remember every entry saved before a failure.
+
+    Yielding as it goes lets the caller remember every entry saved before a failure. New
+    files are committed BATCH at a time (one durable commit each, see `BatchWriter`), so an
+    entry is yielded once its file is whole and durable; after a crash, an entry written but
+    not yet yielded is found by its key next time and not saved twice.
     """
-    known = saved_keys(folder)  # one listing: a folder of thousands is not read per entry
-    pages = saved_keys(folder.parent.parent / "web")  # the pages saved by address
-    shared = _shared_pages(feed)
-    linked = LinkedPages(limits)
-    for entry in entries:
+    sweep(folder)  # temp files of a refresh that was killed part-way
+    saver = _EntrySaver(sub, feed, folder, limits)
+    done: list[tuple[str, Path | None]] = []
+    try:
+        for entry in entries:
+            done.append(saver.save(entry))
+            if len(saver.batch) >= BATCH:
+                saver.batch.commit()
+                yield from done
+                done = []
+        saver.batch.commit()
+    except BaseException:
+        saver.batch.abort()
+        raise
+    yield from done
+
+
+class _EntrySaver:
+    """Saves one feed's entries into its folder, recognising pages saved by address already."""
+
+    def __init__(self, sub: Subscription, feed: ParsedFeed, folder: Path, limits: Limits) -> None:
+        self.sub, self.feed, self.folder = sub, feed, folder
+        self.known = saved_keys(folder)  # one listing: a folder of thousands is not read per entry
+        self.pages = saved_keys(folder.parent.parent / "web")  # the pages saved by address
+        self.shared = _shared_pages(feed)
+        self.linked = LinkedPages(limits)
+        self.batch = BatchWriter()
+
+    def save(self, entry: Entry) -> tuple[str, Path | None]:
+        """Save one entry (into the batch); its id, and its new file or None."""
         page_key = _page_key(entry)
-        if page_key in shared:
+        if page_key in self.shared:
             page_key = None
-        if page_key in pages and (not entry.summary_only or sub.full_text):
-            yield entry.id, None  # the same page, saved already by its address
-            continue
-        draft, whole = _draft(sub, feed, entry, linked)
+        if page_key in self.pages and (not entry.summary_only or self.sub.full_text):
+            return entry.id, None  # the same page, saved already by its address
+        draft, whole = _draft(self.sub, self.feed, entry, self.linked)
         key = url_key(entry.id)
-        if whole and page_key is not None and key not in known:
+        if whole and page_key is not None and key not in self.known:
             key = page_key
-        saved = write_draft(draft, folder, key, known=known)
-        yield entry.id, saved.path if saved.created else None
+        saved = write_draft(draft, self.folder, key, known=self.known, batch=self.batch)
+        return entry.id, saved.path if saved.created else None
 
 
 def entry_draft(sub: Subscription, feed: ParsedFeed, entry: Entry, pages: LinkedPages) -> Draft:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
 
 MAX_WORKERS = 4
 """Feeds fetched at once."""
+
+PROCESS_MIN = 8
+"""Feeds to refresh from which helper processes (one per core) do the work, not threads."""
 
 MAX_NEW_ENTRIES = 500
 """Entries saved by one refresh of one feed, newest first; a longer backlog is saved over
@@ -122,6 +127,14 @@ def refresh(
         if isinstance(sub, FeedResult):
             results[i] = sub
             _tell(on_progress, len(results), len(chosen), sub)
+    if len(todo) >= PROCESS_MIN and (os.cpu_count() or 1) > 1:
+        todo = _in_processes(
+            registry,
+            todo,
+            limits,
+            results,
+            lambda r: _tell(on_progress, len(results), len(chosen), r),
+        )
     if todo:
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(todo)))) as pool:
             futures = {pool.submit(refresh_one, registry, sub, limits): i for i, sub in todo}
@@ -130,6 +143,64 @@ def refresh(
                 results[futures[future]] = result
                 _tell(on_progress, len(results), len(chosen), result)
     return [results[i] for i in range(len(chosen))]
+
+
+def _in_processes(
+    registry: FeedRegistry,
+    todo: list[tuple[int, Subscription]],
+    limits: Limits,
+    results: dict[int, FeedResult],
+    tell: Callable[[FeedResult], None],
+) -> list[tuple[int, Subscription]]:
+    """Refresh feeds in one helper process per core; the feeds left undone if the pool broke.
+
+    Parsing feeds and converting entries is CPU-bound Python, so threads share one core;
+    processes use them all. Each helper changes the subscriptions file under its lock, as
+    any other reader process does, so nothing is lost between them.
+    """
+    count = min(os.cpu_count() or 1, len(todo))
+    context = multiprocessing.get_context("spawn")  # forking a threaded process is unsafe
+    try:
+        pool = ProcessPoolExecutor(
+            count, mp_context=context, initializer=_open_registry, initargs=(registry.path,)
+        )
+    except OSError:
+        return todo
+    with pool:
+        futures = {pool.submit(_refresh_here, sub, limits): i for i, sub in todo}
+        try:
+            for future in as_completed(futures):
+                result = future.result()
+                results[futures[future]] = result
+                tell(result)
+        except (BrokenProcessPool, OSError):
+            pass  # the feeds not done yet are refreshed in this process
+    return [(i, sub) for i, sub in todo if i not in results]
+
+
+_worker_registry: FeedRegistry | None = None
+"""The subscriptions, opened once in each helper process."""
+
+
+def _open_registry(path: Path) -> None:
+    """Set up a helper process: its own handle on the subscriptions, and no output, since
+    it shares the terminal a full-screen app paints."""
+    from reader.feeds.registry import FeedRegistry
+
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        for stream in (1, 2):
+            os.dup2(devnull, stream)
+        os.close(devnull)
+    global _worker_registry
+    _worker_registry = FeedRegistry.open(path)
+
+
+def _refresh_here(sub: Subscription, limits: Limits) -> FeedResult:
+    """`refresh_one` in a helper process, against its own handle on the subscriptions."""
+    if _worker_registry is None:
+        return FeedResult(sub.name, error="the subscriptions could not be opened")
+    return refresh_one(_worker_registry, sub, limits)
 
 
 def _chosen(registry: FeedRegistry, names: Sequence[str] | None) -> list[Subscription | FeedResult]:

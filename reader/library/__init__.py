@@ -8,7 +8,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from reader import paths
 from reader.library.catalog import ORDER_BY, Catalog, catalog_file
@@ -17,6 +17,9 @@ from reader.library.identity import Claim
 from reader.library.rows import CatalogRows
 from reader.models import Article, ArticleMeta, Problem, ScanProgress, ScanResult
 from reader.sources import LoadError, load_file
+
+if TYPE_CHECKING:
+    from reader.library.folders import Part
 
 __all__ = ["ArticleRows", "CatalogRows", "Claim", "Library", "UnknownArticle", "MIN_PREFIX"]
 
@@ -164,12 +167,15 @@ class Library:
             article, meta=dataclasses.replace(article.meta, id=meta.id, path=meta.path)
         )
 
-    def scan(self, progress: Callable[[ScanProgress], None] | None = None) -> ScanResult:
-        """Bring the catalog up to date with the folders, re-reading only changed files."""
+    def scan(
+        self, progress: Callable[[ScanProgress], None] | None = None, *, part: Part | None = None
+    ) -> ScanResult:
+        """Bring the catalog up to date with the folders, re-reading only changed files
+        (only those in `part`, when given: see reader.library.folders)."""
         with self._scan_lock:
             # The scanner is imported in _scan: scanning starts after the first frame.
             try:
-                result = self._scan(progress)
+                result = self._scan(progress, part)
             except (sqlite3.Error, OSError) as error:
                 if is_damage(error):
                     self._catalog.rebuild()  # derived data: read every file again
@@ -178,7 +184,7 @@ class Library:
                     self._tell()
                 else:
                     raise
-                result = self._scan(progress)
+                result = self._scan(progress, part)
             return result
 
     def claims(self, ids: Iterable[str] = ()) -> list[Claim]:
@@ -210,10 +216,13 @@ class Library:
             if self._notify is not None:
                 self._notify(notice)
 
-    def _scan(self, progress: Callable[[ScanProgress], None] | None) -> ScanResult:
+    def _scan(
+        self, progress: Callable[[ScanProgress], None] | None, part: Part | None
+    ) -> ScanResult:
         from reader.library.scanner import Scanner
 
-        result = Scanner(self._catalog, self.roots, progress, self._processes, self._claims).run()
+        claims, processes = self._claims, self._processes
+        result = Scanner(self._catalog, self.roots, progress, processes, claims, part=part).run()
         if not self._catalog.has_orders():  # any write dropped them
             self._catalog.refresh_orders()
         return result

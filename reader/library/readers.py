@@ -1,10 +1,15 @@
-"""Reading article files for a scan, in helper processes when there are many.
+"""Parsing article files, in one pool of helper processes when there are many.
 
 Parsing is pure Python, so threads would share one core; helper processes use them
 all and leave the app's own process free to paint. A helper is this module run as
 `python -m reader.library.readers`: it reads one JSON list of paths per line and
 answers one JSON list of outcomes per line. Any helper trouble falls back to reading
 in-process, so a scan never fails because of one.
+
+Each file is parsed once into everything both the catalog and the search index keep of
+it (`Parsed`). The catalog takes its part at once; inside `parse_once`, the index's part
+waits in a scratch file for the index sync that follows (see reader.library.spool), so a
+refresh reads and parses every new file one time, not once per consumer.
 """
 
 from __future__ import annotations
@@ -17,9 +22,11 @@ import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, NamedTuple
 
 from reader.library.catalog import encode_tags
+from reader.library.spool import Fields, current_spool
+from reader.models import Article, BlockKind
 from reader.sources import LoadError, load_file
 
 Summary = tuple[
@@ -31,6 +38,17 @@ truncated): what the catalog keeps of a file read successfully."""
 Outcome = Summary | str
 """A file's summary, or the one-line reason it could not be read."""
 
+
+class Parsed(NamedTuple):
+    """One parse of a file: the catalog's summary, the index's fields, and the file's
+    size and mtime just before it was read (so a later change is noticed)."""
+
+    summary: Summary
+    fields: Fields
+    size: int
+    mtime_ns: int
+
+
 PARALLEL_MIN = 2000
 """Fewer files than this are read in-process: starting helpers costs about 0.3 s."""
 
@@ -38,8 +56,18 @@ CHUNK = 200
 """Paths sent to a helper at a time."""
 
 
-def summarize(path: str) -> Outcome:
-    """Read one file into its catalog summary, or the reason it failed."""
+def body_text(article: Article) -> str:
+    """The searchable text of an article's body, one paragraph per block."""
+    return "\n\n".join(block.text for block in article.blocks if block.kind is not BlockKind.RULE)
+
+
+def parse(path: str) -> Parsed | str:
+    """Read one file into what the catalog and the index keep, or the reason it failed."""
+    try:
+        # Before reading: a change after this is seen as a change by whoever checks the stamp.
+        info: os.stat_result | None = os.stat(path)
+    except OSError:
+        info = None  # the loader says why
     try:
         article = load_file(Path(path))
     except LoadError as error:
@@ -47,10 +75,11 @@ def summarize(path: str) -> Outcome:
     except Exception as error:  # one bad file never stops a scan
         return f"unreadable: {type(error).__name__}: {error}"
     meta = article.meta
-    return (
+    when = meta.date.isoformat() if meta.date else None
+    summary: Summary = (
         article.content_hash or meta.id,
         meta.title,
-        meta.date.isoformat() if meta.date else None,
+        when,
         meta.place,
         meta.source,
         meta.author,
@@ -60,19 +89,51 @@ def summarize(path: str) -> Outcome:
         meta.format,
         article.truncated,
     )
+    fields: Fields = (meta.title, when, meta.place, meta.source, meta.tags, body_text(article))
+    if info is None:
+        return Parsed(summary, fields, -1, -1)
+    return Parsed(summary, fields, info.st_size, info.st_mtime_ns)
+
+
+def summarize(path: str) -> Outcome:
+    """Read one file into its catalog summary, or the reason it failed."""
+    parsed = parse(path)
+    return parsed if isinstance(parsed, str) else parsed.summary
 
 
 def read_all(
     paths: list[str], processes: int | None = None, parallel_min: int = PARALLEL_MIN
 ) -> Iterator[tuple[str, Outcome]]:
-    """Each path with its outcome, in the order given; helpers read when there are many."""
+    """Each path with its catalog outcome, in the order given; inside `parse_once`, what
+    the index needs of each file is kept for the index sync that follows."""
+    spool = current_spool()
+    kept: list[tuple[str, int, int, Fields]] = []
+    for path, parsed in read_parsed(paths, processes, parallel_min):
+        if isinstance(parsed, str):
+            yield path, parsed
+            continue
+        if spool is not None:
+            kept.append((path, parsed.size, parsed.mtime_ns, parsed.fields))
+            if len(kept) >= CHUNK:
+                spool.put(kept)
+                kept = []
+        yield path, parsed.summary
+    if spool is not None and kept:
+        spool.put(kept)
+
+
+def read_parsed(
+    paths: list[str], processes: int | None = None, parallel_min: int = PARALLEL_MIN
+) -> Iterator[tuple[str, Parsed | str]]:
+    """Each path parsed (or the reason it could not be), in the order given; helper
+    processes read when there are many."""
     count = processes if processes is not None else (os.cpu_count() or 1)
     if count < 2 or len(paths) < parallel_min:
         for path in paths:
-            yield path, summarize(path)
+            yield path, parse(path)
         return
     helpers = _Helpers(count)
-    pool = ThreadPoolExecutor(count, thread_name_prefix="reader-scan")
+    pool = ThreadPoolExecutor(count, thread_name_prefix="reader-read")
     try:
         chunks = [paths[start : start + CHUNK] for start in range(0, len(paths), CHUNK)]
         for chunk, outcomes in zip(chunks, pool.map(helpers.read, chunks), strict=True):
@@ -95,16 +156,16 @@ class _Helpers:
                 self._all.append(helper)
             self._idle.put(helper)
 
-    def read(self, chunk: list[str]) -> list[Outcome]:
+    def read(self, chunk: list[str]) -> list[Parsed | str]:
         helper = self._idle.get()
         try:
             if helper is not None:
                 try:
                     return _ask(helper, chunk)
-                except (OSError, ValueError):
+                except (OSError, ValueError, TypeError):
                     helper.kill()
                     helper = None  # this slot reads in-process from now on
-            return [summarize(path) for path in chunk]
+            return [parse(path) for path in chunk]
         finally:
             self._idle.put(helper)
 
@@ -131,19 +192,21 @@ def _start() -> subprocess.Popen[str] | None:
         return None
 
 
-def _ask(helper: subprocess.Popen[str], chunk: list[str]) -> list[Outcome]:
+def _ask(helper: subprocess.Popen[str], chunk: list[str]) -> list[Parsed | str]:
     stdin, stdout = _pipes(helper)
     stdin.write(json.dumps(chunk) + "\n")
     stdin.flush()
     answer = json.loads(stdout.readline())
     if not isinstance(answer, list) or len(answer) != len(chunk):
         raise ValueError("helper answered out of step")
-    return [item if isinstance(item, str) else _summary(item) for item in answer]
+    return [item if isinstance(item, str) else _parsed(item) for item in answer]
 
 
-def _summary(item: list[object]) -> Summary:
-    # JSON turns tuples into lists; the catalog wants the tuple back.
-    return tuple(item)  # type: ignore[return-value]
+def _parsed(item: list[Any]) -> Parsed:
+    # JSON turns tuples into lists; the catalog and the index want them back.
+    summary, fields, size, mtime = item
+    title, when, place, source, tags, body = fields
+    return Parsed(tuple(summary), (title, when, place, source, tuple(tags), body), size, mtime)
 
 
 def _pipes(helper: subprocess.Popen[str]) -> tuple[IO[str], IO[str]]:
@@ -165,7 +228,7 @@ def _serve() -> None:
     """The helper's loop: a line of paths in, a line of outcomes out, until stdin closes."""
     for line in sys.stdin:
         paths = json.loads(line)
-        sys.stdout.write(json.dumps([summarize(path) for path in paths]) + "\n")
+        sys.stdout.write(json.dumps([parse(path) for path in paths]) + "\n")
         sys.stdout.flush()
 
 

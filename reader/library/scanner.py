@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.library.catalog import ArticleRow, Catalog, ProblemRow
 from reader.library.identity import Claim, Identities, natural_id
@@ -15,6 +16,9 @@ from reader.library.readers import Summary, read_all
 from reader.library.walk import FileStat, walk
 from reader.models import Problem, ScanProgress, ScanResult
 from reader.sources import MAX_BYTES
+
+if TYPE_CHECKING:
+    from reader.library.folders import Part
 
 BATCH = 1000
 """Files written per transaction: large enough to be fast, small enough to show progress."""
@@ -60,9 +64,11 @@ class Scanner:
         progress: Callable[[ScanProgress], None] | None = None,
         processes: int | None = None,
         claims: Callable[[], Iterable[Claim]] | None = None,
+        part: Part | None = None,
     ) -> None:
         self._catalog = catalog
         self._claims = claims
+        self._part = part
         self._root_is_dir: dict[int, bool] = {}
         self._processes = processes
         self._roots = roots
@@ -74,9 +80,12 @@ class Scanner:
     def run(self) -> ScanResult:
         """Scan, write the changes and return the outcome."""
         self._tell(force=True)
-        found, folder_problems = walk(self._roots)
+        found, folder_problems = walk(self._roots) if self._part is None else self._part.walk()
         known = self._catalog.snapshot()
         known_problems = self._catalog.problem_paths()
+        if self._part is not None:  # files outside the part are left as they are
+            known = {path: stamp for path, stamp in known.items() if self._part.covers(path)}
+            known_problems = {path for path in known_problems if self._part.covers(path)}
         to_load, unchanged = _changed_paths(found, known)
         gone = [path for path in known if path not in found]
         # Ids are only needed when something changed: an unchanged rescan skips them.

@@ -1,33 +1,22 @@
-"""Reading articles for the index, in helper processes when there are many.
+"""Reading articles for the index: what the scan already parsed, else parsed now.
 
-Parsing is pure Python, so a big (re)build reads files in a pool of helper processes
-and keeps this process free to feed the index writer. Only what the index needs
-crosses the process boundary. Any pool trouble falls back to reading in-process.
+Inside `reader.library.spool.parse_once`, the scan that ran just before kept what the index
+needs of every file it parsed, so those files are not read again. The rest are parsed by the
+same pool of helper processes a scan uses (reader.library.readers), so a big (re)build keeps
+this process free to feed the index writer.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
+from reader.library.readers import PARALLEL_MIN, Parsed, parse, read_parsed
+from reader.library.spool import LOOKUP, Fields, current_spool
 from reader.models import Article, ArticleMeta, Block, BlockKind
-from reader.search.index import body_text
-from reader.sources import LoadError, load_file
 
-PARALLEL_MIN = 2000
-"""Fewer articles than this are read in-process: starting helpers costs about 0.3 s."""
-
-CHUNK = 250
-"""Paths a helper reads per request."""
-
-Fields = tuple[str, str | None, str | None, str | None, tuple[str, ...], str]
-"""(title, ISO date, place, source, tags, body text): what the index keeps of a file."""
+__all__ = ["Fields", "PARALLEL_MIN", "Wanted", "as_article", "read_articles", "read_fields"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,20 +29,8 @@ class Wanted:
 
 def read_fields(path: str) -> Fields | None:
     """The indexed fields of one file, or None when it cannot be read."""
-    try:
-        article = load_file(Path(path))
-    except (LoadError, OSError):
-        return None
-    except Exception:  # one bad file never stops a build
-        return None
-    meta = article.meta
-    when = meta.date.isoformat() if meta.date else None
-    return (meta.title, when, meta.place, meta.source, meta.tags, body_text(article))
-
-
-def read_chunk(paths: Sequence[str]) -> list[Fields | None]:
-    """`read_fields` for each path (the helper's unit of work)."""
-    return [read_fields(path) for path in paths]
+    parsed = parse(path)
+    return parsed.fields if isinstance(parsed, Parsed) else None
 
 
 def as_article(wanted: Wanted, fields: Fields) -> Article:
@@ -77,49 +54,22 @@ def read_articles(
     processes: int | None = None,
     parallel_min: int = PARALLEL_MIN,
 ) -> Iterator[tuple[Wanted, Article | None]]:
-    """Each wanted article in order, loaded (None when its file cannot be read)."""
-    count = processes if processes is not None else (os.cpu_count() or 1)
-    if count < 2 or len(wanted) < parallel_min:
-        for item in wanted:
-            yield item, _loaded(item, read_fields(item.path))
-        return
-    chunks = [wanted[start : start + CHUNK] for start in range(0, len(wanted), CHUNK)]
-    done = 0
-    pool = _pool(count)
-    try:
-        for chunk, outcomes in zip(chunks, pool.map(_read_paths, chunks), strict=False):
-            for item, fields in zip(chunk, outcomes, strict=True):
-                yield item, _loaded(item, fields)
-            done += len(chunk)
-    except (BrokenProcessPool, OSError):
-        # Helpers could not start or died: read the rest here.
-        for item in wanted[done:]:
-            yield item, _loaded(item, read_fields(item.path))
-    finally:
-        # A build given up half-way must not wait for chunks nobody will use.
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _read_paths(chunk: Sequence[Wanted]) -> list[Fields | None]:
-    return read_chunk([item.path for item in chunk])
-
-
-def _loaded(item: Wanted, fields: Fields | None) -> Article | None:
-    return None if fields is None else as_article(item, fields)
-
-
-def _pool(count: int) -> ProcessPoolExecutor:
-    # "spawn": forking a process that runs threads (the app, the index writer) is unsafe.
-    context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(count, mp_context=context, initializer=_quiet)
-
-
-def _quiet() -> None:
-    """Point a helper's output at /dev/null: it shares the terminal a full-screen app paints."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-    except OSError:
-        return
-    for stream in (1, 2):
-        os.dup2(devnull, stream)
-    os.close(devnull)
+    """Each wanted article once, loaded (None when its file cannot be read): first those
+    the scan kept, then the others in the order given."""
+    spool = current_spool()
+    rest: Sequence[Wanted] = wanted
+    if spool is not None:
+        rest = []
+        for start in range(0, len(wanted), LOOKUP):
+            chunk = wanted[start : start + LOOKUP]
+            kept = dict(spool.take([item.path for item in chunk]))
+            for item in chunk:
+                fields = kept.get(item.path)
+                if fields is None:
+                    rest.append(item)
+                else:
+                    yield item, as_article(item, fields)
+    paths = [item.path for item in rest]
+    outcomes = read_parsed(paths, processes, parallel_min)
+    for item, (_, parsed) in zip(rest, outcomes, strict=True):
+        yield item, as_article(item, parsed.fields) if isinstance(parsed, Parsed) else None

@@ -107,3 +107,20 @@ def test_every_command_works_and_shows_the_name_escaped(news: Path, tmp_path: Pa
     assert note["path"] == bad["path"]
     shown = reader(home, "show", bad["id"], *library)
     assert shown.returncode == 0 and b"Ferries story" in shown.stdout
+
+
+def test_one_parse_feeds_the_index_under_such_names(news: Path) -> None:
+    """The scan keeps what it parsed for the index (the spool) by path: such a path too."""
+    from reader.library.folders import scan_changed
+    from reader.library.spool import parse_once
+
+    library = Library([news])
+    subfolder = Path(os.fsdecode(os.fsencode(news) + b"/dir" + BAD))
+    subfolder.mkdir()
+    (subfolder / "inner.txt").write_text("Inner title\n\nFerries below.\n", encoding="utf-8")
+    with parse_once(library.catalog_path.parent), open_index(library) as index:
+        scan_changed(library)
+        result = sync_index(library, index)
+        assert index.notice is None and result.total == 4
+        assert index.search("ferries").total == 2
+    library.close()

@@ -1,0 +1,137 @@
+"""What a scan parsed for the index, kept on disk until the index sync that follows takes it.
+
+A refresh scans new files into the catalog and then indexes them. Both need the parsed
+file, and parsing is most of the cost, so inside `parse_once` the scan leaves each file's
+indexed fields in a scratch SQLite file in the cache dir and the index sync takes them from
+there instead of parsing the file again. On disk, not in memory: a first refresh of 100,000
+entries would otherwise hold every body at once. An entry is used only while its file still
+has the size and mtime it had when parsed. The scratch file is deleted when `parse_once`
+ends; one left by a killed process is removed by the next `parse_once`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+
+from reader.library.catalog_file import from_db, to_db
+
+Fields = tuple[str, str | None, str | None, str | None, tuple[str, ...], str]
+"""(title, ISO date, place, source, tags, body text): what the index keeps of a file."""
+
+PREFIX = "parsed-"
+LOOKUP = 500
+"""Paths looked up in the spool at a time."""
+STALE_AFTER = 24 * 3600
+"""Seconds after which a scratch file nobody deleted is taken as left by a killed process."""
+
+_current: ContextVar[Spool | None] = ContextVar("reader_parse_spool", default=None)
+
+
+class Spool:
+    """A scratch file of parsed fields by path."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        # Scratch data: no journal, no syncing; a crash just loses it.
+        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._conn.execute("PRAGMA journal_mode=OFF")
+        self._conn.execute("PRAGMA synchronous=OFF")
+        self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS parsed"
+            " (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, fields BLOB)"
+        )
+
+    def put(self, rows: Iterable[tuple[str, int, int, Fields]]) -> None:
+        """Keep the fields of files just parsed, with their size and mtime then."""
+        values = [
+            (to_db(path), size, mtime, marshal.dumps(fields)) for path, size, mtime, fields in rows
+        ]
+        with self._conn:
+            self._conn.execute("BEGIN")
+            self._conn.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?)", values)
+
+    def take(self, paths: Sequence[str]) -> Iterator[tuple[str, Fields]]:
+        """The kept fields of these paths whose files have not changed since they were parsed.
+
+        Looked up a few hundred at a time, so a big sync never holds more than that.
+        """
+        for start in range(0, len(paths), LOOKUP):
+            chunk = paths[start : start + LOOKUP]
+            marks = ", ".join("?" * len(chunk))
+            sql = f"SELECT path, size, mtime_ns, fields FROM parsed WHERE path IN ({marks})"
+            keys = [to_db(path) for path in chunk]  # a name that is not UTF-8 is kept as bytes
+            for stored, size, mtime, blob in self._conn.execute(sql, keys).fetchall():
+                path = from_db(stored)
+                if _unchanged(path, size, mtime):
+                    yield path, marshal.loads(blob)
+
+    def close(self) -> None:
+        """Close and delete the scratch file."""
+        self._conn.close()
+        self.path.unlink(missing_ok=True)
+
+
+def current_spool() -> Spool | None:
+    """The spool of the `parse_once` block this code runs in, if any."""
+    return _current.get()
+
+
+@contextmanager
+def parse_once(cache_dir: Path) -> Iterator[Spool | None]:
+    """Within this block, a scan keeps what it parsed for the index sync that follows."""
+    if _current.get() is not None:  # nested: the outer block's spool serves both
+        yield _current.get()
+        return
+    _sweep(cache_dir)
+    try:
+        spool: Spool | None = Spool(cache_dir / f"{PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}.db")
+    except (OSError, sqlite3.Error):
+        spool = None  # everything still works, parsing twice
+    token = _current.set(spool)
+    try:
+        yield spool
+    finally:
+        _current.reset(token)
+        if spool is not None:
+            with contextlib.suppress(OSError, sqlite3.Error):
+                spool.close()
+
+
+def _unchanged(path: str, size: int, mtime: int) -> bool:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    return info.st_size == size and info.st_mtime_ns == mtime
+
+
+def _sweep(cache_dir: Path) -> None:
+    """Remove scratch files left by processes that were killed."""
+    cutoff = time.time() - STALE_AFTER
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(cache_dir):
+            if not entry.name.startswith(PREFIX):
+                continue
+            owner = entry.name.removeprefix(PREFIX).partition("-")[0]
+            with contextlib.suppress(OSError):
+                if (owner.isdigit() and not _alive(int(owner))) or entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True

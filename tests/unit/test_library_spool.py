@@ -1,0 +1,108 @@
+"""One parse of each file feeds both the catalog and the index."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader.library import Library, readers
+from reader.library.spool import PREFIX, current_spool, parse_once
+from reader.search.index import body_text
+from reader.search.sync import open_index, sync_index
+from reader.sources import load_file
+from tests.unit.library_files import write_article
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    news = tmp_path / "news"
+    news.mkdir()
+    for number in range(12):
+        write_article(news / f"{number:02d}.txt", f"Story {number} about the harbour")
+    return news
+
+
+def counting_loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    calls: list[Path] = []
+
+    def load(path: Path):  # type: ignore[no-untyped-def]
+        calls.append(path)
+        return load_file(path)
+
+    monkeypatch.setattr(readers, "load_file", load)
+    return calls
+
+
+def titles(library: Library, word: str) -> set[str]:
+    with open_index(library) as index:
+        return {hit.title for hit in index.search(word, limit=50).hits}
+
+
+def test_a_scan_then_a_sync_parse_each_file_once(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = counting_loads(monkeypatch)
+    with Library([folder], cache_dir=tmp_path / "cache") as library:
+        with parse_once(tmp_path / "cache"):
+            library.scan()
+            with open_index(library) as index:
+                assert sync_index(library, index).added == 12
+        assert len(calls) == 12  # parsing twice read 24
+        assert len(titles(library, "harbour")) == 12
+
+
+def test_without_the_block_the_index_parses_again(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = counting_loads(monkeypatch)
+    with Library([folder], cache_dir=tmp_path / "cache") as library:
+        library.scan()
+        with open_index(library) as index:
+            sync_index(library, index)
+    assert len(calls) == 24
+
+
+def test_a_file_changed_after_the_scan_is_parsed_again(folder: Path, tmp_path: Path) -> None:
+    with Library([folder], cache_dir=tmp_path / "cache") as library:
+        with parse_once(tmp_path / "cache"):
+            library.scan()
+            path = folder / "03.txt"
+            write_article(path, "Story 3 about the mountain pass")
+            stat = path.stat()
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+            with open_index(library) as index:
+                sync_index(library, index)
+        assert titles(library, "mountain") == {"Story 3 about the mountain pass"}
+
+
+def test_the_fields_kept_are_those_the_index_would_read(folder: Path) -> None:
+    path = str(folder / "05.txt")
+    parsed = readers.parse(path)
+    assert isinstance(parsed, readers.Parsed)
+    article = load_file(Path(path))
+    assert parsed.fields[-1] == body_text(article)
+    assert parsed.summary == readers.summarize(path)
+
+
+def test_helpers_answer_the_same_parse(folder: Path) -> None:
+    paths = sorted(str(path) for path in folder.iterdir())
+    assert list(readers.read_parsed(paths, processes=2, parallel_min=0)) == [
+        (path, readers.parse(path)) for path in paths
+    ]
+
+
+def test_the_scratch_file_goes_with_the_block_and_leftovers_are_swept(tmp_path: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    left = tmp_path / f"{PREFIX}{dead.pid}-0000abcd.db"
+    left.write_bytes(b"")
+    with parse_once(tmp_path) as spool:
+        assert spool is not None and current_spool() is spool
+        assert spool.path.exists()
+        assert not left.exists()
+    assert current_spool() is None
+    assert not any(path.name.startswith(PREFIX) for path in tmp_path.iterdir())
