@@ -100,7 +100,7 @@ def run_app(chosen: Sequence[Path]) -> int:
     from reader.cli.services import feeds_opener, index_opener
     from reader.ui.app import ReaderApp
 
-    with open_library(chosen) as library, open_store() as store:
+    with open_library(chosen, quiet=True) as library, open_store() as store:
         index, feeds = index_opener(library), feeds_opener()
         try:
             app = ReaderApp(

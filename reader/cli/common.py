@@ -55,13 +55,14 @@ def resolve_roots(chosen: Sequence[Path]) -> list[Path]:
     return roots
 
 
-def open_library(chosen: Sequence[Path]) -> Library:
-    """Build the library service for the chosen paths (or the default library)."""
+def open_library(chosen: Sequence[Path], *, quiet: bool = False) -> Library:
+    """Build the library service for the chosen paths (or the default library); its notices
+    go to stderr unless `quiet` (the app shows them itself: stderr is hidden under it)."""
     return Library(
         resolve_roots(chosen),
         name=None if chosen else DEFAULT_NAME,
         claims=_stored_claims,
-        notify=_say,
+        notify=None if quiet else _say,
     )
 
 

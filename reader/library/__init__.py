@@ -209,6 +209,11 @@ class Library:
         """Trouble worked around (a cache that cannot be written), or None."""
         return self._catalog.notice
 
+    def listen(self, notify: Callable[[str], None]) -> None:
+        """Tell `notify` of trouble worked around from now on, and of any met already."""
+        self._notify, self._told = notify, set()
+        self._tell()
+
     def _tell(self) -> None:
         notice = self._catalog.notice
         if notice and notice not in self._told:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -112,6 +113,15 @@ class ReaderApp(App[None]):
             self.notify(self._config_warning, title="Settings", severity="warning")
         for notice in self.store.notices:  # repairs and restores made while opening the store
             self.notify(notice, title="Your data", severity="warning", timeout=10)
+        self.library.listen(self._cache_notice)  # a cache that cannot be written, say
+
+    def _cache_notice(self, notice: str) -> None:
+        """Show trouble the library worked around; scans tell it from their worker thread."""
+        show = partial(self.notify, notice, title="Cache", severity="warning", timeout=10)
+        if threading.get_ident() == self._thread_id:
+            show()
+        else:
+            self.call_from_thread(show)
 
     def on_ready(self) -> None:
         if isinstance(self.screen, MainScreen):
