@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -24,7 +24,10 @@ from reader.ui.document import (
     layout_article,
 )
 from reader.ui.extras import Decorations, Extras, decorate, margin_text, with_extras
-from reader.ui.matches import Matches
+from reader.ui.matches import Matches, find_matches
+
+if TYPE_CHECKING:
+    from reader.search import SearchResults
 
 PLACEHOLDER = "Select an article to read"
 LAYOUTS_KEPT = 4
@@ -209,6 +212,24 @@ class ReadingPane(ScrollView, can_focus=True):
         self.refresh()
         if (match := matches.current_match) is not None:
             self.reveal(match[0], match[1])
+
+    def mark_search(self, results: SearchResults | None) -> None:
+        """Mark the matches of a search in the article (None clears the marks)."""
+        article = self.article
+        if article is None or results is None:
+            self.set_matches(Matches())
+        else:
+            self.set_matches(find_matches(article, results.marker))
+
+    def step_match(self, delta: int) -> str:
+        """Go to the next (delta > 0) or previous match; says which, or "" with a bell if none."""
+        if not self._matches:
+            self.app.bell()
+            return ""
+        matches = self._matches.step(delta, self.top_anchor())
+        self.set_matches(matches)
+        title = self.article.meta.title if self.article else ""
+        return f"match {(matches.current or 0) + 1} of {len(matches)} · {title}"
 
     def reveal(self, block: int, offset: int = 0) -> None:
         """Scroll so character `offset` of `block` shows a third of the way down the view."""
