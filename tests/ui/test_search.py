@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -281,6 +282,29 @@ async def test_state_filters_come_from_the_store(search_app, sample_library) -> 
     async with app.run_test(size=(100, 30)) as pilot:
         main = await search(pilot, "is:bookmarked")
         assert [row.id for row in _rows(main)] == [SUMMIT_FIRST]
+
+
+async def test_a_search_right_after_b_sees_the_new_bookmark(search_app) -> None:
+    """`is:` filters read the Annotator's copy, which has the bookmark before the store does."""
+    gate = threading.Event()
+    async with search_app().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        main = screen(pilot)
+        first = main.article_list.current
+        assert first is not None
+        main.annotator.writes.put(lambda: gate.wait(10))  # every write waits behind this one
+        try:
+            await pilot.press("b", "slash", *"is:bookmarked")
+            for _ in range(100):
+                if main.search_bar.results is not None:
+                    break
+                await pilot.pause(0.05)
+            assert not main.annotator.store.bookmarked_ids()  # the write has not landed yet
+            assert [row.id for row in _rows(main)] == [first.id]
+        finally:
+            gate.set()
+        await settle(pilot)
+        assert main.annotator.store.bookmarked_ids() == {first.id}
 
 
 async def test_without_an_index_the_bar_says_search_is_unavailable(sample_library) -> None:
