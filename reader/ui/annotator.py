@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -298,16 +299,9 @@ class Annotator(Widget):
             if self._position_timer is not None:
                 self._position_timer.stop()
             self._position_timer = self.set_timer(POSITION_DELAY, self.save_position)
-        done = progress >= READ_AT or self._end_in_view()
+        done = progress >= READ_AT or pane.end_in_view()
         if done and not self.user.is_read(article.id) and article.id not in self._unread_by_hand:
             self._set_read(article.meta, True)
-
-    def _end_in_view(self) -> bool:
-        pane, layout = self._pane, self._pane.document
-        if layout is None or not layout.block_lines:
-            return False
-        last = layout.line_of(len(layout.block_lines) - 1, len(layout.lines[-1].source) + 1)
-        return last < pane.scroll_offset.y + pane.scrollable_content_region.height
 
     def save_position(self) -> None:
         """Write the last position scrolled to, unless it is already the stored one."""
@@ -335,11 +329,7 @@ class Annotator(Widget):
         block = skip_empty(texts, start, delta or 1)
         self.cursor = block
         self.show()
-        pane, layout = self._pane, self._pane.document
-        if layout is not None:
-            line, top = layout.line_of(block), pane.scroll_offset.y
-            if not top <= line < top + pane.scrollable_content_region.height - 1:
-                pane.scroll_to_block(block)
+        self._pane.keep_in_view(block)
 
     def _cursor_block(self) -> int:
         """The paragraph cursor, or the first paragraph in view when there is none."""
@@ -413,7 +403,7 @@ class Annotator(Widget):
         kept = [h for h in self.user.highlights.get(article_id, []) if h not in gone]
         self.user.highlights[article_id] = kept
         for highlight in gone:
-            self.writes.put(lambda uuid=highlight.uuid: self._remove_stored(uuid))
+            self.writes.put(partial(self._remove_stored, highlight.uuid))
         if any(highlight.note for highlight in gone):
             self.writes.put(self.reindex)
         self.notify("Highlight removed", timeout=2)

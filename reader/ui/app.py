@@ -115,7 +115,7 @@ class ReaderApp(App[None]):
 
     def on_ready(self) -> None:
         if isinstance(self.screen, MainScreen):
-            self.screen.first_frame_shown()
+            self.screen.keeper.first_frame_shown()
 
     def on_app_focus(self) -> None:
         """Coming back to the terminal: show what other processes wrote meanwhile."""

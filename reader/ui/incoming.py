@@ -70,6 +70,11 @@ class Incoming:
         elif isinstance(report, self.FeedsRefreshed):
             self._on_feeds_refreshed(report)
 
+    def _show_activity(self, text: str) -> None:
+        """Say beside the article count what is being fetched ("" clears it)."""
+        self._screen.activity = text
+        self._screen.show_count()
+
     # Adding pages and files
 
     def add_article(self) -> None:
@@ -86,7 +91,7 @@ class Incoming:
         items = [typed] if typed and Path(typed).expanduser().exists() else typed.split()
         if items:
             more = f" and {len(items) - 1} more" if len(items) > 1 else ""
-            self._screen.set_activity(f"saving {items[0]}{more} …")
+            self._show_activity(f"saving {items[0]}{more} …")
             self.add_items(items)
 
     def add_items(self, items: Sequence[str]) -> None:
@@ -130,7 +135,7 @@ class Incoming:
 
     def _on_added(self, message: Added) -> None:
         screen = self._screen
-        screen.set_activity("")
+        self._show_activity("")
         for title in message.subscribed:
             screen.notify(f"Subscribed to the feed {title}; `r` refreshes it", timeout=6)
         for error in message.errors:
@@ -158,7 +163,7 @@ class Incoming:
         if self.feeds is None:
             self._screen.notify("Feeds are not available in this window", severity="warning")
             return
-        self._screen.set_activity("refreshing feeds …")
+        self._show_activity("refreshing feeds …")
         self._screen.run_worker(self._refresh, thread=True, exclusive=True, group="feeds")
 
     def open_feeds(self) -> FeedRegistry:
@@ -194,11 +199,11 @@ class Incoming:
         result = message.result
         outcome = f"failed: {result.error}" if result.error else f"{result.new} new"
         activity = f"feeds {message.done}/{message.total} · {result.name}: {outcome}"
-        self._screen.set_activity(activity)
+        self._show_activity(activity)
 
     def _on_feeds_refreshed(self, message: FeedsRefreshed) -> None:
         screen = self._screen
-        screen.set_activity("")
+        self._show_activity("")
         if message.error:
             screen.notify(message.error, title="Could not refresh feeds", severity="error")
             return

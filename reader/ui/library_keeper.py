@@ -79,9 +79,14 @@ class LibraryKeeper:
             return isinstance(message, LibraryKeeper.LibraryChanged)
 
     def __init__(
-        self, screen: MainScreen, index: SearchIndex | Callable[[], SearchIndex] | None
+        self,
+        screen: MainScreen,
+        index: SearchIndex | Callable[[], SearchIndex] | None,
+        *,
+        scan: bool = True,
     ) -> None:
         self._screen = screen
+        self._scan_when_shown = scan
         self._index_opener = index if callable(index) else None
         self._index = None if callable(index) else index
         self._index_lock = threading.Lock()
@@ -111,6 +116,16 @@ class LibraryKeeper:
         return self._index
 
     # --- scanning -------------------------------------------------------------------------
+
+    def first_frame_shown(self) -> None:
+        """Start the background scan, if asked to, now that the first frame is on screen.
+
+        Not sooner: the scan's thread shares the interpreter lock and would delay that frame.
+        """
+        if self._scan_when_shown:
+            self._scan_when_shown = False
+            self.scan()
+            self.start_watch()
 
     def scan(self) -> None:
         """Bring the catalog up to date in a thread worker, then the notes and the index."""

@@ -307,6 +307,18 @@ async def test_a_search_right_after_b_sees_the_new_bookmark(search_app) -> None:
         assert main.annotator.store.bookmarked_ids() == {first.id}
 
 
+async def test_a_view_asked_for_during_a_search_is_listed(search_app) -> None:
+    async with search_app().run_test(size=(100, 30)) as pilot:
+        main = await search(pilot, "summit")
+        await pilot.press("enter", "b", "B")  # to the results, bookmark the first, the view
+        await settle(pilot)
+        assert main.view == "bookmarks" and main.search_bar.search_active
+        assert [row.id for row in _rows(main)] == [SUMMIT_FIRST]
+        await pilot.press("B")  # again: back to the results
+        await settle(pilot)
+        assert main.view is None and len(main.article_list.rows) == SUMMIT_HITS
+
+
 async def test_without_an_index_the_bar_says_search_is_unavailable(sample_library) -> None:
     app = ReaderApp(sample_library, config=Config(), scan_on_start=False)
     async with app.run_test(size=(100, 30)) as pilot:

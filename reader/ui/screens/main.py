@@ -160,22 +160,22 @@ class MainScreen(Screen[None]):
         store: Store | None = None,
         feeds: FeedsOpener | None = None,
     ) -> None:
-        """Show `library` in `sort` order, articles `measure` cells wide; `scan` it on mount."""
+        """Show `library` in `sort` order, articles `measure` cells wide; `scan` it once shown."""
         super().__init__()
         self.library = library
         self._store = store if store is not None else Store.in_memory()
         self._measure = measure
-        self._scan_on_mount = scan
         self.set_reactive(MainScreen.sort, sort if sort in SORT_ORDERS else "date")
         self.opened_id: str | None = None
         """Id of the article shown in the reading pane."""
         self.view: str | None = None
         """The view shown in the list instead of the library: "bookmarks", "continue"."""
-        self.keeper = LibraryKeeper(self, index)
+        self.keeper = LibraryKeeper(self, index, scan=scan)
         """Scans the library, keeps the search index and watches the folders."""
         self.incoming = Incoming(self, feeds)
         """Saves web pages and files, and refreshes feeds."""
-        self._activity = ""
+        self.activity = ""
+        """What a background job is doing, shown beside the article count ("": nothing)."""
 
     def compose(self) -> ComposeResult:
         articles = ArticleList(id="list")
@@ -199,16 +199,6 @@ class MainScreen(Screen[None]):
         self.show_rows()
         self.article_list.focus()
 
-    def first_frame_shown(self) -> None:
-        """Start the background scan, if asked to, now that the first frame is on screen.
-
-        Not sooner: the scan's thread shares the interpreter lock and would delay that frame.
-        """
-        if self._scan_on_mount:
-            self._scan_on_mount = False
-            self.keeper.scan()
-            self.keeper.start_watch()
-
     def on_unmount(self) -> None:
         self.keeper.stop_watch()
 
@@ -231,9 +221,12 @@ class MainScreen(Screen[None]):
 
     # --- the list -------------------------------------------------------------------------
 
-    def show_rows(self) -> None:
-        """List the search results, the view, or the library in the chosen order."""
-        if self.search_bar.search_active:  # the list shows search results: search again
+    def show_rows(self, *, view_first: bool = False) -> None:
+        """List the search results, the view, or the library in the chosen order.
+
+        The search's results come first, unless `view_first` (a view was just asked for).
+        """
+        if self.search_bar.search_active and not (view_first and self.view):
             self.search_bar.search()
         elif self.view is not None:
             ids = self.annotator.user.view_ids(self.view)
@@ -251,14 +244,9 @@ class MainScreen(Screen[None]):
     def show_count(self) -> None:
         """Show the article count, with the scan, the job and the index update under way."""
         count = len(self.article_list.rows)
-        parts = (self.keeper.scanning, self._activity, self.keeper.indexing)
+        parts = (self.keeper.scanning, self.activity, self.keeper.indexing)
         text = f"{count} article" + ("" if count == 1 else "s")
         self.sub_title = " · ".join((text, *(part for part in parts if part)))
-
-    def set_activity(self, text: str) -> None:
-        """Show what a background job is doing beside the article count ("" clears it)."""
-        self._activity = text
-        self.show_count()
 
     def action_toggle_sort(self) -> None:
         self.action_sort("title" if self.sort == "date" else "date")
@@ -273,21 +261,15 @@ class MainScreen(Screen[None]):
         self.post_message(self.SortChanged(order))
 
     def action_view(self, name: str) -> None:
-        """Show a view (bookmarks, continue reading) in the list; again to leave it."""
-        if name not in VIEWS or self.view == name:
-            self.leave_view()
+        """Show a view (bookmarks, continue reading) in the list; again, or "", to leave it."""
+        if name in VIEWS and name != self.view:
+            self.view = name
+            self.article_list.focus()
+        elif self.view is None:
             return
-        self.view = name
-        self.show_rows()
-        self.article_list.focus()
-
-    def leave_view(self) -> bool:
-        """Show the whole library again; False when no view was shown."""
-        if self.view is None:
-            return False
-        self.view = None
-        self.show_rows()
-        return True
+        else:
+            self.view = None
+        self.show_rows(view_first=True)
 
     # --- opening articles -----------------------------------------------------------------
 
@@ -302,8 +284,11 @@ class MainScreen(Screen[None]):
     def action_open(self) -> None:
         self.article_list.action_open()
 
-    def open_article(self, article_id: str) -> None:
-        """Load an article in the background and show it in the reading pane."""
+    def open_article(self, article_id: str | None) -> None:
+        """Load an article in the background and show it in the reading pane (None: a bell)."""
+        if article_id is None:
+            self.app.bell()
+            return
         self.opened_id = article_id
         if self.narrow:
             self.reading = True
@@ -345,21 +330,10 @@ class MainScreen(Screen[None]):
         self.annotator.scrolled(message.progress, self.opened_id)
 
     def action_next_article(self) -> None:
-        self._step(1)
+        self.open_article(self.article_list.step(self.opened_id, 1))
 
     def action_prev_article(self) -> None:
-        self._step(-1)
-
-    def _step(self, delta: int) -> None:
-        """Open the article `delta` rows from the open one (from the cursor if it is not listed)."""
-        articles, rows = self.article_list, self.article_list.rows
-        opened = rows.index_of(self.opened_id) if self.opened_id is not None else None
-        target = articles.cursor if opened is None else opened + delta
-        if not 0 <= target < len(rows) or rows[target].id == self.opened_id:
-            self.app.bell()
-            return
-        articles.cursor = target
-        self.open_article(rows[target].id)
+        self.open_article(self.article_list.step(self.opened_id, -1))
 
     # --- focus and panes ------------------------------------------------------------------
 
@@ -380,7 +354,7 @@ class MainScreen(Screen[None]):
         elif self.search_bar.search_active:
             self.search_bar.clear()
         else:
-            self.leave_view()
+            self.action_view("")
 
     def action_focus_list(self) -> None:
         if self.narrow:
@@ -404,15 +378,11 @@ class MainScreen(Screen[None]):
 
     def action_next_match(self) -> None:
         """Jump to the next match of the search in the open article."""
-        self._step_match(1)
+        self.status.message = self.reading_pane.step_match(1) or self.status.message
 
     def action_prev_match(self) -> None:
         """Jump to the previous match of the search in the open article."""
-        self._step_match(-1)
-
-    def _step_match(self, delta: int) -> None:
-        if text := self.reading_pane.step_match(delta):
-            self.status.message = text
+        self.status.message = self.reading_pane.step_match(-1) or self.status.message
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Without a search n/N are not ours: the key goes to its next binding (the note editor).
@@ -484,7 +454,7 @@ class MainScreen(Screen[None]):
         if target is None:
             return
         article_id, block = target
-        self.leave_view()
+        self.action_view("")
         self.article_list.set_rows(self.article_list.rows, keep_id=article_id)
         if not self.annotator.jump(article_id, block):
             self.open_article(article_id)

@@ -249,6 +249,22 @@ class ReadingPane(ScrollView, can_focus=True):
         self.scroll_to(y=self._layout.line_of(index, offset), animate=animate, force=True)
         self._anchor = (index, offset)
 
+    def keep_in_view(self, block: int) -> None:
+        """Scroll block `block` to the top unless its first line is already in view."""
+        layout = self._layout
+        if layout is not None:
+            line, top = layout.line_of(block), self.scroll_offset.y
+            if not top <= line < top + self.scrollable_content_region.height - 1:
+                self.scroll_to_block(block)
+
+    def end_in_view(self) -> bool:
+        """Whether the article's last line is in view (a short article is read at a glance)."""
+        layout = self._layout
+        if layout is None or not layout.block_lines:
+            return False
+        last = layout.line_of(len(layout.block_lines) - 1, len(layout.lines[-1].source) + 1)
+        return last < self.scroll_offset.y + self.scrollable_content_region.height
+
     def top_anchor(self) -> tuple[int, int] | None:
         """(block, offset) of the first block line in view, to come back to it later."""
         if self._layout is None:

@@ -168,6 +168,8 @@ class SearchBar(Vertical):
         """"relevance" or "date": how results are ordered."""
         self.results: SearchResults | None = None
         """The results shown in the list, or None."""
+        self.results_query = ""
+        """The query `results` answer (the bar may already hold a newer one)."""
         self._notice_shown = False
 
     @property
@@ -177,11 +179,6 @@ class SearchBar(Vertical):
     @property
     def info(self) -> Static:
         return self.query_one("#search-info", Static)
-
-    @property
-    def query(self) -> str:
-        """The query as typed."""
-        return self.input.value
 
     @property
     def search_active(self) -> bool:
@@ -257,7 +254,7 @@ class SearchBar(Vertical):
     def end(self) -> None:
         """Stop searching: drop the results and any search still running."""
         self.workers.cancel_group(self, "search")
-        self.results = None
+        self.results, self.results_query = None, ""
         if self.children:
             self.show_info("")
 
@@ -285,7 +282,7 @@ class SearchBar(Vertical):
         # Typing goes on while a search runs: results for an older query are dropped.
         if (message.query, message.order) != (self.search_query, self.search_order):
             return False
-        self.results = message.results
+        self.results, self.results_query = message.results, message.query
         self.show_info(count_text(message.results), message.results.hint)
         return True
 
