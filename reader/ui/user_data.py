@@ -103,15 +103,20 @@ class UserCache:
         return [article_id for _, article_id in sorted(opened, reverse=True)]
 
     def filters(self) -> StateFilters:
-        """The ids in each reading state, for a search's `is:` and `has:` filters."""
+        """The ids in each reading state, for a search's `is:` and `has:` filters.
+
+        Called from the search worker's thread while the UI may change the copy: each dict is
+        copied first (one C call, which the UI thread cannot interleave) and then read.
+        """
         # Imported here: the search engine is loaded with the index, not at start-up.
         from reader.search import StateFilters
 
+        states, notes, marks = dict(self.states), dict(self.notes), dict(self.highlights)
         return StateFilters(
             bookmarked=set(self.bookmarks),
-            read={article_id for article_id, state in self.states.items() if state.read},
-            noted={article_id for article_id, note in self.notes.items() if note},
-            highlighted={article_id for article_id, marks in self.highlights.items() if marks},
+            read={article_id for article_id, state in states.items() if state.read},
+            noted={article_id for article_id, note in notes.items() if note},
+            highlighted={article_id for article_id, found in marks.items() if found},
         )
 
 
