@@ -77,7 +77,9 @@ async def type_queries(app: object) -> list[float]:
                 start = time.perf_counter()
                 app.post_message(events.Key(_character_to_key(key), key))
                 while not (
-                    screen.results_query == typed and _shows(screen) and articles.rows in painted
+                    screen.search_bar.results_query == typed
+                    and _shows(screen)
+                    and articles.rows in painted
                 ):
                     await asyncio.sleep(0.0005)
                 timings.append((painted[articles.rows] - start) * 1000)
@@ -92,7 +94,7 @@ def _shows(screen: object) -> bool:
     from reader.ui.results import ResultRows
 
     rows = screen.article_list.rows  # type: ignore[attr-defined]
-    results = screen.results  # type: ignore[attr-defined]
+    results = screen.search_bar.results  # type: ignore[attr-defined]
     return isinstance(rows, ResultRows) and results is not None and rows.results is results
 
 

@@ -20,7 +20,7 @@ from reader.config import Config, LoadedConfig
 from reader.library import Library
 from reader.sanitize import safe_line, safe_text
 from reader.store import Store
-from reader.ui.screens.incoming import FeedsOpener
+from reader.ui.incoming import FeedsOpener
 from reader.ui.screens.main import MainScreen
 
 if TYPE_CHECKING:
@@ -125,13 +125,13 @@ class ReaderApp(App[None]):
 
     def on_ready(self) -> None:
         if isinstance(self.screen, MainScreen):
-            self.screen.first_frame_shown()
+            self.screen.keeper.first_frame_shown()
 
     def on_app_focus(self) -> None:
         """Coming back to the terminal: show what other processes wrote meanwhile."""
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
-                screen.check_store()
+                screen.annotator.check_store()
 
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables plus reader's own, checked to stay readable in this theme."""

@@ -10,6 +10,28 @@ from reader.models import ArticleMeta
 if TYPE_CHECKING:
     from reader.search import SearchResults, Snippet
 
+RESULT_LIMIT = 500
+"""Results listed for one query; the count still says how many matched in all."""
+STATE_PREFIXES = ("is:", "has:")
+"""Queries naming these filter by the reader's own data (bookmarks, notes, read state)."""
+
+
+def count_text(results: SearchResults) -> str:
+    """How many articles matched, as shown under the bar ("12 results", "no results")."""
+    total = results.total
+    if total == 0:
+        return "no results"
+    text = f"{total:,} result" + ("" if total == 1 else "s")
+    if len(results.hits) < total and len(results.hits) >= RESULT_LIMIT:
+        text += f", best {len(results.hits):,} listed"
+    return text if results.ranked else text + ", newest first"
+
+
+def uses_state(query: str) -> bool:
+    """Whether `query` filters by the reader's own data, so it changes when that data does."""
+    lowered = query.lower()
+    return any(prefix in lowered for prefix in STATE_PREFIXES)
+
 
 class ResultRows:
     """Ranked hits shown by the article list; each row's metadata is read when first drawn."""

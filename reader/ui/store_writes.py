@@ -1,14 +1,15 @@
-"""Store writes off the UI thread: one queue, run in order by a thread worker."""
+"""Store writes off the UI thread (one queue, run in order) and the watch for outside writes."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import deque
 from collections.abc import Callable
 
 from textual.dom import DOMNode
 
-from reader.store import StoreError
+from reader.store import Store, StoreError
 
 Job = Callable[[], object]
 
@@ -86,3 +87,31 @@ class WriteQueue:
                 self._on_error(str(error) or type(error).__name__)
             if watch and self._after_write is not None:
                 self._after_write(outside)
+
+
+class StoreWatch:
+    """Tells whether another process wrote the store file since this app last took it in.
+
+    Two signs, as either alone can miss one: the store's own (reset by any read, such as a
+    search's), and the file's identity as last seen here (every save replaces the file).
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._seen = self._signature()
+
+    def _signature(self) -> tuple[int, int, int] | None:
+        path = self._store.path
+        try:
+            info = os.stat(path) if path is not None else None
+        except OSError:
+            return None
+        return (info.st_ino, info.st_size, info.st_mtime_ns) if info else None
+
+    def outside_change(self) -> bool:
+        """Whether the file changed since it was last taken in (safe from any thread)."""
+        return self._store.changed() or self._signature() != self._seen
+
+    def taken_in(self) -> None:
+        """The file as it is now is what the app's copy holds (after a write or a read)."""
+        self._seen = self._signature()

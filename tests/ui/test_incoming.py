@@ -13,6 +13,7 @@ from reader.feeds.registry import FeedRegistry
 from reader.library import Library
 from reader.models import ArticleMeta
 from reader.ui.app import ReaderApp
+from reader.ui.incoming import Incoming
 from reader.ui.screens.dialogs import PromptScreen
 from reader.ui.screens.main import MainScreen
 from tests.http_server import LoopbackServer, Route
@@ -195,7 +196,7 @@ async def test_r_refreshes_feeds_and_lists_new_entries(
         for _ in range(2):
             await settle(pilot)
         # The hook sees a message at each node it bubbles through: count it once.
-        found = {id(m): m for m in messages if isinstance(m, MainScreen.FeedsProgressed)}
+        found = {id(m): m for m in messages if isinstance(m, Incoming.FeedsProgressed)}
         [progress] = found.values()
         assert (progress.done, progress.total, progress.result.new) == (1, 1, 2)
         assert "feeds" not in screen.sub_title  # the progress is cleared once done

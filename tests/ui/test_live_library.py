@@ -37,7 +37,9 @@ async def watching(pilot: Pilot[None]) -> MainScreen:
     """Settle, then wait until the folder watcher is in place."""
     await settle(pilot)
     screen = main_screen(pilot.app)  # type: ignore[arg-type]
-    await wait_for(pilot, lambda: screen._watcher is not None and screen._watcher.ready.is_set())
+    await wait_for(
+        pilot, lambda: screen.keeper.watcher is not None and screen.keeper.watcher.ready.is_set()
+    )
     return screen
 
 
@@ -67,7 +69,7 @@ async def test_a_file_in_a_new_folder_shows_without_a_key(
         screen = await watching(pilot)
         folder = news_dir / "later"
         folder.mkdir()
-        watcher = screen._watcher
+        watcher = screen.keeper.watcher
         assert watcher is not None
         await wait_for(pilot, lambda: folder in watcher.watching)
         body = "RIGA, Latvia, May 3. A second ferry line opened in a folder made later."

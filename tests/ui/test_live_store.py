@@ -123,7 +123,9 @@ async def test_a_note_appended_by_the_cli_while_the_editor_is_open_is_kept(
         cli(news_dir, "note", first.id, "CLI-NOTE")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        await wait_for(pilot, lambda: "CLI-NOTE" in main_screen(app).user.notes.get(first.id, ""))
+        await wait_for(
+            pilot, lambda: "CLI-NOTE" in main_screen(app).annotator.user.notes.get(first.id, "")
+        )
     note = store.note_for(first.id)
     assert note is not None
     assert "APP-NOTE" in note.text and "CLI-NOTE" in note.text
@@ -160,7 +162,9 @@ async def test_tags_added_elsewhere_while_the_prompt_is_open_are_kept(
         prompt.query_one(Input).value = "old, mine"  # "gone" deleted, "mine" added
         await pilot.press("enter")
         await settle(pilot)
-        await wait_for(pilot, lambda: "theirs" in main_screen(app).user.bookmarks[first.id])
+        await wait_for(
+            pilot, lambda: "theirs" in main_screen(app).annotator.user.bookmarks[first.id]
+        )
     bookmark = store.bookmark_for(first.id)
     assert bookmark is not None and set(bookmark.tags) == {"old", "mine", "theirs"}
 
@@ -199,7 +203,7 @@ async def test_the_list_markers_follow_outside_writes_on_a_timer(
             other.set_read(second.id, second.path, second.title)
 
         other_writer(store_path, write)
-        await wait_for(pilot, lambda: screen.user.marker(first.id) == "•★")
+        await wait_for(pilot, lambda: screen.annotator.user.marker(first.id) == "•★")
         assert screen.article_list.markers(first.id) == "•★"
         assert screen.article_list.markers(second.id) == ""
         rendered = screen.article_list.render_line(0).text
@@ -243,7 +247,7 @@ async def test_the_bookmarks_view_follows_outside_writes(
         screen = main_screen(app)
         assert len(screen.article_list.rows) == 0
         other_writer(store_path, lambda s: s.add_bookmark(first.id, first.path, first.title))
-        assert screen.check_store()
+        assert screen.annotator.check_store()
         await settle(pilot)
         assert len(screen.article_list.rows) == 1
         assert "Bookmarks · 1" in screen.sub_title
@@ -257,12 +261,12 @@ async def test_app_writes_made_during_a_reload_are_not_undone(
         await settle(pilot)
         screen = main_screen(app)
         other_writer(store_path, lambda s: s.add_bookmark(second.id, second.path, second.title))
-        screen.check_store()
+        screen.annotator.check_store()
         await pilot.press("b")  # bookmarks the first article while the reload is queued
         await settle(pilot)
         await asyncio.sleep(0)
         await settle(pilot)
-        assert set(screen.user.bookmarks) == {first.id, second.id}
+        assert set(screen.annotator.user.bookmarks) == {first.id, second.id}
     assert store.bookmarked_ids() == {first.id, second.id}
 
 
@@ -276,9 +280,9 @@ async def test_an_outside_write_is_noticed_after_another_part_of_the_app_read_th
         other_writer(store_path, lambda s: s.add_bookmark(first.id, first.path, first.title))
         store.bookmarked_ids()  # as a search with is:bookmarked does, in its own thread
         assert not store.changed()
-        assert screen.check_store()
+        assert screen.annotator.check_store()
         await settle(pilot)
-        assert first.id in screen.user.bookmarks
+        assert first.id in screen.annotator.user.bookmarks
 
 
 async def test_the_apps_own_writes_do_not_look_like_outside_ones(
@@ -288,7 +292,7 @@ async def test_the_apps_own_writes_do_not_look_like_outside_ones(
         await settle(pilot)
         await pilot.press("b", "m", "j", "b")
         await settle(pilot)
-        assert not main_screen(app).check_store()
+        assert not main_screen(app).annotator.check_store()
 
 
 async def test_quitting_while_a_write_meets_an_outside_change_does_not_hang(
@@ -306,7 +310,9 @@ async def test_quitting_while_a_write_meets_an_outside_change_does_not_hang(
             screen = main_screen(app)
             other_writer(store_path, lambda s: s.add_bookmark(first.id, first.path, first.title))
             # A write still running when the app quits, after the outside change was seen.
-            screen.writes.put(lambda: (time.sleep(0.3), store.set_read(first.id, "", "", True)))
+            screen.annotator.writes.put(
+                lambda: (time.sleep(0.3), store.set_read(first.id, "", "", True))
+            )
             await pilot.press("q")
     finally:
         faulthandler.cancel_dump_traceback_later()

@@ -82,7 +82,7 @@ async def test_remove_the_samples_from_the_palette(
             rows = screen.article_list.rows
             listed = [rows[i].path for i in range(len(rows))]
             assert listed and not any(samples.is_sample(path) for path in listed)
-            assert sample_id not in screen.user.notes
+            assert sample_id not in screen.annotator.user.notes
         assert store.note_for(sample_id) is None
         assert not store.is_bookmarked(sample_id)
     assert samples.removed()

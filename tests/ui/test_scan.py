@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reader.library import Library
+from reader.ui.library_keeper import LibraryKeeper
 from reader.ui.screens.main import MainScreen
 
 from ..conftest import SAMPLE_DATA
@@ -22,8 +23,8 @@ async def test_first_run_scan_fills_the_list(make_app, tmp_path: Path) -> None:
             assert isinstance(screen, MainScreen)
             assert len(screen.article_list.rows) == len(ARTICLES)
             assert screen.sub_title == f"{len(ARTICLES)} articles"
-    assert any(isinstance(m, MainScreen.ScanProgressed) for m in progress)
-    assert any(isinstance(m, MainScreen.ScanFinished) for m in progress)
+    assert any(isinstance(m, LibraryKeeper.ScanProgressed) for m in progress)
+    assert any(isinstance(m, LibraryKeeper.ScanFinished) for m in progress)
 
 
 async def test_rescan_shows_a_new_file_and_keeps_the_cursor(
@@ -74,7 +75,7 @@ async def test_bundled_sample_articles_list_and_open(make_app) -> None:
                 await settle(pilot)
             assert screen.opened_id == screen.article_list.rows[count - 1].id
     assert not any(isinstance(m, MainScreen.LoadFailed) for m in seen)
-    assert not [m for m in seen if isinstance(m, MainScreen.ScanFinished) and m.result is None]
+    assert not [m for m in seen if isinstance(m, LibraryKeeper.ScanFinished) and m.result is None]
 
 
 async def test_a_file_shown_in_part_is_not_counted_as_unreadable(make_app, news_dir: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,10 +15,9 @@ from reader.library import Library
 from reader.search import SearchIndex
 from reader.ui.app import ReaderApp
 from reader.ui.matches import Matches
-from reader.ui.results import ResultRows
+from reader.ui.results import ResultRows, count_text
 from reader.ui.screens.main import MainScreen
-from reader.ui.screens.searching import count_text
-from reader.ui.widgets.search_bar import QueryHistory, SearchInput
+from reader.ui.widgets.search_bar import QueryHistory, SearchBar, SearchInput
 from tests.conftest import SAMPLE_DATA
 
 from .conftest import settle
@@ -94,14 +94,14 @@ async def test_typing_shows_ranked_results_with_count_and_snippets(search_app) -
 async def test_results_follow_typing_and_drop_stale_ones(search_app) -> None:
     async with search_app().run_test(size=(100, 30)) as pilot:
         main = await search(pilot, "summit")
-        summit = main.results
+        summit = main.search_bar.results
         main.search_bar.input.value = ""
         await pilot.press(*"harvest")
         await settle(pilot)
         assert [meta.id for meta in _rows(main)] == ["2e8bfe201e75884e"]
         # results that arrive for an older query are not shown
         assert summit is not None
-        main.post_message(MainScreen.SearchFinished("summit", "relevance", summit))
+        main.post_message(SearchBar.ResultsReady("summit", "relevance", summit))
         await settle(pilot)
         assert [meta.id for meta in _rows(main)] == ["2e8bfe201e75884e"]
 
@@ -179,7 +179,7 @@ async def test_escape_restores_the_whole_list_keeping_the_cursor(search_app) -> 
         assert main.article_list.current.id == chosen.id
         assert main.article_list.has_focus
         assert not main.search_bar.has_class("-active")
-        assert main.search_query == "" and not main.reading_pane.matches
+        assert main.search_bar.search_query == "" and not main.reading_pane.matches
         assert main.article_list.row_height == 2
 
 
@@ -201,10 +201,10 @@ async def test_escape_in_the_results_clears_the_search(search_app) -> None:
         chosen = main.opened_id
         await pilot.press("escape")  # from the article back to the results
         await settle(pilot)
-        assert main.article_list.has_focus and main.search_active
+        assert main.article_list.has_focus and main.search_bar.search_active
         await pilot.press("escape")  # then out of the search
         await settle(pilot)
-        assert main.search_query == "" and not main.search_active
+        assert main.search_bar.search_query == "" and not main.search_bar.search_active
         assert not main.search_bar.has_class("-active")
         assert len(main.article_list.rows) == len(main.library)
         assert main.article_list.current is not None
@@ -218,8 +218,8 @@ async def test_order_toggles_between_relevance_and_date(search_app) -> None:
         ranked = [meta.id for meta in _rows(main)]
         await pilot.press("enter", "o")
         await settle(pilot)
-        assert main.search_order == "date"
-        assert main.results is not None and not main.results.ranked
+        assert main.search_bar.search_order == "date"
+        assert main.search_bar.results is not None and not main.search_bar.results.ranked
         dates = [meta.date for meta in _rows(main)]
         assert dates == sorted(dates, reverse=True)
         assert sorted(meta.id for meta in _rows(main)) == sorted(ranked)
@@ -245,7 +245,7 @@ async def test_up_and_down_recall_recent_queries(search_app) -> None:
         await pilot.press("down", "down")
         assert bar.value == "dra"  # back to what was being typed
         await settle(pilot)
-        assert main.search_query == "dra"
+        assert main.search_bar.search_query == "dra"
 
 
 async def test_a_query_matching_nothing_says_so(search_app) -> None:
@@ -282,6 +282,41 @@ async def test_state_filters_come_from_the_store(search_app, sample_library) -> 
     async with app.run_test(size=(100, 30)) as pilot:
         main = await search(pilot, "is:bookmarked")
         assert [row.id for row in _rows(main)] == [SUMMIT_FIRST]
+
+
+async def test_a_search_right_after_b_sees_the_new_bookmark(search_app) -> None:
+    """`is:` filters read the Annotator's copy, which has the bookmark before the store does."""
+    gate = threading.Event()
+    async with search_app().run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        main = screen(pilot)
+        first = main.article_list.current
+        assert first is not None
+        main.annotator.writes.put(lambda: gate.wait(10))  # every write waits behind this one
+        try:
+            await pilot.press("b", "slash", *"is:bookmarked")
+            for _ in range(100):
+                if main.search_bar.results is not None:
+                    break
+                await pilot.pause(0.05)
+            assert not main.annotator.store.bookmarked_ids()  # the write has not landed yet
+            assert [row.id for row in _rows(main)] == [first.id]
+        finally:
+            gate.set()
+        await settle(pilot)
+        assert main.annotator.store.bookmarked_ids() == {first.id}
+
+
+async def test_a_view_asked_for_during_a_search_is_listed(search_app) -> None:
+    async with search_app().run_test(size=(100, 30)) as pilot:
+        main = await search(pilot, "summit")
+        await pilot.press("enter", "b", "B")  # to the results, bookmark the first, the view
+        await settle(pilot)
+        assert main.view == "bookmarks" and main.search_bar.search_active
+        assert [row.id for row in _rows(main)] == [SUMMIT_FIRST]
+        await pilot.press("B")  # again: back to the results
+        await settle(pilot)
+        assert main.view is None and len(main.article_list.rows) == SUMMIT_HITS
 
 
 async def test_without_an_index_the_bar_says_search_is_unavailable(sample_library) -> None:

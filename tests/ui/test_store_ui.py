@@ -333,7 +333,7 @@ async def test_everything_is_there_after_a_restart(make_app, library, tmp_path: 
             screen = await open_first(pilot)
             await settle(pilot)
             assert screen.article_list.markers(first.id) == " ★"  # type: ignore[misc]
-            assert screen.user.is_read(first.id)
+            assert screen.annotator.user.is_read(first.id)
             assert screen.reading_pane.top_anchor()[0] == anchor[0]  # type: ignore[index]
             assert "remember this" in pane_text(screen)
             assert anchor[0] in screen.reading_pane._decorations.highlights
@@ -372,7 +372,7 @@ async def test_the_scan_relinks_a_bookmark_whose_article_id_changed(
     app = make_app(store=store, scan_on_start=True)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert main_screen(app).user.bookmarks.keys() == {meta.id}
+        assert main_screen(app).annotator.user.bookmarks.keys() == {meta.id}
     assert [b.article_id for b in store.bookmarks()] == [meta.id]
 
 
@@ -390,7 +390,7 @@ async def test_a_note_saved_in_the_app_is_found_by_search(
             await settle(pilot)
             await pilot.press("slash", *"xylophone")
             await settle(pilot)
-            results = screen.results
+            results = screen.search_bar.results
             assert results is not None
             assert [hit.id for hit in results.hits] == [first.id]
             assert results.hits[0].in_notes

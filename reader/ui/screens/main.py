@@ -1,30 +1,36 @@
-"""The main screen: the article list, the reading pane and the library's background scan."""
+"""The main screen: the article list and the reading pane, with keys routed to their owners.
+
+Owners do the work: the `Annotator` keeps the user's data, the `SearchBar` runs searches,
+the `LibraryKeeper` scans, indexes and watches the folders, and `Incoming` saves pages and
+refreshes feeds. The screen lays them out, opens articles and passes messages between them.
+"""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on, work
+from textual import events, getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from reader import paths
 from reader.library import Library, UnknownArticle
-from reader.models import Article, ScanProgress, ScanResult
+from reader.models import Article
 from reader.sources import LoadError
-from reader.store import Store, StoreError
-from reader.ui.screens.incoming import FeedsOpener, IncomingScreen
-from reader.ui.screens.searching import SearchableScreen
-from reader.ui.screens.user_data import UserDataScreen
+from reader.store import Store
+from reader.ui.annotator import Annotator
+from reader.ui.incoming import FeedsOpener, Incoming
+from reader.ui.library_keeper import LibraryKeeper
+from reader.ui.results import ResultRows
+from reader.ui.user_data import IdRows
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.empty import EmptyLibrary
 from reader.ui.widgets.reading_pane import ReadingPane
@@ -39,18 +45,48 @@ NARROW_WIDTH = 60
 """Below this many columns only one pane is shown at a time."""
 SHORT_HEIGHT = 10
 """Below this many rows the status line is hidden to leave room for the list."""
-PROGRESS_INTERVAL = 0.1
-"""Seconds between two scan progress updates, so a big scan does not flood the UI."""
 SORT_ORDERS = ("date", "title")
+VIEWS = {"bookmarks": "Bookmarks", "continue": "Continue reading"}
+"""Lists of the user's own articles shown instead of the library, by name."""
 
 
-class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
-    """Lists the library, opens articles and keeps the catalog fresh in the background."""
+def _key(key: str, action: str, description: str, tooltip: str, *, show: bool = False) -> Binding:
+    return Binding(key, action, description, show=show, tooltip=tooltip, id=action)
+
+
+class MainScreen(Screen[None]):
+    """Lists the library, opens articles and routes each key to the part that owns its work."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "add_article", "Add", tooltip="Save a web page or a file", id="add-article"),
+        Binding("r", "refresh_feeds", "Refresh feeds", show=False, id="refresh-feeds"),
+        _key("b", "toggle_bookmark", "Bookmark", "Bookmark the article, or remove it", show=True),
+        _key("t", "edit_tags", "Tags", "Edit the bookmark's tags"),
+        _key("m", "toggle_read", "Read/unread", "Mark the article read or unread"),
+        _key("e", "edit_note", "Edit note", "Write a note on the article"),
+        _key("h", "highlight", "Highlight", "Highlight the paragraph, or remove it"),
+        _key("H", "highlight_with_note", "Highlight + note", "Highlight with a note"),
+        _key("right_curly_bracket,ctrl+down", "paragraph(1)", "Next paragraph", "Cursor down"),
+        _key("left_curly_bracket,ctrl+up", "paragraph(-1)", "Previous paragraph", "Cursor up"),
+        _key("B", "view('bookmarks')", "Bookmarks", "List the bookmarked articles"),
+        _key("c", "view('continue')", "Continue", "List articles opened but not finished"),
+        _key("ctrl+n", "notebook", "Notebook", "Every note and highlight"),
+        # A priority binding runs as the key arrives, before keys typed right after it are
+        # passed on: "/summit" typed in one burst lands whole in the bar.
+        Binding(
+            "slash", "search", "Search", tooltip="Search the library", id="search", priority=True
+        ),
+        Binding(
+            "o",
+            "toggle_search_order",
+            "Order",
+            show=False,
+            tooltip="List search results by relevance or by date",
+            id="search-order",
+        ),
+        Binding("N", "prev_match", "Previous match", show=False, id="prev-match"),
         # While a search is active `n` jumps to the next match (check_action lets it through);
-        # otherwise the key falls to the next binding of `n`, the note editor. Both live here
-        # because a subclass's bindings for a key replace every base class binding of it.
+        # otherwise the key falls to the next binding of `n`, the note editor.
         Binding("n", "next_match", "Next match", show=False, id="next-match"),
         Binding("n", "note", "Note", tooltip="Write a note on the article", id="note"),
         Binding(
@@ -89,21 +125,11 @@ class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
     sort: reactive[str] = reactive("date", init=False)
     """The list order, "date" or "title"."""
 
-    @dataclass
-    class ScanProgressed(Message):
-        """A background scan got further."""
-
-        progress: ScanProgress
-
-        def can_replace(self, message: Message) -> bool:
-            return isinstance(message, MainScreen.ScanProgressed)
-
-    @dataclass
-    class ScanFinished(Message):
-        """A background scan is done (`result` is None when it failed; `error` says why)."""
-
-        result: ScanResult | None
-        error: str = ""
+    article_list = getters.query_one(ArticleList)
+    reading_pane = getters.query_one(ReadingPane)
+    status = getters.query_one(StatusLine)
+    search_bar = getters.query_one(SearchBar)
+    annotator = getters.query_one(Annotator)
 
     @dataclass
     class ArticleLoaded(Message):
@@ -134,57 +160,47 @@ class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
         store: Store | None = None,
         feeds: FeedsOpener | None = None,
     ) -> None:
-        """Show `library` in `sort` order, articles `measure` cells wide; `scan` it on mount."""
-        super().__init__(index=index)
-        self.store = store if store is not None else Store.in_memory()
-        self._measure = measure
+        """Show `library` in `sort` order, articles `measure` cells wide; `scan` it once shown."""
+        super().__init__()
         self.library = library
-        self._scan_on_mount = scan
+        self._store = store if store is not None else Store.in_memory()
+        self._measure = measure
         self.set_reactive(MainScreen.sort, sort if sort in SORT_ORDERS else "date")
         self.opened_id: str | None = None
         """Id of the article shown in the reading pane."""
-        self._notified_problems: frozenset[str] = frozenset()
-        self.feeds = feeds
-        self._activity = ""
-        self._open_after_scan: Path | None = None
-
-    @property
-    def article_list(self) -> ArticleList:
-        return self.query_one(ArticleList)
-
-    @property
-    def reading_pane(self) -> ReadingPane:
-        return self.query_one(ReadingPane)
-
-    @property
-    def status(self) -> StatusLine:
-        return self.query_one(StatusLine)
+        self.view: str | None = None
+        """The view shown in the list instead of the library: "bookmarks", "continue"."""
+        self.keeper = LibraryKeeper(self, index, scan=scan)
+        """Scans the library, keeps the search index and watches the folders."""
+        self.incoming = Incoming(self, feeds)
+        """Saves web pages and files, and refreshes feeds."""
+        self.activity = ""
+        """What a background job is doing, shown beside the article count ("": nothing)."""
 
     def compose(self) -> ComposeResult:
+        articles = ArticleList(id="list")
+        pane = ReadingPane(id="pane", measure=self._measure)
         yield TitleBar()
         yield SearchBar(id="search")
         with Horizontal(id="panes"):
-            yield ArticleList(id="list")
-            yield ReadingPane(id="pane", measure=self._measure)
+            yield articles
+            yield pane
             yield EmptyLibrary(paths.user_library_dir(), id="empty")
         yield StatusLine(id="status")
+        yield Annotator(self._store, pane, articles)
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = self.library.name
+        self.search_bar.open_index = lambda: self.keeper.index
+        self.search_bar.state = self.annotator.filters
+        self.annotator.reindex = self.keeper.sync_index
         self._apply_size(self.app.size.width, self.app.size.height)
-        self._show_rows()
+        self.show_rows()
         self.article_list.focus()
 
-    def first_frame_shown(self) -> None:
-        """Start the background scan, if asked to, now that the first frame is on screen.
-
-        Not sooner: the scan's thread shares the interpreter lock and would delay that frame.
-        """
-        if self._scan_on_mount:
-            self._scan_on_mount = False
-            self.scan()
-            self.start_library_watch()
+    def on_unmount(self) -> None:
+        self.keeper.stop_watch()
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_size(event.size.width, event.size.height)
@@ -203,35 +219,34 @@ class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
         if self.narrow:  # widened while reading: both panes show and the focus stays put
             (self.reading_pane if reading else self.article_list).focus()
 
-    # The list
+    # --- the list -------------------------------------------------------------------------
 
-    def _show_rows(self) -> None:
-        if self.search_active:  # the list shows search results: search again instead
-            self.refresh_search()
-            return
-        if self.view is not None:  # the list shows a view (bookmarks, continue reading)
-            self.show_view()
-            return
-        current = self.article_list.current
-        rows = self.library.rows(self.sort)
-        self.article_list.set_rows(rows, keep_id=current.id if current else self.opened_id)
-        self.set_class(len(rows) == 0, "-empty")
-        self._show_count()
+    def show_rows(self, *, view_first: bool = False) -> None:
+        """List the search results, the view, or the library in the chosen order.
 
-    def _show_count(self, scanning: ScanProgress | None = None) -> None:
+        The search's results come first, unless `view_first` (a view was just asked for).
+        """
+        if self.search_bar.search_active and not (view_first and self.view):
+            self.search_bar.search()
+        elif self.view is not None:
+            ids = self.annotator.user.view_ids(self.view)
+            metas = [meta for article_id in ids if (meta := self.library.get(article_id))]
+            self.article_list.set_rows(IdRows(metas), keep_id=self.opened_id)
+            self.set_class(False, "-empty")
+            self.sub_title = f"{VIEWS[self.view]} · {len(metas)} (esc: back to the library)"
+        else:
+            current = self.article_list.current
+            rows = self.library.rows(self.sort)
+            self.article_list.set_rows(rows, keep_id=current.id if current else self.opened_id)
+            self.set_class(len(rows) == 0, "-empty")
+            self.show_count()
+
+    def show_count(self) -> None:
+        """Show the article count, with the scan, the job and the index update under way."""
         count = len(self.article_list.rows)
+        parts = (self.keeper.scanning, self.activity, self.keeper.indexing)
         text = f"{count} article" + ("" if count == 1 else "s")
-        if scanning is not None:
-            done = f"{scanning.done}/{scanning.total}" if scanning.total else "counting files"
-            text += f" · scanning {done}"
-        if self._activity:
-            text += f" · {self._activity}"
-        self.sub_title = text
-
-    def set_activity(self, text: str) -> None:
-        """Show what a background job is doing beside the article count ("" clears it)."""
-        self._activity = text
-        self._show_count()
+        self.sub_title = " · ".join((text, *(part for part in parts if part)))
 
     def action_toggle_sort(self) -> None:
         self.action_sort("title" if self.sort == "date" else "date")
@@ -241,14 +256,27 @@ class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
             self.sort = order
 
     def watch_sort(self, order: str) -> None:
-        self._show_rows()
+        self.show_rows()
         self.notify(f"Sorted by {order}", timeout=2)
         self.post_message(self.SortChanged(order))
 
-    # Opening articles
+    def action_view(self, name: str) -> None:
+        """Show a view (bookmarks, continue reading) in the list; again, or "", to leave it."""
+        if name in VIEWS and name != self.view:
+            self.view = name
+            self.article_list.focus()
+        elif self.view is None:
+            return
+        else:
+            self.view = None
+        self.show_rows(view_first=True)
+
+    # --- opening articles -----------------------------------------------------------------
 
     @on(ArticleList.Selected)
     def _on_selected(self, message: ArticleList.Selected) -> None:
+        if self.search_bar.search_active:
+            self.search_bar.history.add(self.search_bar.search_query)
         # As in Newsboat, opening moves to the article: j, k and space then scroll it.
         self.open_article(message.article.id)
         self.action_focus_pane()
@@ -256,15 +284,19 @@ class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
     def action_open(self) -> None:
         self.article_list.action_open()
 
-    def open_article(self, article_id: str) -> None:
-        """Load an article in the background and show it in the reading pane."""
+    def open_article(self, article_id: str | None) -> None:
+        """Load an article in the background and show it in the reading pane (None: a bell)."""
+        if article_id is None:
+            self.app.bell()
+            return
         self.opened_id = article_id
         if self.narrow:
             self.reading = True
-        self._load(article_id)
+        self.load_article(article_id)
 
     @work(thread=True, exclusive=True, group="load")
-    def _load(self, article_id: str) -> None:
+    def load_article(self, article_id: str) -> None:
+        """Read an article from its file (in a thread) and post it to be shown."""
         try:
             article = self.library.load(article_id)
         except (LoadError, UnknownArticle, OSError) as error:
@@ -278,9 +310,11 @@ class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
         if message.article.id != self.opened_id:
             return
         self.reading_pane.show(message.article)
-        self.mark_matches()
+        self.reading_pane.mark_search(self.search_bar.results)
         self.status.message = message.article.title
         self.status.progress = self.reading_pane.progress
+        self.annotator.shown(message.article)
+        self.keeper.shown(message.article)
 
     @on(LoadFailed)
     def _on_load_failed(self, message: LoadFailed) -> None:
@@ -293,25 +327,15 @@ class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
     def _on_progress(self, message: ReadingPane.ProgressChanged) -> None:
         if self.opened_id is not None:
             self.status.progress = message.progress
+        self.annotator.scrolled(message.progress, self.opened_id)
 
     def action_next_article(self) -> None:
-        self._step(1)
+        self.open_article(self.article_list.step(self.opened_id, 1))
 
     def action_prev_article(self) -> None:
-        self._step(-1)
+        self.open_article(self.article_list.step(self.opened_id, -1))
 
-    def _step(self, delta: int) -> None:
-        """Open the article `delta` rows from the open one (from the cursor if it is not listed)."""
-        articles, rows = self.article_list, self.article_list.rows
-        opened = rows.index_of(self.opened_id) if self.opened_id is not None else None
-        target = articles.cursor if opened is None else opened + delta
-        if not 0 <= target < len(rows) or rows[target].id == self.opened_id:
-            self.app.bell()
-            return
-        articles.cursor = target
-        self.open_article(rows[target].id)
-
-    # Focus and panes
+    # --- focus and panes ------------------------------------------------------------------
 
     def action_switch_pane(self) -> None:
         if self.narrow:
@@ -327,10 +351,10 @@ class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
             self.reading = False
         elif not self.article_list.has_focus:
             self.article_list.focus()
-        elif self.search_active:
+        elif self.search_bar.search_active:
             self.search_bar.clear()
         else:
-            self.leave_view()
+            self.action_view("")
 
     def action_focus_list(self) -> None:
         if self.narrow:
@@ -342,87 +366,123 @@ class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
             self.reading = True
         self.reading_pane.focus()
 
-    # Background scan
+    # --- search ---------------------------------------------------------------------------
 
-    def action_rescan(self) -> None:
-        self.scan()
+    async def action_search(self) -> None:
+        """Show the search bar and put the cursor in it."""
+        await self.search_bar.activate()
 
-    @work(thread=True, exclusive=True, group="scan")
-    def scan(self) -> None:
-        """Bring the catalog up to date, reporting progress, then refresh the list."""
-        last = 0.0
+    def action_toggle_search_order(self) -> None:
+        """Order results by relevance or by date, newest first."""
+        self.notify(f"Search results by {self.search_bar.toggle_order()}", timeout=2)
 
-        def report(progress: ScanProgress) -> None:
-            nonlocal last
-            now = time.monotonic()
-            if now - last >= PROGRESS_INTERVAL:
-                last = now
-                self.post_message(self.ScanProgressed(progress))
+    def action_next_match(self) -> None:
+        """Jump to the next match of the search in the open article."""
+        self.status.message = self.reading_pane.step_match(1) or self.status.message
 
-        self.post_message(self.ScanProgressed(ScanProgress(0, 0)))
-        try:
-            result = self.library.scan(report)
-        # A failed background scan leaves the last catalog usable: say why in one line.
-        except Exception as error:  # noqa: BLE001
-            self.post_message(self.ScanFinished(None, str(error) or type(error).__name__))
+    def action_prev_match(self) -> None:
+        """Jump to the previous match of the search in the open article."""
+        self.status.message = self.reading_pane.step_match(-1) or self.status.message
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Without a search n/N are not ours: the key goes to its next binding (the note editor).
+        if action in ("next_match", "prev_match"):
+            return self.search_bar.search_active
+        if action == "search" and self.search_bar.has_focus_within:
+            return False  # a "/" typed in the bar is part of the query
+        return super().check_action(action, parameters)
+
+    @on(SearchBar.QueryChanged)
+    def _on_query_changed(self) -> None:
+        if not self.search_bar.search_active:  # the search ended: back to the whole list
+            self.show_rows()
+            self.reading_pane.mark_search(None)
+
+    @on(SearchBar.Submitted)
+    @on(SearchBar.Cleared)
+    def _to_results(self, message: SearchBar.Submitted | SearchBar.Cleared) -> None:
+        if isinstance(message, SearchBar.Cleared) or self.search_bar.search_active:
+            self.action_focus_list()
+
+    @on(SearchBar.ResultsReady)
+    def _on_results(self, message: SearchBar.ResultsReady) -> None:
+        if not self.search_bar.take(message):
             return
-        self.post_message(self.ScanFinished(result))
-        self.relink_after_scan()
-        self.sync_search_index()
+        current = self.article_list.current if message.more else None
+        rows = ResultRows(message.results, self.library.get)
+        self.article_list.set_rows(rows, keep_id=current.id if current else None)
+        if not message.more:
+            self.reading_pane.mark_search(message.results)
 
-    def relink_after_scan(self) -> None:
-        """Point records at the ids the scan gave their articles; runs in the scan's thread."""
-        from reader.annotations import relink_annotations
+    # --- the user's data: the Annotator does the work -------------------------------------
 
-        try:
-            changed = relink_annotations(self.library, self.store)
-        # Records that cannot be re-linked now stay as they are: the next scan tries again.
-        except StoreError as error:
-            self.app.call_from_thread(
-                self.notify, str(error), title="Could not update your notes", severity="error"
-            )
+    def action_toggle_bookmark(self) -> None:
+        self.annotator.toggle_bookmark()
+
+    def action_edit_tags(self) -> None:
+        self.annotator.edit_tags()
+
+    def action_toggle_read(self) -> None:
+        self.annotator.toggle_read()
+
+    def action_edit_note(self) -> None:
+        self.annotator.edit_note()
+
+    def action_note(self) -> None:
+        # While a search is active, `n` goes to the next match instead.
+        if self.search_bar.search_active:
+            self.action_next_match()
+        else:
+            self.action_edit_note()
+
+    def action_highlight(self) -> None:
+        self.annotator.highlight(ask=False)
+
+    def action_highlight_with_note(self) -> None:
+        self.annotator.highlight(ask=True)
+
+    def action_paragraph(self, delta: int) -> None:
+        self.annotator.move_cursor(delta)
+
+    def action_notebook(self) -> None:
+        from reader.ui.screens.notebook import NotebookScreen
+
+        self.app.push_screen(NotebookScreen(self.annotator.user, self.library), self._jump)
+
+    def _jump(self, target: tuple[str, int] | None) -> None:
+        """Open the article a notebook entry points at, with the cursor on its paragraph."""
+        if target is None:
             return
-        if changed:
-            self.app.call_from_thread(self.reload_user_data)
-
-    @on(ScanProgressed)
-    def _on_scan_progressed(self, message: ScanProgressed) -> None:
-        self._show_count(message.progress)
-
-    def open_after_scan(self, path: Path) -> None:
-        """Open the article at this path once the next scan has listed it."""
-        self._open_after_scan = path
-
-    def _open_pending(self) -> None:
-        path = self._open_after_scan
-        # Not listed yet: a scan that began before the file was written finished first.
-        if path is None or (article_id := self.library.id_at(path)) is None:
-            return
-        self._open_after_scan = None
-        if self.search_active or self.view is not None:
-            return  # the list shows results or a view the new article may not be in
-        index = self.article_list.rows.index_of(article_id)
-        if index is not None:
-            self.article_list.cursor = index
+        article_id, block = target
+        self.action_view("")
+        self.article_list.set_rows(self.article_list.rows, keep_id=article_id)
+        if not self.annotator.jump(article_id, block):
             self.open_article(article_id)
 
-    @on(ScanFinished)
-    def _on_scan_finished(self, message: ScanFinished) -> None:
-        self._show_rows()
-        self._open_pending()
-        if message.result is None:
-            self.notify(message.error, title="Could not scan the library", severity="error")
-            return
-        self._notify_problems(message.result)
+    @on(Annotator.Reloaded)
+    def _on_user_data_reloaded(self) -> None:
+        # Views and `is:` results list articles by the user's data: list them again.
+        if self.view is not None or self.search_bar.filters_by_state:
+            self.show_rows()
 
-    def _notify_problems(self, result: ScanResult) -> None:
-        paths_now = frozenset(problem.path for problem in result.problems)
-        if paths_now and paths_now != self._notified_problems:
-            count = len(paths_now)
-            files = "file" if count == 1 else "files"
-            self.notify(
-                f"{count} {files} could not be read: see `reader list`",
-                severity="warning",
-                timeout=6,
-            )
-        self._notified_problems = paths_now
+    # --- the library and what comes into it -----------------------------------------------
+
+    def action_rescan(self) -> None:
+        self.keeper.scan()
+
+    def action_remove_samples(self) -> None:
+        self.keeper.remove_samples()
+
+    def action_add_article(self) -> None:
+        self.incoming.add_article()
+
+    def action_refresh_feeds(self) -> None:
+        self.incoming.refresh_feeds()
+
+    @on(LibraryKeeper.News)
+    def _on_library_news(self, message: LibraryKeeper.News) -> None:
+        self.keeper.take(message)
+
+    @on(Incoming.Report)
+    def _on_incoming(self, message: Incoming.Report) -> None:
+        self.incoming.take(message)

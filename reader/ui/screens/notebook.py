@@ -14,7 +14,7 @@ from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from reader.ui.plain import clean
-from reader.ui.userdata import UserCache
+from reader.ui.user_data import UserCache
 
 if TYPE_CHECKING:
     from reader.library import Library

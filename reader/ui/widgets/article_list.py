@@ -176,6 +176,16 @@ class ArticleList(ScrollView, can_focus=True):
         self._scroll_to_cursor()
         self.refresh()
 
+    def step(self, from_id: str | None, delta: int) -> str | None:
+        """Move the cursor `delta` rows from article `from_id` (from the cursor if it is not
+        listed) and return the id there; None, the cursor unmoved, past either end."""
+        listed = self._rows.index_of(from_id) if from_id is not None else None
+        target = self.cursor if listed is None else listed + delta
+        if not 0 <= target < len(self._rows) or self._rows[target].id == from_id:
+            return None
+        self.cursor = target
+        return self._rows[target].id
+
     def validate_cursor(self, value: int) -> int:
         return max(0, min(value, len(self._rows) - 1))
 

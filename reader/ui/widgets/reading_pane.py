@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -24,7 +24,10 @@ from reader.ui.document import (
     layout_article,
 )
 from reader.ui.extras import Decorations, Extras, decorate, margin_text, with_extras
-from reader.ui.matches import Matches
+from reader.ui.matches import Matches, find_matches
+
+if TYPE_CHECKING:
+    from reader.search import SearchResults
 
 PLACEHOLDER = "Select an article to read"
 LAYOUTS_KEPT = 4
@@ -210,6 +213,24 @@ class ReadingPane(ScrollView, can_focus=True):
         if (match := matches.current_match) is not None:
             self.reveal(match[0], match[1])
 
+    def mark_search(self, results: SearchResults | None) -> None:
+        """Mark the matches of a search in the article (None clears the marks)."""
+        article = self.article
+        if article is None or results is None:
+            self.set_matches(Matches())
+        else:
+            self.set_matches(find_matches(article, results.marker))
+
+    def step_match(self, delta: int) -> str:
+        """Go to the next (delta > 0) or previous match; says which, or "" with a bell if none."""
+        if not self._matches:
+            self.app.bell()
+            return ""
+        matches = self._matches.step(delta, self.top_anchor())
+        self.set_matches(matches)
+        title = self.article.meta.title if self.article else ""
+        return f"match {(matches.current or 0) + 1} of {len(matches)} · {title}"
+
     def reveal(self, block: int, offset: int = 0) -> None:
         """Scroll so character `offset` of `block` shows a third of the way down the view."""
         if self._layout is None:
@@ -227,6 +248,22 @@ class ReadingPane(ScrollView, can_focus=True):
         self._pending = None
         self.scroll_to(y=self._layout.line_of(index, offset), animate=animate, force=True)
         self._anchor = (index, offset)
+
+    def keep_in_view(self, block: int) -> None:
+        """Scroll block `block` to the top unless its first line is already in view."""
+        layout = self._layout
+        if layout is not None:
+            line, top = layout.line_of(block), self.scroll_offset.y
+            if not top <= line < top + self.scrollable_content_region.height - 1:
+                self.scroll_to_block(block)
+
+    def end_in_view(self) -> bool:
+        """Whether the article's last line is in view (a short article is read at a glance)."""
+        layout = self._layout
+        if layout is None or not layout.block_lines:
+            return False
+        last = layout.line_of(len(layout.block_lines) - 1, len(layout.lines[-1].source) + 1)
+        return last < self.scroll_offset.y + self.scrollable_content_region.height
 
     def top_anchor(self) -> tuple[int, int] | None:
         """(block, offset) of the first block line in view, to come back to it later."""

@@ -1,21 +1,18 @@
-"""Keys that bring articles in: `a` saves a web page or a file, `r` refreshes the feeds."""
+"""Bringing articles in: saving web pages and files (`a`) and refreshing feeds (`r`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
-from textual import on, work
-from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.screen import Screen
 
 if TYPE_CHECKING:
     from reader.feeds.refresh import FeedResult
     from reader.feeds.registry import FeedRegistry
-    from reader.library import Library
+    from reader.ui.screens.main import MainScreen
     from reader.web.save import IsAFeed, Saved
 
 FeedsOpener = Callable[[], "FeedRegistry"]
@@ -24,25 +21,19 @@ FeedsOpener = Callable[[], "FeedRegistry"]
 ADD_HINT = "A web address (https://…) or a file path; several separated by spaces."
 
 
-class IncomingScreen(Screen[None]):
-    """Saving web pages and files into the user's library, and refreshing feeds.
+class Incoming:
+    """Saves web pages and files into the user's library, and refreshes feeds.
 
-    Fetching and refreshing run in thread workers; when they have written files, the
-    library is rescanned so the new articles are listed and indexed at once.
+    Fetching and refreshing run in thread workers of the screen; their reports come back as
+    messages the screen hands to `take`. When files were written, the library is rescanned
+    so the new articles are listed and indexed at once.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add_article", "Add", tooltip="Save a web page or a file", id="add-article"),
-        Binding("r", "refresh_feeds", "Refresh feeds", show=False, id="refresh-feeds"),
-    ]
-
-    if TYPE_CHECKING:
-        library: Library
-    feeds: FeedsOpener | None = None
-    """Opens the feed subscriptions; None when the app runs without feeds."""
+    class Report(Message):
+        """A save or a feed refresh got further; the screen passes it to `take`."""
 
     @dataclass
-    class Added(Message):
+    class Added(Report):
         """A save finished: what was saved, feeds subscribed, and a reason for each failure."""
 
         saved: list[Saved] = field(default_factory=list)
@@ -51,7 +42,7 @@ class IncomingScreen(Screen[None]):
         """Titles of feeds subscribed to because their address was given."""
 
     @dataclass
-    class FeedsProgressed(Message):
+    class FeedsProgressed(Report):
         """One more feed finished refreshing."""
 
         done: int
@@ -59,26 +50,40 @@ class IncomingScreen(Screen[None]):
         result: FeedResult
 
     @dataclass
-    class FeedsRefreshed(Message):
+    class FeedsRefreshed(Report):
         """Every feed finished (`error` is set when the refresh could not start)."""
 
         results: list[FeedResult]
         error: str = ""
 
-    if TYPE_CHECKING:  # provided by the main screen
+    def __init__(self, screen: MainScreen, feeds: FeedsOpener | None) -> None:
+        self._screen = screen
+        self.feeds = feeds
+        """Opens the feed subscriptions; None when the app runs without feeds."""
 
-        def scan(self) -> object: ...
-        def open_after_scan(self, path: Path) -> None: ...
-        def set_activity(self, text: str) -> None: ...
+    def take(self, report: Report) -> None:
+        """Show what a save or a refresh reported (on the UI thread)."""
+        if isinstance(report, self.Added):
+            self._on_added(report)
+        elif isinstance(report, self.FeedsProgressed):
+            self._on_feeds_progressed(report)
+        elif isinstance(report, self.FeedsRefreshed):
+            self._on_feeds_refreshed(report)
+
+    def _show_activity(self, text: str) -> None:
+        """Say beside the article count what is being fetched ("" clears it)."""
+        self._screen.activity = text
+        self._screen.show_count()
 
     # Adding pages and files
 
-    def action_add_article(self) -> None:
+    def add_article(self) -> None:
+        """Ask for web addresses or file paths, then save them in the background."""
         # Imported on first use, as the other dialogs are: start-up does not need them.
         from reader.ui.screens.dialogs import PromptScreen
 
         prompt = PromptScreen("Add a web page or a file to your library", hint=ADD_HINT)
-        self.app.push_screen(prompt, self._add_answered)
+        self._screen.app.push_screen(prompt, self._add_answered)
 
     def _add_answered(self, value: str | None) -> None:
         typed = (value or "").strip()
@@ -86,11 +91,14 @@ class IncomingScreen(Screen[None]):
         items = [typed] if typed and Path(typed).expanduser().exists() else typed.split()
         if items:
             more = f" and {len(items) - 1} more" if len(items) > 1 else ""
-            self.set_activity(f"saving {items[0]}{more} …")
+            self._show_activity(f"saving {items[0]}{more} …")
             self.add_items(items)
 
-    @work(thread=True, group="add")
     def add_items(self, items: Sequence[str]) -> None:
+        """Save each item in turn in a thread worker."""
+        self._screen.run_worker(lambda: self._add(items), thread=True, group="add")
+
+    def _add(self, items: Sequence[str]) -> None:
         """Save each item in turn; failures are collected, not raised."""
         # Imported here: the web stack is only needed once something is saved.
         from reader.web.save import IsAFeed, SaveError, add_item
@@ -106,7 +114,7 @@ class IncomingScreen(Screen[None]):
             # A page no one foresaw must not take the app down with it: one line instead.
             except Exception as error:  # noqa: BLE001
                 added.errors.append(f"{item}: could not save ({type(error).__name__}: {error})")
-        self.post_message(added)
+        self._screen.post_message(added)
 
     def _subscribe(self, feed: IsAFeed, added: Added) -> None:
         """An address that turned out to be a feed: subscribe, as `reader feeds add` would."""
@@ -123,26 +131,26 @@ class IncomingScreen(Screen[None]):
             added.errors.append(f"{feed.url}: {error or type(error).__name__}")
             return
         added.subscribed.append(subscription.title)
-        self.post_message(self.FeedsRefreshed([result]))
+        self._screen.post_message(self.FeedsRefreshed([result]))
 
-    @on(Added)
     def _on_added(self, message: Added) -> None:
-        self.set_activity("")
+        screen = self._screen
+        self._show_activity("")
         for title in message.subscribed:
-            self.notify(f"Subscribed to the feed {title}; `r` refreshes it", timeout=6)
+            screen.notify(f"Subscribed to the feed {title}; `r` refreshes it", timeout=6)
         for error in message.errors:
-            self.notify(error, title="Could not save", severity="error", timeout=8)
+            screen.notify(error, title="Could not save", severity="error", timeout=8)
         if not message.saved:
             return
         for saved in message.saved:
             verb = "Saved" if saved.created else "Already saved"
-            self.notify(f"{verb}: {saved.title}", timeout=4)
+            screen.notify(f"{verb}: {saved.title}", timeout=4)
         last = message.saved[-1].path
-        if self.library.covers(last):
-            self.open_after_scan(last)
-            self.scan()
+        if screen.library.covers(last):
+            screen.keeper.open_after_scan(last)
+            screen.keeper.scan()
         else:
-            self.notify(
+            screen.notify(
                 f"Saved in {last.parent}, outside the folders shown here: run `reader` to see it",
                 severity="warning",
                 timeout=8,
@@ -150,72 +158,73 @@ class IncomingScreen(Screen[None]):
 
     # Feeds
 
-    def action_refresh_feeds(self) -> None:
+    def refresh_feeds(self) -> None:
+        """Refresh every subscribed feed in a thread worker (one refresh at a time)."""
         if self.feeds is None:
-            self.notify("Feeds are not available in this window", severity="warning")
+            self._screen.notify("Feeds are not available in this window", severity="warning")
             return
-        self.set_activity("refreshing feeds …")
-        self.refresh_feeds()
+        self._show_activity("refreshing feeds …")
+        self._screen.run_worker(self._refresh, thread=True, exclusive=True, group="feeds")
 
     def open_feeds(self) -> FeedRegistry:
         """The subscriptions (from a worker thread); repairs made opening them are told once."""
         assert self.feeds is not None
         registry = self.feeds()
+        screen = self._screen
         for notice in registry.notices:
-            self.app.call_from_thread(
-                self.notify, notice, title="Your feeds", severity="warning", timeout=10
+            screen.app.call_from_thread(
+                screen.notify, notice, title="Your feeds", severity="warning", timeout=10
             )
         registry.notices.clear()
         return registry
 
-    @work(thread=True, exclusive=True, group="feeds")
-    def refresh_feeds(self) -> None:
+    def _refresh(self) -> None:
         """Refresh every subscribed feed, reporting each as it finishes."""
         from reader.feeds.refresh import refresh
 
-        assert self.feeds is not None
+        post = self._screen.post_message
 
         def progress(done: int, total: int, result: FeedResult) -> None:
-            self.post_message(self.FeedsProgressed(done, total, result))
+            post(self.FeedsProgressed(done, total, result))
 
         try:
             results = refresh(self.open_feeds(), on_progress=progress)
         # The subscriptions file may be locked or damaged: say so in one line.
         except Exception as error:  # noqa: BLE001
-            self.post_message(self.FeedsRefreshed([], str(error) or type(error).__name__))
+            post(self.FeedsRefreshed([], str(error) or type(error).__name__))
             return
-        self.post_message(self.FeedsRefreshed(results))
+        post(self.FeedsRefreshed(results))
 
-    @on(FeedsProgressed)
     def _on_feeds_progressed(self, message: FeedsProgressed) -> None:
         result = message.result
         outcome = f"failed: {result.error}" if result.error else f"{result.new} new"
-        self.set_activity(f"feeds {message.done}/{message.total} · {result.name}: {outcome}")
+        activity = f"feeds {message.done}/{message.total} · {result.name}: {outcome}"
+        self._show_activity(activity)
 
-    @on(FeedsRefreshed)
     def _on_feeds_refreshed(self, message: FeedsRefreshed) -> None:
-        self.set_activity("")
+        screen = self._screen
+        self._show_activity("")
         if message.error:
-            self.notify(message.error, title="Could not refresh feeds", severity="error")
+            screen.notify(message.error, title="Could not refresh feeds", severity="error")
             return
         results = message.results
         if not results:
-            self.notify("No feeds yet: add one with `reader feeds add URL`", timeout=6)
+            screen.notify("No feeds yet: add one with `reader feeds add URL`", timeout=6)
             return
-        self.notify(feeds_summary(results), title="Feeds", timeout=6)
+        screen.notify(feeds_summary(results), title="Feeds", timeout=6)
         for result in results:
             if result.error:
-                self.notify(f"{result.name}: {result.error}", severity="warning", timeout=8)
+                screen.notify(f"{result.name}: {result.error}", severity="warning", timeout=8)
         written = [path for result in results for path in result.paths]
-        if written and not any(self.library.covers(path) for path in written):
-            self.notify(
+        if written and not any(screen.library.covers(path) for path in written):
+            screen.notify(
                 f"New entries are in {written[0].parent.parent}, outside the folders shown "
                 "here: run `reader` to see them",
                 severity="warning",
                 timeout=8,
             )
         elif written:
-            self.scan()
+            screen.keeper.scan()
 
 
 def feeds_summary(results: Sequence[FeedResult]) -> str:

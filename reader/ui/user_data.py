@@ -5,11 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from reader.models import ArticleMeta
 from reader.store import Highlight, Position, Store
 from reader.store.anchoring import reanchor
 from reader.store.records import CONTEXT_CHARS
+from reader.ui.extras import Extras, Section
+
+if TYPE_CHECKING:
+    from reader.search import StateFilters
 
 BOOKMARK_MARK = "★"
 UNREAD_MARK = "•"
@@ -84,6 +89,10 @@ class UserCache:
     def bookmarked_ids(self) -> list[str]:
         return list(self.bookmarks)
 
+    def view_ids(self, view: str) -> list[str]:
+        """The articles a view lists: "bookmarks" (newest first) or "continue"."""
+        return self.bookmarked_ids() if view == "bookmarks" else self.continue_ids()
+
     def continue_ids(self) -> list[str]:
         """Opened but unfinished articles, most recently opened first."""
         opened = [
@@ -92,6 +101,23 @@ class UserCache:
             if state.last_opened is not None and not state.read
         ]
         return [article_id for _, article_id in sorted(opened, reverse=True)]
+
+    def filters(self) -> StateFilters:
+        """The ids in each reading state, for a search's `is:` and `has:` filters.
+
+        Called from the search worker's thread while the UI may change the copy: each dict is
+        copied first (one C call, which the UI thread cannot interleave) and then read.
+        """
+        # Imported here: the search engine is loaded with the index, not at start-up.
+        from reader.search import StateFilters
+
+        states, notes, marks = dict(self.states), dict(self.notes), dict(self.highlights)
+        return StateFilters(
+            bookmarked=set(self.bookmarks),
+            read={article_id for article_id, state in states.items() if state.read},
+            noted={article_id for article_id, note in notes.items() if note},
+            highlighted={article_id for article_id, found in marks.items() if found},
+        )
 
 
 class IdRows:
@@ -173,3 +199,50 @@ def restore_block(texts: Sequence[str], position: Position) -> int:
         return hint
     found = [n for n, text in enumerate(texts) if Position.at(n, text).fingerprint == fingerprint]
     return min(found, key=lambda n: abs(n - hint)) if found else hint
+
+
+def skip_empty(texts: Sequence[str], block: int, step: int) -> int:
+    """The nearest block from `block` in direction `step` that has text (clamped)."""
+    block = min(max(block, 0), len(texts) - 1)
+    probe = block
+    while 0 <= probe < len(texts):
+        if texts[probe].strip():
+            return probe
+        probe += 1 if step > 0 else -1
+    return block
+
+
+def in_block(highlight: Highlight, block: int, texts: Sequence[str]) -> bool:
+    """Whether `highlight` is placed in block `block` of the article now."""
+    return block in locate(texts, [highlight]).spans
+
+
+# --- what the reading pane adds ---------------------------------------------------------
+
+
+def extras_for(cache: UserCache, article_id: str, located: Located) -> Extras:
+    """The badge and closing sections the pane shows for an article's bookmark, note and marks."""
+    badge = ""
+    if (tags := cache.bookmarks.get(article_id)) is not None:
+        badge = "★ Bookmarked" + ("  " + "  ".join(f"#{t}" for t in tags) if tags else "")
+    sections: list[Section] = []
+    if note := cache.notes.get(article_id):
+        sections.append(Section("Your note", tuple(note.split("\n\n"))))
+    noted = [h for h in cache.highlights.get(article_id, []) if h.note]
+    if noted:
+        lines = tuple(f"“{_short(h.quote)}” — {h.note}" for h in noted)
+        sections.append(Section("Notes on highlights", lines))
+    if located.orphans:
+        lines = tuple(_orphan_line(h) for h in located.orphans)
+        sections.append(Section("Orphaned highlights (no longer found in the text)", lines))
+    return Extras(badge, tuple(sections))
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _orphan_line(highlight: Highlight) -> str:
+    line = f"“{_short(highlight.quote)}”"
+    return f"{line} — {highlight.note}" if highlight.note else line
