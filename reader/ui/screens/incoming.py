@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from textual import on, work
-from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 
@@ -30,11 +29,6 @@ class IncomingScreen(Screen[None]):
     Fetching and refreshing run in thread workers; when they have written files, the
     library is rescanned so the new articles are listed and indexed at once.
     """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add_article", "Add", tooltip="Save a web page or a file", id="add-article"),
-        Binding("r", "refresh_feeds", "Refresh feeds", show=False, id="refresh-feeds"),
-    ]
 
     if TYPE_CHECKING:
         library: Library

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
@@ -22,6 +22,7 @@ from reader.library import Library, UnknownArticle
 from reader.models import Article, ScanProgress, ScanResult
 from reader.sources import LoadError
 from reader.store import Store, StoreError
+from reader.ui import actions
 from reader.ui.screens.incoming import FeedsOpener, IncomingScreen
 from reader.ui.screens.searching import SearchableScreen
 from reader.ui.screens.user_data import UserDataScreen
@@ -47,40 +48,7 @@ SORT_ORDERS = ("date", "title")
 class MainScreen(SearchableScreen, UserDataScreen, IncomingScreen):
     """Lists the library, opens articles and keeps the catalog fresh in the background."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # While a search is active `n` jumps to the next match (check_action lets it through);
-        # otherwise the key falls to the next binding of `n`, the note editor. Both live here
-        # because a subclass's bindings for a key replace every base class binding of it.
-        Binding("n", "next_match", "Next match", show=False, id="next-match"),
-        Binding("n", "note", "Note", tooltip="Write a note on the article", id="note"),
-        Binding(
-            "right_square_bracket",
-            "next_article",
-            "Next",
-            show=False,
-            tooltip="Open the article after the open one",
-            id="next-article",
-        ),
-        Binding(
-            "left_square_bracket",
-            "prev_article",
-            "Previous",
-            show=False,
-            tooltip="Open the article before the open one",
-            id="prev-article",
-        ),
-        Binding(
-            "s",
-            "toggle_sort",
-            "Sort",
-            show=False,
-            tooltip="Sort by date or by title",
-            id="toggle-sort",
-        ),
-        Binding("tab", "switch_pane", "Switch pane", show=False, id="switch-pane"),
-        Binding("escape", "back", "Back to list", show=False, id="back"),
-        Binding("R", "rescan", "Rescan", show=False, id="rescan"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = actions.bindings("main")
 
     narrow: reactive[bool] = reactive(False, init=False)
     """True when the terminal is too narrow for two panes side by side."""

@@ -7,11 +7,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.actions import SkipAction
-from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.worker import get_current_worker
@@ -78,23 +77,6 @@ class SearchableScreen(Screen[None]):
     The concrete screen provides `library`, `opened_id`, `article_list`, `reading_pane`,
     `status`, `_show_rows()` and `_show_count()`.
     """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        # A priority binding runs as the key arrives, before keys typed right after it are
-        # passed on: "/summit" typed in one burst lands whole in the bar.
-        Binding(
-            "slash", "search", "Search", tooltip="Search the library", id="search", priority=True
-        ),
-        Binding(
-            "o",
-            "toggle_search_order",
-            "Order",
-            show=False,
-            tooltip="List search results by relevance or by date",
-            id="search-order",
-        ),
-        Binding("N", "prev_match", "Previous match", show=False, id="prev-match"),
-    ]
 
     if TYPE_CHECKING:
         library: Library

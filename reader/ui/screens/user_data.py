@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from textual import work
-from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.timer import Timer
 
@@ -39,30 +38,12 @@ READ_AT = 0.98
 VIEWS = {"bookmarks": "Bookmarks", "continue": "Continue reading"}
 
 
-def _key(key: str, action: str, description: str, tooltip: str, *, show: bool = False) -> Binding:
-    return Binding(key, action, description, show=show, tooltip=tooltip, id=action)
-
-
 class UserDataScreen(LiveUserDataScreen):
     """Keys and state for the user's own data; the main screen builds on it.
 
     Every change shows at once from an in-memory copy (`user`) and is written to the store
     by a queue in a thread worker, so no key waits for the disk.
     """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        _key("b", "toggle_bookmark", "Bookmark", "Bookmark the article, or remove it", show=True),
-        _key("t", "edit_tags", "Tags", "Edit the bookmark's tags"),
-        _key("m", "toggle_read", "Read/unread", "Mark the article read or unread"),
-        _key("e", "edit_note", "Edit note", "Write a note on the article"),
-        _key("h", "highlight", "Highlight", "Highlight the paragraph, or remove it"),
-        _key("H", "highlight_with_note", "Highlight + note", "Highlight with a note"),
-        _key("right_curly_bracket,ctrl+down", "paragraph(1)", "Next paragraph", "Cursor down"),
-        _key("left_curly_bracket,ctrl+up", "paragraph(-1)", "Previous paragraph", "Cursor up"),
-        _key("B", "view('bookmarks')", "Bookmarks", "List the bookmarked articles"),
-        _key("c", "view('continue')", "Continue", "List articles opened but not finished"),
-        _key("ctrl+n", "notebook", "Notebook", "Every note and highlight"),
-    ]
 
     if TYPE_CHECKING:
         library: Library
