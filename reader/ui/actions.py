@@ -378,16 +378,17 @@ def help_rows() -> list[HelpRow]:
     return [_row(members) for members in groups.values()]
 
 
-def _table(heading: str, column: str, lines: list[str]) -> str:
-    return "\n".join([f"## {heading}", "", f"| {column} | What it does |", "| :-- | :-- |", *lines])
+def _table(heading: str, lines: list[str]) -> str:
+    return "\n".join([f"## {heading}", "", "| Key | What it does |", "| :-- | :-- |", *lines])
 
 
 def help_tables() -> str:
-    """The help's key tables as Markdown: a table per section, then the palette-only actions."""
+    """The help's key tables as Markdown: a table per section, then a list of the actions
+    only the palette offers, by their palette titles."""
     rows = help_rows()
     tables = [
-        _table(heading, "Key", [row.markdown() for row in rows if row.section == section])
+        _table(heading, [row.markdown() for row in rows if row.section == section])
         for section, heading in SECTIONS.items()
     ]
-    only = [f"| {a.palette} | {a.tooltip} |" for a in ACTIONS if a.palette and not a.keys]
-    return "\n\n".join([*tables, _table(PALETTE_HEADING, "Command", only)])
+    only = [f"- **{a.palette}**: {a.tooltip}" for a in ACTIONS if a.palette and not a.keys]
+    return "\n\n".join([*tables, "\n".join([f"## {PALETTE_HEADING}", "", *only])])
