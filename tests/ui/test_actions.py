@@ -113,6 +113,17 @@ def test_an_unknown_scope_is_refused() -> None:
         actions.bindings("mian")
 
 
+async def test_shift_space_pages_up_in_the_list_as_in_the_reading_pane(make_app) -> None:
+    app = make_app(scan_on_start=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        main = app.screen
+        assert isinstance(main, MainScreen)
+        main.article_list.cursor = 3
+        await pilot.press("shift+space")
+        assert main.article_list.cursor == 0
+
+
 # --- the help -----------------------------------------------------------------------------
 
 
