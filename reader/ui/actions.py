@@ -62,7 +62,9 @@ class Action:
     palette: str = ""
     """The command palette's title for it ("": not in the palette)."""
     key_display: str | None = None
+    """How the footer shows the keys, when not the first key's own name."""
     priority: bool = False
+    """Checked before the focused widget's bindings (Textual's priority binding)."""
     bound_by_textual: bool = False
     """Textual binds it itself (the palette's key): listed in the help, not bound again."""
 
@@ -81,6 +83,7 @@ _MOVE = "Next / previous row in the list, or line in the article"
 _PAGE = "Page down / up in the list or the article"
 _ENDS = "First / last row, or top / bottom of the article"
 
+# One action per entry, its options wrapped by hand so the registry reads as a table.
 # fmt: off
 ACTIONS: tuple[Action, ...] = (
     # The article list.
