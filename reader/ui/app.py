@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
@@ -20,6 +20,7 @@ from reader.config import Config, LoadedConfig
 from reader.library import Library
 from reader.sanitize import safe_line, safe_text
 from reader.store import Store
+from reader.ui import actions
 from reader.ui.incoming import FeedsOpener
 from reader.ui.screens.main import MainScreen
 
@@ -48,17 +49,7 @@ class ReaderApp(App[None]):
     TITLE = "reader"
     # reader's provider lists Textual's own entries too, after reader's, in a fixed order.
     COMMANDS = {reader_commands}
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "question_mark,f1",
-            "help",
-            "Help",
-            key_display="?",
-            tooltip="Show every key",
-            id="help",
-        ),
-        Binding("q", "quit", "Quit", tooltip="Quit reader", id="quit"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = actions.bindings("app")
 
     def __init__(
         self,

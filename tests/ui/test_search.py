@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -340,7 +341,7 @@ def test_query_history_keeps_the_newest_fifty_without_repeats() -> None:
     assert history.newer() is None
 
 
-def test_count_text_and_matches_wrap() -> None:
+def test_matches_wrap() -> None:
     matches = Matches(((0, 0, 3), (2, 5, 9), (4, 1, 2)))
     assert matches.step(1).current == 0
     assert matches.step(-1).current == 2
@@ -348,7 +349,28 @@ def test_count_text_and_matches_wrap() -> None:
     assert matches.step(-1, anchor=(2, 6)).current == 1
     assert Matches(matches.spans, 2).step(1).current == 0
     assert not Matches().step(1)
-    assert callable(count_text)
+
+
+@pytest.mark.parametrize(
+    ("total", "listed", "ranked", "expected"),
+    [
+        (0, 0, True, "no results"),
+        (1, 1, True, "1 result"),
+        (4, 4, True, "4 results"),
+        (4, 4, False, "4 results, newest first"),
+        (1200, 500, True, "1,200 results, best 500 listed"),
+        (1200, 500, False, "1,200 results, best 500 listed, newest first"),
+        # Fewer listed than the limit (the first quick batch): no "best N listed" yet.
+        (1200, 60, True, "1,200 results"),
+    ],
+)
+def test_count_text_says_how_many_matched_and_how_they_are_listed(
+    index: SearchIndex, total: int, listed: int, ranked: bool, expected: str
+) -> None:
+    found = index.search("summit", limit=1)
+    assert found.hits
+    results = replace(found, hits=found.hits * listed, total=total, ranked=ranked)
+    assert count_text(results) == expected
 
 
 class TestSnapshot:

@@ -7,11 +7,13 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label
+
+from reader.ui import actions
 
 DIALOG_CSS = """
 Dialog {
@@ -61,9 +63,7 @@ class PromptScreen(ModalScreen[str | None]):
 
     DEFAULT_CSS = DIALOG_CSS.replace("Dialog", "PromptScreen")
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="prompt.cancel"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = actions.bindings("prompt")
 
     def __init__(
         self,
@@ -108,10 +108,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     DEFAULT_CSS = DIALOG_CSS.replace("Dialog", "ConfirmScreen")
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape,enter", "answer(False)", "No", id="confirm.no"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = actions.bindings("confirm")
 
     def __init__(self, question: str) -> None:
         super().__init__()

@@ -1,4 +1,4 @@
-"""The help dialog: the key table from help.md over the current screen."""
+"""The help dialog: help.md around the key tables made from the action registry."""
 
 from __future__ import annotations
 
@@ -6,27 +6,27 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
+from reader.ui import actions
+
 HELP_FILE = Path(__file__).resolve().parent.parent / "help.md"
-"""The key table, shipped inside the package."""
+"""The help's prose, shipped inside the package; the key tables go in place of `KEY_TABLES`."""
+KEY_TABLES = "<!-- key tables -->"
+
+
+def help_text() -> str:
+    """The help as Markdown: help.md with the registry's key tables in it."""
+    return HELP_FILE.read_text(encoding="utf-8").replace(KEY_TABLES, actions.help_tables())
 
 
 class HelpScreen(ModalScreen[None]):
     """A modal with every key; the reading keys scroll it; escape, q, ? or F1 close it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close"),
-        Binding("j,down", "scroll('down')", "Down", show=False, id="help.down"),
-        Binding("k,up", "scroll('up')", "Up", show=False, id="help.up"),
-        Binding("space,pagedown", "scroll('page_down')", "Page down", show=False, id="help.page"),
-        Binding("shift+space,pageup", "scroll('page_up')", "Page up", show=False, id="help.back"),
-        Binding("g,home", "scroll('home')", "Top", show=False, id="help.top"),
-        Binding("G,end", "scroll('end')", "Bottom", show=False, id="help.bottom"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = actions.bindings("help")
 
     @property
     def body(self) -> VerticalScroll:
@@ -34,7 +34,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
-            yield Markdown(HELP_FILE.read_text(encoding="utf-8"))
+            yield Markdown(help_text())
 
     def action_scroll(self, where: str) -> None:
         """Scroll the key table as the reading pane scrolls an article."""

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, getters, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.reactive import reactive
@@ -26,6 +26,7 @@ from reader.library import Library, UnknownArticle
 from reader.models import Article
 from reader.sources import LoadError
 from reader.store import Store
+from reader.ui import actions
 from reader.ui.annotator import Annotator
 from reader.ui.incoming import FeedsOpener, Incoming
 from reader.ui.library_keeper import LibraryKeeper
@@ -50,73 +51,10 @@ VIEWS = {"bookmarks": "Bookmarks", "continue": "Continue reading"}
 """Lists of the user's own articles shown instead of the library, by name."""
 
 
-def _key(key: str, action: str, description: str, tooltip: str, *, show: bool = False) -> Binding:
-    return Binding(key, action, description, show=show, tooltip=tooltip, id=action)
-
-
 class MainScreen(Screen[None]):
     """Lists the library, opens articles and routes each key to the part that owns its work."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add_article", "Add", tooltip="Save a web page or a file", id="add-article"),
-        Binding("r", "refresh_feeds", "Refresh feeds", show=False, id="refresh-feeds"),
-        _key("b", "toggle_bookmark", "Bookmark", "Bookmark the article, or remove it", show=True),
-        _key("t", "edit_tags", "Tags", "Edit the bookmark's tags"),
-        _key("m", "toggle_read", "Read/unread", "Mark the article read or unread"),
-        _key("e", "edit_note", "Edit note", "Write a note on the article"),
-        _key("h", "highlight", "Highlight", "Highlight the paragraph, or remove it"),
-        _key("H", "highlight_with_note", "Highlight + note", "Highlight with a note"),
-        _key("right_curly_bracket,ctrl+down", "paragraph(1)", "Next paragraph", "Cursor down"),
-        _key("left_curly_bracket,ctrl+up", "paragraph(-1)", "Previous paragraph", "Cursor up"),
-        _key("B", "view('bookmarks')", "Bookmarks", "List the bookmarked articles"),
-        _key("c", "view('continue')", "Continue", "List articles opened but not finished"),
-        _key("ctrl+n", "notebook", "Notebook", "Every note and highlight"),
-        # A priority binding runs as the key arrives, before keys typed right after it are
-        # passed on: "/summit" typed in one burst lands whole in the bar.
-        Binding(
-            "slash", "search", "Search", tooltip="Search the library", id="search", priority=True
-        ),
-        Binding(
-            "o",
-            "toggle_search_order",
-            "Order",
-            show=False,
-            tooltip="List search results by relevance or by date",
-            id="search-order",
-        ),
-        Binding("N", "prev_match", "Previous match", show=False, id="prev-match"),
-        # While a search is active `n` jumps to the next match (check_action lets it through);
-        # otherwise the key falls to the next binding of `n`, the note editor.
-        Binding("n", "next_match", "Next match", show=False, id="next-match"),
-        Binding("n", "note", "Note", tooltip="Write a note on the article", id="note"),
-        Binding(
-            "right_square_bracket",
-            "next_article",
-            "Next",
-            show=False,
-            tooltip="Open the article after the open one",
-            id="next-article",
-        ),
-        Binding(
-            "left_square_bracket",
-            "prev_article",
-            "Previous",
-            show=False,
-            tooltip="Open the article before the open one",
-            id="prev-article",
-        ),
-        Binding(
-            "s",
-            "toggle_sort",
-            "Sort",
-            show=False,
-            tooltip="Sort by date or by title",
-            id="toggle-sort",
-        ),
-        Binding("tab", "switch_pane", "Switch pane", show=False, id="switch-pane"),
-        Binding("escape", "back", "Back to list", show=False, id="back"),
-        Binding("R", "rescan", "Rescan", show=False, id="rescan"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = actions.bindings("main")
 
     narrow: reactive[bool] = reactive(False, init=False)
     """True when the terminal is too narrow for two panes side by side."""

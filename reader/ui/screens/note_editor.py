@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Label, TextArea
 
+from reader.ui import actions
 from reader.ui.screens.dialogs import ConfirmScreen
 
 
@@ -22,17 +23,7 @@ class NoteEditor(Screen[str | None]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", tooltip="Save the note and close", id="note.save"),
-        Binding(
-            "escape",
-            "leave",
-            "Close",
-            tooltip="Close, asking before dropping changes",
-            priority=True,  # the TextArea would take escape to move the focus away
-            id="note.leave",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = actions.bindings("note")
 
     def __init__(self, title: str, text: str = "") -> None:
         super().__init__()

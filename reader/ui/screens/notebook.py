@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from reader.ui import actions
 from reader.ui.plain import clean
 from reader.ui.user_data import UserCache
 
@@ -86,10 +87,7 @@ class NotebookScreen(Screen[tuple[str, int] | None]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="notebook.close"),
-        Binding("down", "focus_entries", "Entries", show=False, id="notebook.entries"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = actions.bindings("notebook")
 
     def __init__(self, user: UserCache, library: Library) -> None:
         super().__init__()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 from rich.segment import Segment
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -17,6 +17,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.models import ArticleMeta
+from reader.ui import actions
 from reader.ui.plain import clean, fit
 
 if TYPE_CHECKING:
@@ -94,22 +95,7 @@ def fit_snippet(snippet: Snippet, width: int, label: str = "") -> Snippet:
 class ArticleList(ScrollView, can_focus=True):
     """A list of articles that stays fast at 100k rows: only visible rows are drawn."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
-        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("pagedown,space", "page_down", "Page down", show=False, id="list.page-down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="list.page-up"),
-        Binding("home,g", "first", "First", show=False, id="list.first"),
-        Binding("end,G", "last", "Last", show=False, id="list.last"),
-        Binding(
-            "enter,l",
-            "open",
-            "Open",
-            show=False,
-            tooltip="Open the article under the cursor in the reading pane",
-            id="list.open",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = actions.bindings("list")
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "article-list--cursor",

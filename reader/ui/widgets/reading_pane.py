@@ -9,7 +9,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -17,6 +17,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.models import Article
+from reader.ui import actions
 from reader.ui.document import (
     DEFAULT_MEASURE,
     DocumentLayout,
@@ -37,18 +38,7 @@ LAYOUTS_KEPT = 4
 class ReadingPane(ScrollView, can_focus=True):
     """Shows one article at a comfortable measure, centred, rendering only visible lines."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "scroll_lines(1)", "Line down", show=False, id="reading.line_down"),
-        Binding("k,up", "scroll_lines(-1)", "Line up", show=False, id="reading.line_up"),
-        Binding(
-            "space,pagedown", "scroll_pages(1)", "Page down", show=False, id="reading.page_down"
-        ),
-        Binding(
-            "shift+space,pageup", "scroll_pages(-1)", "Page up", show=False, id="reading.page_up"
-        ),
-        Binding("g,home", "scroll_top", "Top", show=False, id="reading.top"),
-        Binding("G,end", "scroll_bottom", "Bottom", show=False, id="reading.bottom"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = actions.bindings("pane")
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "reading-pane--title",

@@ -9,13 +9,14 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
+from reader.ui import actions
 from reader.ui.plain import clean
 from reader.ui.results import RESULT_LIMIT, count_text, uses_state
 
@@ -88,11 +89,7 @@ class QueryHistory:
 class SearchInput(Input):
     """The query input: escape clears, up and down recall recent queries."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "clear_search", "Clear search", show=False, id="search.clear"),
-        Binding("up", "recall(-1)", "Older query", show=False, id="search.older"),
-        Binding("down", "recall(1)", "Newer query", show=False, id="search.newer"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = actions.bindings("search")
 
     def action_clear_search(self) -> None:
         bar = self.parent

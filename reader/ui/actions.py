@@ -1,0 +1,397 @@
+"""The one registry of the app's actions: key bindings, palette entries and help rows come from it.
+
+Each action is written once, with its owner (`scope`), keys, labels and help text. The app, the
+screens and the widgets take their `BINDINGS` from `bindings(scope)`, the command palette lists
+`palette(scope)`, and the help screen's key tables are `help_tables()`. Binding ids are
+`scope.name`, the names a user keymap will use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding, BindingType
+
+SCOPES = ("list", "pane", "main", "search", "app", "help", "note", "notebook", "prompt", "confirm")
+"""Owners of actions: "app" is the app, "list", "pane" and "search" the main screen's article
+list, reading pane and search input, the others a screen each."""
+
+SECTIONS = {
+    "move": "Moving around",
+    "articles": "Articles and panes",
+    "search": "Searching",
+    "yours": "Bookmarks, notes and highlights",
+    "library": "The library and feeds",
+    "app": "Everywhere",
+    "note": "In the note editor",
+    "notebook": "In the notebook",
+    "dialog": "In a question or a prompt",
+    "help": "In this help",
+}
+"""Help sections in the order shown, heading by name."""
+
+PALETTE_HEADING = "Only in the command palette (`ctrl+p`)"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One action: who runs it, on which keys, and how the footer, palette and help name it."""
+
+    scope: str
+    """The owner whose `action_*` method runs it (one of `SCOPES`)."""
+    name: str
+    """Unique within the scope, in kebab case; `scope.name` is the binding id."""
+    action: str
+    """The Textual action string, e.g. "view('bookmarks')"."""
+    keys: str = ""
+    """Textual key names, comma-separated, listed in the help's key column ("": palette only)."""
+    aliases: str = ""
+    """More keys for the same action, mentioned after the help text as "also ..."."""
+    label: str = ""
+    """The short name shown in the footer."""
+    tooltip: str = ""
+    """One line: the footer tooltip and the palette's help line."""
+    help: str = ""
+    """The help row's text (Markdown); rows without it use the tooltip."""
+    row: str = ""
+    """Actions sharing a row name share one help row, whose text is its one `help`."""
+    section: str = ""
+    """The help section (a key of `SECTIONS`); palette-only actions have their own."""
+    footer: bool = False
+    """Shown in the footer."""
+    palette: str = ""
+    """The command palette's title for it ("": not in the palette)."""
+    key_display: str | None = None
+    """How the footer shows the keys, when not the first key's own name."""
+    priority: bool = False
+    """Checked before the focused widget's bindings (Textual's priority binding)."""
+    bound_by_textual: bool = False
+    """Textual binds it itself (the palette's key): listed in the help, not bound again."""
+
+    @property
+    def id(self) -> str:
+        """The binding id, "scope.name"."""
+        return f"{self.scope}.{self.name}"
+
+    @property
+    def all_keys(self) -> str:
+        """Every key, as Textual's Binding takes them."""
+        return ",".join(key for key in (self.keys, self.aliases) if key)
+
+
+_MOVE = "Next / previous row in the list, or line in the article"
+_PAGE = "Page down / up in the list or the article"
+_ENDS = "First / last row, or top / bottom of the article"
+
+# One action per entry, its options wrapped by hand so the registry reads as a table.
+# fmt: off
+ACTIONS: tuple[Action, ...] = (
+    # The article list.
+    Action("list", "down", "cursor_down", "j", aliases="down", label="Down", tooltip="Next row",
+           help=_MOVE, row="move", section="move"),
+    Action("list", "up", "cursor_up", "k", aliases="up", label="Up", tooltip="Previous row",
+           row="move", section="move"),
+    Action("list", "page-down", "page_down", "space", aliases="pagedown", label="Page down",
+           tooltip="Next page", help=_PAGE, row="page", section="move"),
+    Action("list", "page-up", "page_up", "shift+space", aliases="pageup", label="Page up",
+           tooltip="Previous page", row="page", section="move"),
+    Action("list", "first", "first", "g", aliases="home", label="First", tooltip="First row",
+           help=_ENDS, row="ends", section="move"),
+    Action("list", "last", "last", "G", aliases="end", label="Last", tooltip="Last row",
+           row="ends", section="move"),
+    Action("list", "open", "open", "enter,l", label="Open",
+           tooltip="Open the article under the cursor in the reading pane",
+           help="Open the article under the cursor (or click it) and move to it: "
+           "`j` `k` `space` then scroll it",
+           section="articles"),
+    # The reading pane.
+    Action("pane", "line-down", "scroll_lines(1)", "j", aliases="down", label="Line down",
+           tooltip="Scroll a line down", row="move", section="move"),
+    Action("pane", "line-up", "scroll_lines(-1)", "k", aliases="up", label="Line up",
+           tooltip="Scroll a line up", row="move", section="move"),
+    Action("pane", "page-down", "scroll_pages(1)", "space", aliases="pagedown",
+           label="Page down", tooltip="Scroll a page down", row="page", section="move"),
+    Action("pane", "page-up", "scroll_pages(-1)", "shift+space", aliases="pageup",
+           label="Page up", tooltip="Scroll a page up", row="page", section="move"),
+    Action("pane", "top", "scroll_top", "g", aliases="home", label="Top",
+           tooltip="Scroll to the top", row="ends", section="move"),
+    Action("pane", "bottom", "scroll_bottom", "G", aliases="end", label="Bottom",
+           tooltip="Scroll to the bottom", row="ends", section="move"),
+    # The main screen. Keys bind in this order, which is the footer's order (a, b, /, n).
+    Action("main", "open", "open", tooltip="Open the article under the cursor",
+           palette="Open article", section="palette"),
+    Action("main", "add-article", "add_article", "a", label="Add", footer=True,
+           tooltip="Save a web page or a file into your library",
+           help="Add a web page (its address) or a file to your library; a feed's address "
+           "subscribes",
+           section="library", palette="Add a web page or file"),
+    Action("main", "refresh-feeds", "refresh_feeds", "r", label="Refresh feeds",
+           tooltip="Fetch new entries from every subscribed feed",
+           help="Refresh feeds (subscribe with `reader feeds add URL`); `source:NAME` "
+           "searches one feed",
+           section="library", palette="Refresh feeds"),
+    Action("main", "toggle-bookmark", "toggle_bookmark", "b", label="Bookmark", footer=True,
+           tooltip="Bookmark the article, or remove its bookmark",
+           help="Bookmark the article, or remove its bookmark (★ in the list, after the "
+           "unread •)",
+           section="yours", palette="Bookmark article"),
+    Action("main", "edit-tags", "edit_tags", "t", label="Tags",
+           tooltip="Edit the bookmark's tags",
+           help="Edit the bookmark's tags, comma-separated (`→` accepts a suggested tag)",
+           section="yours", palette="Edit tags"),
+    Action("main", "toggle-read", "toggle_read", "m", label="Read/unread",
+           tooltip="Mark the article read or unread",
+           help="Mark the article read or unread (• in the list: unread); reaching its end "
+           "marks it read",
+           section="yours", palette="Mark read or unread"),
+    Action("main", "edit-note", "edit_note", "e", label="Edit note",
+           tooltip="Open the note editor for the article", row="note", section="yours",
+           palette="Write a note"),
+    Action("main", "highlight", "highlight", "h", label="Highlight",
+           tooltip="Highlight the paragraph under the cursor, or remove its highlight",
+           section="yours", palette="Highlight paragraph"),
+    Action("main", "highlight-with-note", "highlight_with_note", "H", label="Highlight + note",
+           tooltip="Highlight the paragraph with a note", section="yours"),
+    Action("main", "paragraph-down", "paragraph(1)", "right_curly_bracket", aliases="ctrl+down",
+           label="Next paragraph", tooltip="Move the paragraph cursor down",
+           help="Paragraph cursor down / up in the article", row="paragraph", section="yours"),
+    Action("main", "paragraph-up", "paragraph(-1)", "left_curly_bracket", aliases="ctrl+up",
+           label="Previous paragraph", tooltip="Move the paragraph cursor up",
+           row="paragraph", section="yours"),
+    Action("main", "bookmarks", "view('bookmarks')", "B", label="Bookmarks",
+           tooltip="List the bookmarked articles",
+           help="Bookmarks view (`escape` goes back to the library)",
+           section="yours", palette="Bookmarks"),
+    Action("main", "continue", "view('continue')", "c", label="Continue",
+           tooltip="List articles opened but not finished",
+           help="Continue reading: articles opened but not finished",
+           section="yours", palette="Continue reading"),
+    Action("main", "notebook", "notebook", "ctrl+n", label="Notebook",
+           tooltip="Every note and highlight, filterable",
+           help="Notebook: every note and highlight; type to filter, `enter` opens the passage",
+           section="yours", palette="Notebook"),
+    # A priority binding runs as the key arrives, before keys typed right after it are
+    # passed on: "/summit" typed in one burst lands whole in the bar.
+    Action("main", "search", "search", "slash", label="Search", footer=True, priority=True,
+           tooltip="Search the library: words, phrases, filters",
+           help="Search: results show as you type; `enter` goes to them",
+           section="search", palette="Search"),
+    Action("main", "search-order", "toggle_search_order", "o", label="Order",
+           tooltip="List search results by relevance or newest first",
+           help="Order search results by relevance or by date",
+           section="search", palette="Search order: relevance or date"),
+    Action("main", "prev-match", "prev_match", "N", label="Previous match",
+           tooltip="Jump to the previous match in the article", row="match", section="search"),
+    # While a search is active `n` jumps to the next match (check_action lets it through);
+    # otherwise the key falls to the next binding of `n`, the note editor. Both bind on the
+    # main screen: a subclass's bindings for a key replace every base class binding of it.
+    Action("main", "next-match", "next_match", "n", label="Next match",
+           tooltip="Jump to the next match in the article",
+           help="While searching: next / previous match in the article", row="match",
+           section="search"),
+    Action("main", "note", "note", "n", label="Note", footer=True,
+           tooltip="Write a note on the article", help="Write a note on the article",
+           row="note", section="yours"),
+    Action("main", "next-article", "next_article", "right_square_bracket", label="Next",
+           tooltip="Open the article after the open one",
+           help="Open the article after / before the open one in the list", row="step",
+           section="articles", palette="Next article"),
+    Action("main", "prev-article", "prev_article", "left_square_bracket", label="Previous",
+           tooltip="Open the article before the open one", row="step", section="articles",
+           palette="Previous article"),
+    Action("main", "toggle-sort", "toggle_sort", "s", label="Sort",
+           tooltip="Sort by date or by title", help="Sort by date (newest first) or by title",
+           section="articles"),
+    Action("main", "sort-date", "sort('date')", tooltip="List the newest articles first",
+           palette="Sort by date", section="palette"),
+    Action("main", "sort-title", "sort('title')", tooltip="List articles alphabetically by title",
+           palette="Sort by title", section="palette"),
+    Action("main", "switch-pane", "switch_pane", "tab", label="Switch pane",
+           tooltip="Switch between the list and the reading pane", section="articles"),
+    Action("main", "focus-list", "focus_list", tooltip="Move the keyboard focus to the list",
+           palette="Focus article list", section="palette"),
+    Action("main", "focus-pane", "focus_pane", tooltip="Move the keyboard focus to the article",
+           palette="Focus reading pane", section="palette"),
+    Action("main", "back", "back", "escape", label="Back to list",
+           tooltip="Back to the list, then out of the search or the view",
+           help="From the article back to the list; in the list, end the search or leave the "
+           "view (a narrow terminal shows one pane at a time)",
+           section="articles"),
+    Action("main", "rescan", "rescan", "R", label="Rescan",
+           tooltip="Look for new, changed and removed files",
+           help="Rescan the library folders for new, changed and removed files",
+           section="library", palette="Rescan library"),
+    Action("main", "remove-samples", "remove_samples",
+           tooltip="Take the bundled samples out of your library, with your notes on them",
+           palette="Remove the sample articles", section="palette"),
+    # The search input.
+    Action("search", "clear", "clear_search", "escape", label="Clear search",
+           tooltip="Clear the search", help="In the search bar: clear the search",
+           section="search"),
+    Action("search", "older", "recall(-1)", "up", label="Older query",
+           tooltip="Recall an older search", help="In the search bar: recall recent searches",
+           row="recall", section="search"),
+    Action("search", "newer", "recall(1)", "down", label="Newer query",
+           tooltip="Recall a newer search", row="recall", section="search"),
+    # The app.
+    Action("app", "help", "help", "question_mark,f1", label="Help", footer=True,
+           key_display="?", tooltip="Show every key", help="Show or hide this help",
+           section="app", palette="Toggle help"),
+    Action("app", "quit", "quit", "q", label="Quit", footer=True, tooltip="Quit reader",
+           section="app"),
+    Action("app", "command-palette", "command_palette", "ctrl+p", label="palette",
+           tooltip="Every action by name, and the themes",
+           help="Command palette: every action by name, and the themes", section="app",
+           bound_by_textual=True),
+    # The help screen.
+    Action("help", "close", "dismiss", "escape,q,question_mark,f1", label="Close",
+           footer=True, tooltip="Close the help", section="help"),
+    Action("help", "down", "scroll('down')", "j", aliases="down", label="Down",
+           tooltip="Scroll down", help="Scroll the key table as the reading pane scrolls "
+           "an article", row="scroll", section="help"),
+    Action("help", "up", "scroll('up')", "k", aliases="up", label="Up", tooltip="Scroll up",
+           row="scroll", section="help"),
+    Action("help", "page-down", "scroll('page_down')", "space", aliases="pagedown",
+           label="Page down", tooltip="Scroll a page down", row="scroll", section="help"),
+    Action("help", "page-up", "scroll('page_up')", "shift+space", aliases="pageup",
+           label="Page up", tooltip="Scroll a page up", row="scroll", section="help"),
+    Action("help", "top", "scroll('home')", "g", aliases="home", label="Top",
+           tooltip="Scroll to the top", row="scroll", section="help"),
+    Action("help", "bottom", "scroll('end')", "G", aliases="end", label="Bottom",
+           tooltip="Scroll to the bottom", row="scroll", section="help"),
+    # The note editor.
+    Action("note", "save", "save", "ctrl+s", label="Save", footer=True,
+           tooltip="Save the note and close", section="note"),
+    Action("note", "leave", "leave", "escape", label="Close", footer=True,
+           tooltip="Close, asking before dropping changes",
+           help="Close, asking before dropping changes (only `y` drops them)",
+           priority=True,  # the TextArea would take escape to move the focus away
+           section="note"),
+    # The notebook.
+    Action("notebook", "close", "close", "escape", label="Close", footer=True,
+           tooltip="Close the notebook", section="notebook"),
+    Action("notebook", "entries", "focus_entries", "down", label="Entries",
+           tooltip="From the filter down to the entries", section="notebook"),
+    # Dialogs.
+    Action("prompt", "cancel", "cancel", "escape", label="Cancel", footer=True,
+           tooltip="Close without answering",
+           help="In a prompt: close without answering (`enter` gives what you typed)",
+           section="dialog"),
+    Action("confirm", "yes", "answer(True)", "y", label="Yes", footer=True,
+           tooltip="Answer yes", help="In a question: answer yes, the only key that does",
+           section="dialog"),
+    Action("confirm", "no", "answer(False)", "n,escape,enter", label="No", footer=True,
+           tooltip="Answer no", help="In a question: answer no", section="dialog"),
+)
+# fmt: on
+"""Every action of the app, grouped by owner; within an owner, in binding order."""
+
+
+def in_scope(scope: str) -> tuple[Action, ...]:
+    """The actions `scope` owns, in registry order."""
+    if scope not in SCOPES:
+        raise ValueError(f"unknown action scope {scope!r}")
+    return tuple(action for action in ACTIONS if action.scope == scope)
+
+
+def bindings(scope: str) -> list[BindingType]:
+    """The `BINDINGS` of the owner `scope`: one Binding for each of its actions with keys."""
+    return [
+        Binding(
+            action.all_keys,
+            action.action,
+            action.label,
+            show=action.footer,
+            key_display=action.key_display,
+            priority=action.priority,
+            tooltip=action.tooltip,
+            id=action.id,
+        )
+        for action in in_scope(scope)
+        if action.keys and not action.bound_by_textual
+    ]
+
+
+def palette(*scopes: str) -> tuple[Action, ...]:
+    """The palette entries of these owners, in registry order."""
+    return tuple(action for scope in scopes for action in in_scope(scope) if action.palette)
+
+
+# The help's key tables.
+
+KEY_NAMES = {
+    "question_mark": "?",
+    "slash": "/",
+    "right_square_bracket": "]",
+    "left_square_bracket": "[",
+    "right_curly_bracket": "}",
+    "left_curly_bracket": "{",
+    "down": "↓",
+    "up": "↑",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "home": "Home",
+    "end": "End",
+    "f1": "F1",
+}
+"""How the help spells Textual's key names that are not what the key shows."""
+
+
+def key_label(key: str) -> str:
+    """A key as the help shows it: "ctrl+down" -> "ctrl+↓", "question_mark" -> "?"."""
+    *modifiers, name = key.split("+")
+    return "+".join([*modifiers, KEY_NAMES.get(name, name)])
+
+
+def _split(keys: str) -> list[str]:
+    return [key for key in keys.split(",") if key]
+
+
+@dataclass(frozen=True)
+class HelpRow:
+    """One line of a key table: the keys of one or more actions and what they do."""
+
+    keys: tuple[str, ...]
+    aliases: tuple[str, ...]
+    text: str
+    section: str
+
+    def markdown(self) -> str:
+        """The table row: keys in code spans, then the text with its aliases."""
+        keys = " ".join(f"`{key_label(key)}`" for key in self.keys)
+        also = " ".join(f"`{key_label(key)}`" for key in self.aliases)
+        return f"| {keys} | {self.text}{f' (also {also})' if also else ''} |"
+
+
+def _row(members: list[Action]) -> HelpRow:
+    """The row of actions that share it: the one with help text leads and lends its keys first."""
+    lead = next((action for action in members if action.help), members[0])
+    ordered = [lead, *(action for action in members if action is not lead)]
+    keys = dict.fromkeys(key for action in ordered for key in _split(action.keys))
+    aliases = dict.fromkeys(key for action in ordered for key in _split(action.aliases))
+    return HelpRow(tuple(keys), tuple(aliases), lead.help or lead.tooltip, lead.section)
+
+
+def help_rows() -> list[HelpRow]:
+    """Every key table row, in registry order of each row's first action."""
+    groups: dict[str, list[Action]] = {}
+    for action in ACTIONS:
+        if action.keys:
+            groups.setdefault(f"row:{action.row}" if action.row else action.id, []).append(action)
+    return [_row(members) for members in groups.values()]
+
+
+def _table(heading: str, lines: list[str]) -> str:
+    return "\n".join([f"## {heading}", "", "| Key | What it does |", "| :-- | :-- |", *lines])
+
+
+def help_tables() -> str:
+    """The help's key tables as Markdown: a table per section, then a list of the actions
+    only the palette offers, by their palette titles."""
+    rows = help_rows()
+    tables = [
+        _table(heading, [row.markdown() for row in rows if row.section == section])
+        for section, heading in SECTIONS.items()
+    ]
+    only = [f"- **{a.palette}**: {a.tooltip}" for a in ACTIONS if a.palette and not a.keys]
+    return "\n\n".join([*tables, "\n".join([f"## {PALETTE_HEADING}", "", *only])])
