@@ -13,13 +13,11 @@ from urllib.parse import urlsplit
 import yaml
 
 from reader import paths
-from reader.files import FileTooLarge, open_regular, read_bytes
+from reader.files import DOCUMENT, BatchWriter, FileTooLarge, atomic_write, open_regular, read_bytes
 from reader.sources.common import collapse, title_from_filename
 from reader.sources.common import slugify as common_slugify
 from reader.sources.decode import clean
 from reader.sources.frontmatter import MAX_FRONT_MATTER, split_front_matter
-from reader.store.fileio import DOCUMENT, atomic_write
-from reader.web.batch import BatchWriter
 from reader.web.fetch import HTML_ACCEPT, FetchError, Limits, check_url, fetch, safe_url
 from reader.web.urls import digest
 from reader.web.urls import url_key as url_key  # re-exported: feeds and tests use it here
