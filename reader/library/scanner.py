@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from reader.library.catalog import ArticleRow, Catalog, ProblemRow
 from reader.library.identity import Claim, Identities, natural_id
-from reader.library.readers import Summary, read_all
+from reader.library.parse_pool import Summary, read_all
 from reader.library.walk import FileStat, walk
 from reader.models import Problem, ScanProgress, ScanResult
 from reader.sources import MAX_BYTES

@@ -28,7 +28,7 @@ from reader.library import Library
 from reader.library.catalog_file import from_db
 from reader.models import ScanProgress, UserText
 from reader.search.index import SearchIndex
-from reader.search.loading import Wanted, read_articles
+from reader.search.index_input import Wanted, read_articles
 
 LEDGER_FILE = "reader-ledger.json"
 STAMP_FILE = "reader-ledger.stamp"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reader.library import Library
-from reader.library.readers import Summary, read_all, summarize
+from reader.library.parse_pool import Summary, read_all, summarize
 from tests.unit.library_files import write_article
 
 

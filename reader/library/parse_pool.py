@@ -2,7 +2,7 @@
 
 Parsing is pure Python, so threads would share one core; helper processes use them
 all and leave the app's own process free to paint. A helper is this module run as
-`python -m reader.library.readers`: it reads one JSON list of paths per line and
+`python -m reader.library.parse_pool`: it reads one JSON list of paths per line and
 answers one JSON list of outcomes per line. Any helper trouble falls back to reading
 in-process, so a scan never fails because of one.
 
@@ -194,7 +194,7 @@ def _start() -> subprocess.Popen[str] | None:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
     try:
         return subprocess.Popen(
-            [sys.executable, "-m", "reader.library.readers"],
+            [sys.executable, "-m", "reader.library.parse_pool"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
