@@ -221,7 +221,7 @@ class SearchIndex:
             try:
                 if self._writer is not None and self._dirty and self._guard.sound():
                     self._writer.commit()
-            except Exception:  # noqa: BLE001 - a folder deleted meanwhile: derived data
+            except Exception:  # a folder deleted meanwhile: derived data
                 pass
             self._writer = None
             self._dirty = False
