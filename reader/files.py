@@ -134,27 +134,34 @@ def temp_prefix(path: Path) -> str:
     return f".{path.name}.tmp-"
 
 
-def atomic_write(path: Path, payload: bytes | Sequence[bytes], mode: int = PRIVATE) -> None:
+def atomic_write(
+    path: Path, payload: bytes | Sequence[bytes], mode: int = PRIVATE, durable: bool = True
+) -> None:
     """Replace `path` with `payload` so the file is always either the old or the new bytes.
 
     Write a temp file in the same folder, fsync it, os.replace it over the target, then
     fsync the folder so the rename itself survives a power cut. On any failure the temp
     file is removed and the error propagates. A symlinked target stays a symlink.
+
+    `durable=False` skips both fsyncs, for derived files the app can rebuild (index
+    state): a killed process still leaves the old or the new file, and only a power cut
+    may lose the newest write.
     """
     path = link_target(path)
     chunks = [payload] if isinstance(payload, bytes) else payload
-    temp = _write_temp(path.with_name(_temp_name(temp_prefix(path))), chunks, mode, sync=True)
+    temp = _write_temp(path.with_name(_temp_name(temp_prefix(path))), chunks, mode, durable)
     try:
         os.replace(temp, path)
     except BaseException:
         _remove([temp])
         raise
-    fsync_dir(path.parent)
+    if durable:
+        fsync_dir(path.parent)
 
 
-def atomic_write_text(path: Path, text: str, mode: int = PRIVATE) -> None:
+def atomic_write_text(path: Path, text: str, mode: int = PRIVATE, durable: bool = True) -> None:
     """`atomic_write` of UTF-8 text."""
-    atomic_write(path, text.encode("utf-8"), mode)
+    atomic_write(path, text.encode("utf-8"), mode, durable)
 
 
 def rename(source: Path, target: Path) -> None:

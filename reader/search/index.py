@@ -135,7 +135,7 @@ def _open_index(directory: Path, schema: tantivy.Schema) -> tuple[tantivy.Index,
             raise
         _wipe(directory)
         index, notice = _load(directory, schema), NOTICE_DAMAGED
-    atomic_write_text(marker, SCHEMA_VERSION)
+    atomic_write_text(marker, SCHEMA_VERSION, durable=False)  # derived, written at each open
     return index, notice
 
 
@@ -261,7 +261,7 @@ class SearchIndex:
                 self.directory.mkdir(parents=True, exist_ok=True)
                 _wipe(self.directory)
                 index = _load(self.directory, schema)
-                atomic_write_text(self.directory / VERSION_FILE, SCHEMA_VERSION)
+                atomic_write_text(self.directory / VERSION_FILE, SCHEMA_VERSION, durable=False)
                 writer = index.writer(WRITER_HEAP)
                 self._guard.forget()
                 self._seen_stamp = self._guard.meta_stamp

@@ -231,7 +231,7 @@ class _Ledger:
 def _replace(path: Path, text: str) -> bool:
     """Write a file atomically; False when it could not be written."""
     try:
-        atomic_write_text(path, text)
+        atomic_write_text(path, text, durable=False)  # derived: a lost write costs a re-sync
     except OSError:
         return False
     return True

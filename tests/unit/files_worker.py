@@ -26,16 +26,18 @@ def page(number: int) -> bytes:
 
 
 def atomic(path: Path) -> None:
-    """Replace the file again and again, alternating bytes and text writes, in pieces too."""
+    """Replace the file again and again: bytes, text, in pieces, and without flushing."""
     number = 0
     while True:
         data = page(number)
-        if number % 3 == 0:
+        if number % 4 == 0:
             atomic_write(path, data)
-        elif number % 3 == 1:
+        elif number % 4 == 1:
             atomic_write_text(path, data.decode("ascii"))
-        else:
+        elif number % 4 == 2:
             atomic_write(path, [data[:1000], data[1000:]])
+        else:
+            atomic_write(path, data, durable=False)  # derived files: no flush, still whole
         if number == 0:
             print("ready", flush=True)
         number += 1

@@ -105,6 +105,24 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temp(tmp_path: Path) ->
     assert [p.name for p in tmp_path.iterdir()] == ["kept.txt"]
 
 
+def test_a_durable_write_flushes_the_file_and_its_folder_and_a_derived_one_neither(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flushed: list[int] = []
+    real_fsync = os.fsync
+
+    def counting_fsync(fd: int) -> None:
+        flushed.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", counting_fsync)
+    atomic_write_text(tmp_path / "store.json", "{}")
+    assert len(flushed) == 2
+    atomic_write_text(tmp_path / "ledger.json", "{}", durable=False)
+    assert len(flushed) == 2
+    assert (tmp_path / "ledger.json").read_text() == "{}"
+
+
 def test_a_symlinked_file_stays_a_symlink(tmp_path: Path) -> None:
     target = tmp_path / "synced" / "config.toml"
     target.parent.mkdir()
