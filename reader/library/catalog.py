@@ -109,7 +109,8 @@ class ProblemRow(NamedTuple):
     """The file was read in part (it is listed, truncated), not refused."""
 
 
-_INSERT = "INSERT OR REPLACE INTO articles VALUES (" + ", ".join("?" * 15) + ")"
+_MARKS = ", ".join("?" * len(ArticleRow._fields))
+_INSERT = f"INSERT OR REPLACE INTO articles VALUES ({_MARKS})"
 
 
 P = ParamSpec("P")
