@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 from reader import paths
-from reader.files import link_target, read_text
+from reader.files import atomic_write_text, read_text
 
 CONFIG_LIMIT = 1024 * 1024
 """The largest settings file read, in bytes."""
@@ -81,16 +79,7 @@ def _to_toml(config: Config) -> str:
 
 
 def save(config: Config, path: Path | None = None) -> None:
-    """Write config.toml atomically (temp file, fsync, rename)."""
-    path = link_target(path or paths.config_file())  # a symlinked file stays a symlink
+    """Write config.toml atomically (a symlinked file stays a symlink)."""
+    path = path or paths.config_file()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(_to_toml(config))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    atomic_write_text(path, _to_toml(config))

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from reader.annotations import Annotated, annotated_articles, locate_highlights
+from reader.files import DOCUMENT, atomic_write_text
 from reader.library import Library
 from reader.sources.common import slugify
 from reader.store import Highlight, ImportResult, Store
@@ -38,7 +39,7 @@ def export_markdown(library: Library, store: Store, out_dir: Path) -> list[Path]
     taken: set[str] = set()
     for item in annotated_articles(library, store):
         target = out_dir / f"{_file_stem(item, taken)}.md"
-        target.write_text(article_markdown(library, item), encoding="utf-8")
+        atomic_write_text(target, article_markdown(library, item), DOCUMENT)
         written.append(target)
     return written
 

@@ -9,6 +9,7 @@ at once.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import date
 
 from rich.console import Console
 from rich.segment import Segment, Segments
@@ -35,14 +36,21 @@ DIM = Style(dim=True)
 BOLD = Style(bold=True)
 
 
-def format_date(meta: ArticleMeta) -> str:
-    """A reader-friendly date such as "3 July 2025", or empty."""
-    return f"{meta.date.day} {meta.date:%B %Y}" if meta.date else ""
+_MONTHS = (
+    *("January", "February", "March", "April", "May", "June"),
+    *("July", "August", "September", "October", "November", "December"),
+)
+
+
+def format_date(day: date) -> str:
+    """A date as "3 July 2025", the same in every locale (strftime's %B is not)."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def byline(meta: ArticleMeta) -> str:
     """The metadata line under a title: date · place or source · author · reading time."""
-    parts = [format_date(meta), meta.origin, meta.author or "", f"{meta.reading_minutes} min read"]
+    when = format_date(meta.date) if meta.date else ""
+    parts = [when, meta.origin, meta.author or "", f"{meta.reading_minutes} min read"]
     return " · ".join(part for part in parts if part)
 
 

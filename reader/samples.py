@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader import paths
+from reader.files import atomic_write_text
 
 if TYPE_CHECKING:
     from reader.store import Store
@@ -29,10 +30,10 @@ def removed() -> bool:
 
 def mark_removed() -> None:
     """Remember that the sample articles are removed (from the next scan and start on)."""
-    marker_file().write_text(
+    atomic_write_text(
+        marker_file(),
         "The bundled sample articles were removed from the default library.\n"
         "Delete this file to list them again.\n",
-        encoding="utf-8",
     )
 
 

@@ -44,7 +44,7 @@ class LoopbackServer:
         class _Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+            def do_GET(self) -> None:  # named as http.server calls it
                 server.requests.append((self.path, dict(self.headers.items())))
                 found = server.routes.get(self.path)
                 route = found(self) if callable(found) else found

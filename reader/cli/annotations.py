@@ -259,7 +259,7 @@ def command_export(args: argparse.Namespace) -> int:
 
 def _write_atomically(path: Path, text: str) -> None:
     """Write `text` to `path` through a temp file, so a failed write leaves the old file."""
-    from reader.store.fileio import DOCUMENT, atomic_write
+    from reader.files import DOCUMENT, atomic_write
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

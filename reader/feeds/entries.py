@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from reader.feeds.common import is_web_url
 from reader.feeds.parse import Entry, ParsedFeed
-from reader.web.batch import BatchWriter, sweep
+from reader.files import BatchWriter, sweep
 from reader.web.fetch import HTML_ACCEPT, AddressRefused, FetchError, Limits, fetch
 from reader.web.save import Draft, saved_keys, url_key, write_draft
 

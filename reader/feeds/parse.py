@@ -88,7 +88,7 @@ def _feedparser(data: bytes, url: str | None) -> Mapping[str, Any]:
         result: Mapping[str, Any] = feedparser.parse(
             io.BytesIO(data), response_headers=headers, resolve_relative_uris=False
         )
-    except Exception as error:  # noqa: BLE001 - third-party parser on untrusted bytes
+    except Exception as error:  # third-party parser on untrusted bytes
         # feedparser reports most problems as `bozo`; anything it raises is a feed we
         # cannot read, not a bug of ours.
         raise FeedError(f"not a readable feed: {_reason(error)}") from error

@@ -103,7 +103,7 @@ def subscribe(
         return sub, FeedResult(sub.name)
     try:
         return sub, _finish(registry, sub, download, parsed, limits)
-    except Exception as error:  # noqa: BLE001 - subscribed all the same; a refresh tries again
+    except Exception as error:  # subscribed all the same; a refresh tries again
         return sub, _failed(registry, sub, error)
 
 
@@ -227,7 +227,7 @@ def refresh_one(registry: FeedRegistry, sub: Subscription, limits: Limits) -> Fe
             return FeedResult(sub.name, not_modified=True)
         parsed = parse_feed(download.body, url=download.url or None)
         return _finish(registry, sub, download, parsed, limits)
-    except Exception as error:  # noqa: BLE001 - one feed's failure, whatever it is, must not stop the rest
+    except Exception as error:  # one feed's failure, whatever it is, must not stop the rest
         return _failed(registry, sub, error)
 
 

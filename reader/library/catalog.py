@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, NamedTuple, ParamSpec, TypeVar
 
 from reader.library.catalog_file import (
     copy_readable,
@@ -76,17 +76,41 @@ CREATE TABLE IF NOT EXISTS orders (
 PRAGMA user_version = {SCHEMA_VERSION};
 """
 
-ArticleRow = tuple[
-    str, str, int, int, str, str, str | None, str | None, str | None, str | None, str | None,
-    str, int, str, bool,
-]  # fmt: skip
-"""A full `articles` row in column order, as written by a scan. The last column, `pinned`,
-says the id is not the file's natural id (it was kept through an edit or a move)."""
 
-ProblemRow = tuple[str, str, int | None, int | None, bool]
-"""A `problems` row: path, reason, size, mtime_ns, and whether the file was read in part."""
+class ArticleRow(NamedTuple):
+    """A full `articles` row in column order, as written by a scan (a tuple for sqlite)."""
 
-_INSERT = "INSERT OR REPLACE INTO articles VALUES (" + ", ".join("?" * 15) + ")"
+    id: str
+    path: str
+    size: int
+    mtime_ns: int
+    content_hash: str
+    title: str
+    date: str | None
+    place: str | None
+    source: str | None
+    author: str | None
+    url: str | None
+    tags: str
+    words: int
+    format: str
+    pinned: bool
+    """The id is not the file's natural id (it was kept through an edit or a move)."""
+
+
+class ProblemRow(NamedTuple):
+    """A `problems` row (a tuple for sqlite)."""
+
+    path: str
+    reason: str
+    size: int | None
+    mtime_ns: int | None
+    partial: bool
+    """The file was read in part (it is listed, truncated), not refused."""
+
+
+_MARKS = ", ".join("?" * len(ArticleRow._fields))
+_INSERT = f"INSERT OR REPLACE INTO articles VALUES ({_MARKS})"
 
 
 P = ParamSpec("P")

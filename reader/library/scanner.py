@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from reader.library.catalog import ArticleRow, Catalog, ProblemRow
 from reader.library.identity import Claim, Identities, natural_id
-from reader.library.readers import Summary, read_all
+from reader.library.parse_pool import Summary, read_all
 from reader.library.walk import FileStat, walk
 from reader.models import Problem, ScanProgress, ScanResult
 from reader.sources import MAX_BYTES
@@ -33,15 +33,18 @@ class _Loaded:
 
     path: str
     summary: Summary
-    stat: FileStat
+    root: int
+    """The index of the library folder it was found under."""
+    size: int
+    mtime_ns: int
 
     @property
     def content_hash(self) -> str:
-        return self.summary[0]
+        return self.summary.content_hash
 
     @property
     def title_date(self) -> tuple[str, str | None]:
-        return self.summary[1], self.summary[2]
+        return self.summary.title, self.summary.date
 
 
 @dataclass
@@ -124,14 +127,16 @@ class Scanner:
         while chunk := list(itertools.islice(outcomes, BATCH)):
             batch = _Batch()
             for path, outcome in chunk:
-                stat = found[path]
+                root, size, mtime_ns = found[path]
                 if isinstance(outcome, str):
-                    self._fail(batch, path, outcome, stat, path in known_ids)
+                    problem = ProblemRow(path, outcome, size, mtime_ns, False)
+                    self._fail(batch, problem, path in known_ids)
                 elif path in known_ids:
                     self._changed += 1
-                    self._keep(batch, _Loaded(path, outcome, stat), known_ids[path])
+                    self._keep(batch, _Loaded(path, outcome, root, size, mtime_ns), known_ids[path])
                 else:
-                    self._place_new(batch, _Loaded(path, outcome, stat), identities, pending)
+                    loaded = _Loaded(path, outcome, root, size, mtime_ns)
+                    self._place_new(batch, loaded, identities, pending)
                 self._done += 1
             self._write(batch)
             self._tell()
@@ -189,28 +194,31 @@ class Scanner:
         self._removed += len(gone)
         batch.drop.extend(gone)
         batch.clear.extend(path for path in known_problems if path not in found)
-        batch.problems.extend((p.path, p.reason, None, None, False) for p in folder_problems)
+        batch.problems.extend(
+            ProblemRow(p.path, p.reason, None, None, False) for p in folder_problems
+        )
         self._write(batch)
 
     def _keep(self, batch: _Batch, loaded: _Loaded, article_id: str) -> None:
-        path, stat = loaded.path, loaded.stat
         pinned = article_id != natural_id(loaded.content_hash, self._key(loaded))
         batch.articles.append(_row(loaded, article_id, pinned))
-        if loaded.summary[-1]:
+        if loaded.summary.truncated:
             reason = f"truncated: showing the first {MAX_BYTES // (1024 * 1024)} MB"
-            batch.problems.append((path, reason, stat[1], stat[2], True))
+            batch.problems.append(
+                ProblemRow(loaded.path, reason, loaded.size, loaded.mtime_ns, True)
+            )
         else:
-            batch.clear.append(path)
+            batch.clear.append(loaded.path)
 
-    def _fail(self, batch: _Batch, path: str, reason: str, stat: FileStat, known: bool) -> None:
-        batch.problems.append((path, reason, stat[1], stat[2], False))
+    def _fail(self, batch: _Batch, problem: ProblemRow, known: bool) -> None:
+        batch.problems.append(problem)
         if known:
             # An article that can no longer be read leaves the list; problems shows why.
-            batch.drop.append(path)
+            batch.drop.append(problem.path)
             self._removed += 1
 
     def _key(self, new: _Loaded) -> str:
-        root = new.stat[0]
+        root = new.root
         if root not in self._root_is_dir:
             self._root_is_dir[root] = self._roots[root].is_dir()
         return (
@@ -265,5 +273,21 @@ def _changed_paths(found: dict[str, FileStat], known: dict[str, str]) -> tuple[l
 
 def _row(loaded: _Loaded, article_id: str, pinned: bool) -> ArticleRow:
     # The walked path, not the loader's: a loader may resolve a file symlink to its target.
-    _size_root, size, mtime = loaded.stat
-    return (article_id, loaded.path, size, mtime, *loaded.summary[:-1], pinned)
+    summary = loaded.summary
+    return ArticleRow(
+        article_id,
+        loaded.path,
+        loaded.size,
+        loaded.mtime_ns,
+        summary.content_hash,
+        summary.title,
+        summary.date,
+        summary.place,
+        summary.source,
+        summary.author,
+        summary.url,
+        summary.tags,
+        summary.words,
+        summary.format,
+        pinned,
+    )

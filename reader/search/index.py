@@ -12,7 +12,7 @@ from types import TracebackType
 
 import tantivy
 
-from reader.files import read_text
+from reader.files import atomic_write_text, read_text
 from reader.models import Article, BlockKind, UserText
 from reader.search.analysis import FOLDED, STEMMED, Marker, Snippet, make_snippet
 from reader.search.analysis import register_tokenizers as _register
@@ -135,7 +135,7 @@ def _open_index(directory: Path, schema: tantivy.Schema) -> tuple[tantivy.Index,
             raise
         _wipe(directory)
         index, notice = _load(directory, schema), NOTICE_DAMAGED
-    marker.write_text(SCHEMA_VERSION, encoding="utf-8")
+    atomic_write_text(marker, SCHEMA_VERSION, durable=False)  # derived, written at each open
     return index, notice
 
 
@@ -221,7 +221,7 @@ class SearchIndex:
             try:
                 if self._writer is not None and self._dirty and self._guard.sound():
                     self._writer.commit()
-            except Exception:  # noqa: BLE001 - a folder deleted meanwhile: derived data
+            except Exception:  # a folder deleted meanwhile: derived data
                 pass
             self._writer = None
             self._dirty = False
@@ -261,7 +261,7 @@ class SearchIndex:
                 self.directory.mkdir(parents=True, exist_ok=True)
                 _wipe(self.directory)
                 index = _load(self.directory, schema)
-                (self.directory / VERSION_FILE).write_text(SCHEMA_VERSION, encoding="utf-8")
+                atomic_write_text(self.directory / VERSION_FILE, SCHEMA_VERSION, durable=False)
                 writer = index.writer(WRITER_HEAP)
                 self._guard.forget()
                 self._seen_stamp = self._guard.meta_stamp

@@ -410,7 +410,7 @@ def _filter(name: str, value: str, hints: list[str]) -> Node | None:
     if name in TEXT_FIELDS:
         return _text_filter(name, value, hints)
     if name in DATE_FIELDS:
-        span = parse_date(name, value)
+        span = date_span(name, value)
         if span is None:
             hints.append(Mistake(f"{name}: needs a date like 2025, 2025-01 or 2025-01-31"))
             return None
@@ -435,7 +435,7 @@ _EXAMPLES = {"title": "summit", "tag": "politics", "source": "bbc", "place": "ba
 _DATE = re.compile(r"(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?")
 
 
-def parse_date(name: str, value: str) -> tuple[date | None, date | None] | None:
+def date_span(name: str, value: str) -> tuple[date | None, date | None] | None:
     """The [start, end) span of `after:`, `before:` or `date:` with this value, or None."""
     match = _DATE.fullmatch(value)
     if match is None:
@@ -465,7 +465,7 @@ def _period_end(first: date, month: int, day: int) -> date | None:
         return None
 
 
-def clean(text: str) -> tuple[str, str | None]:
+def normalize_query(text: str) -> tuple[str, str | None]:
     """Make raw input safe to lex: control characters become spaces, length is capped."""
     hint = None
     if len(text) > MAX_LENGTH:
@@ -479,7 +479,7 @@ def parse(text: str) -> Query:
     """Parse a query string; never raises. Unusable parts are dropped with a hint."""
     if not isinstance(text, str):
         text = str(text)
-    cleaned, first_hint = clean(text)
+    cleaned, first_hint = normalize_query(text)
     hints = [first_hint] if first_hint else []
     tokens = _Lexer(cleaned, hints).run()
     parser = _Parser(tokens, hints)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import sqlite3
 import threading
 import time
@@ -24,12 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reader.files import read_text
+from reader.files import atomic_write_text, read_text
 from reader.library import Library
 from reader.library.catalog_file import from_db
 from reader.models import ScanProgress, UserText
 from reader.search.index import SearchIndex
-from reader.search.loading import Wanted, read_articles
+from reader.search.index_input import Wanted, read_articles
 
 LEDGER_FILE = "reader-ledger.json"
 STAMP_FILE = "reader-ledger.stamp"
@@ -231,12 +230,9 @@ class _Ledger:
 
 def _replace(path: Path, text: str) -> bool:
     """Write a file atomically; False when it could not be written."""
-    temporary = path.with_name(path.name + ".tmp")
     try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
+        atomic_write_text(path, text, durable=False)  # derived: a lost write costs a re-sync
     except OSError:
-        temporary.unlink(missing_ok=True)
         return False
     return True
 

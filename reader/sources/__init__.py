@@ -20,7 +20,7 @@ MAX_BYTES = 4 * 1024 * 1024
 """Files larger than this are read up to this size and marked truncated."""
 
 SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm"})
-"""File suffixes the library picks up (lower-case); `reading` has a loader for each."""
+"""File suffixes the library picks up (lower-case); `sources.loader` has a loader for each."""
 
 
 def is_supported(path: Path) -> bool:
@@ -30,6 +30,6 @@ def is_supported(path: Path) -> bool:
 
 def load_file(path: Path) -> Article:
     """Read one file as an article, or raise LoadError with a one-line reason."""
-    from reader.sources.reading import load_file as read
+    from reader.sources.loader import load_file as read
 
     return read(path)

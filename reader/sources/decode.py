@@ -65,10 +65,10 @@ def decode(data: bytes, truncated: bool = False) -> str:
         if truncated:
             data = _trim_partial_utf8(data)
         text = _decode_8bit(data)
-    return clean(text.lstrip("\ufeff"))
+    return strip_controls(text.lstrip("\ufeff"))
 
 
-def clean(text: str) -> str:
+def strip_controls(text: str) -> str:
     """Fold CRLF/CR to LF and drop escape sequences and control characters but \\n, \\t."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")

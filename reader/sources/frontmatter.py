@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from reader.sources.common import collapse, parse_date
-from reader.sources.decode import clean
+from reader.sources.decode import strip_controls
 
 MAX_FRONT_MATTER = 64 * 1024
 """Front matter longer than this is not looked for (no article needs more)."""
@@ -98,7 +98,7 @@ def _text(value: object) -> str | None:
         return None
     text = value.isoformat() if isinstance(value, date) else str(value)
     # YAML escapes such as "\e" or "\0" can put control characters in a value.
-    return collapse(clean(text)) or None
+    return collapse(strip_controls(text)) or None
 
 
 def _date(value: object) -> date | None:

@@ -19,7 +19,7 @@ from reader.sources.common import (
     parse_date,
     title_from_filename,
 )
-from reader.sources.decode import clean, decode, wide_bom
+from reader.sources.decode import decode, strip_controls, wide_bom
 from reader.sources.files import LoadError
 from reader.sources.html_markdown import (
     html_to_markdown,
@@ -112,7 +112,7 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
             break  # decode() reads UTF-8, and copes with the stray bytes of a mislabelled page
         if codec is not None:
             try:
-                return clean(data.decode(codec, errors="replace"))
+                return strip_controls(data.decode(codec, errors="replace"))
             except (LookupError, ValueError, TypeError):
                 continue
     return decode(data)
@@ -257,7 +257,7 @@ def _text(value: object) -> str | None:
     """A metadata string cleaned of controls and extra spaces, or None."""
     if not isinstance(value, str):
         return None
-    return collapse(clean(value)) or None
+    return collapse(strip_controls(value)) or None
 
 
 def _host(url: str | None) -> str | None:
@@ -273,7 +273,7 @@ def _drop_title_heading(title: str | None, body: Any) -> tuple[str | None, Any]:
     first = body[0] if len(body) else None
     if first is None or first.tag != "head":
         return title, body
-    heading = collapse(clean("".join(first.itertext())))
+    heading = collapse(strip_controls("".join(first.itertext())))
     if not heading:
         return title, body
     if title is None or heading.casefold() == title.casefold():

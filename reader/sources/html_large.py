@@ -13,7 +13,7 @@ from typing import Any
 from lxml import etree
 
 from reader.sources.common import collapse, parse_date
-from reader.sources.decode import clean
+from reader.sources.decode import strip_controls
 from reader.sources.html_markdown import markdown_from_tree
 
 # Containers that hold a page's article, best first.
@@ -86,4 +86,4 @@ def _plausible(found: date | None) -> date | None:
 def _text(value: object) -> str | None:
     if not isinstance(value, str):
         return None
-    return collapse(clean(value)) or None
+    return collapse(strip_controls(value)) or None

@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser
 
-from reader.sources.decode import clean
+from reader.sources.decode import strip_controls
 from reader.sources.md_inline import InlineBuilder, escape_line
 
 MAX_DEPTH = 120
@@ -103,7 +103,7 @@ def _too_deep(parser: HTMLParser) -> bool:
 
 def html_to_markdown(fragment: str, *, base_url: str | None = None) -> str:
     """Convert a whole HTML fragment (a feed entry's content) to Markdown, keeping everything."""
-    data = clean(fragment).encode("utf-8", errors="replace")
+    data = strip_controls(fragment).encode("utf-8", errors="replace")
     if not data.strip():
         return ""
     try:

@@ -19,7 +19,7 @@ from reader.sources.common import (
     paragraph_texts,
     title_from_filename,
 )
-from reader.sources.decode import clean
+from reader.sources.decode import strip_controls
 from reader.sources.frontmatter import FrontMatter, split_front_matter
 
 _PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
@@ -205,7 +205,7 @@ class _BlockBuilder:
         self.bullet = "" if self.items else None
 
     def _on_fence(self, token: Token) -> None:
-        text = clean(token.content.rstrip("\n"))
+        text = strip_controls(token.content.rstrip("\n"))
         if text.strip():
             self.blocks.append(Block(BlockKind.CODE, text))
 
@@ -261,12 +261,13 @@ def render_inline(children: Sequence[Token]) -> tuple[str, tuple[Mark, ...]]:
         kind = child.type
         if kind in _OPENERS:
             href = child.attrs.get("href") if kind == "link_open" else None
-            opened.append((_OPENERS[kind], length, clean(href) if isinstance(href, str) else None))
+            link = strip_controls(href) if isinstance(href, str) else None
+            opened.append((_OPENERS[kind], length, link))
             continue
         if kind in _CLOSERS:
             _close(opened, marks, _CLOSERS[kind], length)
             continue
-        piece = clean(_inline_text(child))
+        piece = strip_controls(_inline_text(child))
         if kind == "code_inline" and piece:
             marks.append(Mark(length, length + len(piece), MarkKind.CODE))
         parts.append(piece)
@@ -318,4 +319,4 @@ def html_text(markup: str) -> str:
     markup = _HTML_HIDDEN.sub("", markup)
     markup = _HTML_BR.sub("\n", markup)
     markup = _HTML_BLOCK_END.sub("\n\n", markup)
-    return clean(html.unescape(_HTML_TAG.sub("", markup)))
+    return strip_controls(html.unescape(_HTML_TAG.sub("", markup)))

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reader.files import read_bytes
-from reader.store.fileio import atomic_write
+from reader.files import atomic_write, read_bytes
 
 MAX_BYTES = 1024 * 1024 * 1024
 """The largest store file (or backup) read; anything larger is refused, never read."""

@@ -1,17 +1,13 @@
-"""The store's file format and crash-safe file writes: temp file, fsync, os.replace, fsync dir."""
+"""The store's file format: write tokens, encoding, decoding, shape checks."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 import uuid
-from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-from reader.files import link_target
 from reader.store.validate import table_problem
 
 try:  # orjson is several times faster; the standard library is the fallback.
@@ -168,55 +164,3 @@ def check_shape(value: Any) -> Tables:
             raise Damaged(problem)
         tables[name] = table
     return tables
-
-
-def temp_prefix(path: Path) -> str:
-    """The name prefix of the temp files written next to `path`."""
-    return f".{path.name}.tmp-"
-
-
-PRIVATE = 0o600
-"""The mode of the store's own files: the user's data, for the user alone."""
-DOCUMENT = 0o666
-"""The mode of files the user reads and shares (articles, exports); the umask applies."""
-
-
-def atomic_write(path: Path, payload: bytes | Sequence[bytes], mode: int = PRIVATE) -> None:
-    """Replace `path` with `payload` so the file is always either the old or the new bytes.
-
-    Write a temp file in the same folder, fsync it, os.replace it over the target, then
-    fsync the folder so the rename itself survives a power cut. On any failure the temp
-    file is removed and the error propagates.
-    """
-    path = link_target(path)
-    temp = path.with_name(f"{temp_prefix(path)}{os.getpid()}-{uuid.uuid4().hex[:8]}")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, mode)
-    try:
-        try:
-            for chunk in [payload] if isinstance(payload, bytes) else payload:
-                _write_all(fd, chunk)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    fsync_dir(path.parent)
-
-
-def _write_all(fd: int, payload: bytes) -> None:
-    view = memoryview(payload)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
-
-
-def fsync_dir(folder: Path) -> None:
-    """Flush a folder's entries (renames, creations) to disk."""
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

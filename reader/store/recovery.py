@@ -9,18 +9,24 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from reader.files import FileTooLarge, NotRegularFile, link_target, read_bytes
+from reader.files import (
+    FileTooLarge,
+    NotRegularFile,
+    atomic_write,
+    link_target,
+    read_bytes,
+    rename,
+    temp_prefix,
+)
 from reader.store import schema
 from reader.store.backups import MAX_BYTES, Backup, Backups
 from reader.store.errors import StoreError, StoreTooNew
 from reader.store.fileio import (
     Damaged,
     Tables,
-    atomic_write,
     decode,
     encode,
     new_stamp,
-    temp_prefix,
 )
 from reader.store.salvage import Salvage, salvage
 
@@ -172,7 +178,7 @@ def move_aside(path: Path) -> Path:
     while aside.exists():
         aside = path.with_name(f"{path.name}.damaged-{stamp}-{count}")
         count += 1
-    os.replace(path, aside)
+    rename(path, aside)
     return aside
 
 

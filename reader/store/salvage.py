@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reader.store.fileio import STAMP_KEY, Tables
-from reader.store.validate import clean
+from reader.store.validate import usable_documents
 
 _decoder = json.JSONDecoder()
 _SPACE = " \t\r\n"
@@ -38,7 +38,7 @@ def salvage(raw: bytes) -> Salvage:
     if not text.startswith("{"):
         return found
     _walk_object(text, 1, found)
-    found.tables, _dropped = clean(found.tables)
+    found.tables, _dropped = usable_documents(found.tables)
     return found
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from reader.files import open_regular, read_fd
+from reader.files import atomic_write, open_regular, read_fd
 from reader.store import recovery, schema
 from reader.store.backups import MAX_BYTES, Backups
 from reader.store.errors import StoreError, StoreWriteError
@@ -21,7 +21,6 @@ from reader.store.fileio import (
     Damaged,
     Encoder,
     Tables,
-    atomic_write,
     decode,
     new_stamp,
     read_head,

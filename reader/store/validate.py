@@ -136,7 +136,7 @@ def _value_problem(doc: Mapping[str, Any] | list[Any]) -> str | None:
     return None
 
 
-def clean(tables: dict[str, dict[str, Any]]) -> tuple[dict[str, dict[str, Any]], int]:
+def usable_documents(tables: dict[str, dict[str, Any]]) -> tuple[dict[str, dict[str, Any]], int]:
     """The usable documents of every table (renumbered where needed), and how many were left out."""
     kept: dict[str, dict[str, Any]] = {}
     dropped = 0

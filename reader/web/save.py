@@ -13,13 +13,11 @@ from urllib.parse import urlsplit
 import yaml
 
 from reader import paths
-from reader.files import FileTooLarge, open_regular, read_bytes
+from reader.files import DOCUMENT, BatchWriter, FileTooLarge, atomic_write, open_regular, read_bytes
 from reader.sources.common import collapse, title_from_filename
 from reader.sources.common import slugify as common_slugify
-from reader.sources.decode import clean
+from reader.sources.decode import strip_controls
 from reader.sources.frontmatter import MAX_FRONT_MATTER, split_front_matter
-from reader.store.fileio import DOCUMENT, atomic_write
-from reader.web.batch import BatchWriter
 from reader.web.fetch import HTML_ACCEPT, FetchError, Limits, check_url, fetch, safe_url
 from reader.web.urls import digest
 from reader.web.urls import url_key as url_key  # re-exported: feeds and tests use it here
@@ -190,15 +188,15 @@ def render_draft(draft: Draft) -> str:
     for name, text in draft.extra.items():
         key = name.strip().lower()
         if _EXTRA_KEY.fullmatch(key) and key not in _KNOWN_KEYS and key not in data:
-            data[key] = clean(str(text))
+            data[key] = strip_controls(str(text))
     # safe_dump quotes whatever needs it: colons, quotes, a leading dash, "yes", "null".
     header = yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=10_000)
-    body = clean(draft.markdown).strip("\n")
+    body = strip_controls(draft.markdown).strip("\n")
     return f"---\n{header}---\n\n{body}\n"
 
 
 def _one_line(text: str | None) -> str | None:
-    return collapse(clean(text)) or None if text else None
+    return collapse(strip_controls(text)) or None if text else None
 
 
 def _utc_stamp(moment: datetime) -> str:

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from reader import files as batch_module
 from reader import paths
 from reader.feeds.refresh import refresh
 from reader.feeds.registry import FeedRegistry
+from reader.files import TEMP_MARK, BatchWriter, sweep
 from reader.sources.frontmatter import split_front_matter
-from reader.web import batch as batch_module
-from reader.web.batch import TEMP_MARK, BatchWriter, sweep
 
 PARAGRAPH = "The harbour of feed {f} entry {n} was calm at dawn and the ferry left on time. "
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.library import Library, readers
+from reader.library import Library, parse_pool
 from reader.library.spool import PREFIX, current_spool, parse_once
 from reader.search.index import body_text
 from reader.search.sync import open_index, sync_index
@@ -33,7 +33,7 @@ def counting_loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         calls.append(path)
         return load_file(path)
 
-    monkeypatch.setattr(readers, "load_file", load)
+    monkeypatch.setattr(parse_pool, "load_file", load)
     return calls
 
 
@@ -81,17 +81,17 @@ def test_a_file_changed_after_the_scan_is_parsed_again(folder: Path, tmp_path: P
 
 def test_the_fields_kept_are_those_the_index_would_read(folder: Path) -> None:
     path = str(folder / "05.txt")
-    parsed = readers.parse(path)
-    assert isinstance(parsed, readers.Parsed)
+    parsed = parse_pool.parse(path)
+    assert isinstance(parsed, parse_pool.Parsed)
     article = load_file(Path(path))
     assert parsed.fields[-1] == body_text(article)
-    assert parsed.summary == readers.summarize(path)
+    assert parsed.summary == parse_pool.summarize(path)
 
 
 def test_helpers_answer_the_same_parse(folder: Path) -> None:
     paths = sorted(str(path) for path in folder.iterdir())
-    assert list(readers.read_parsed(paths, processes=2, parallel_min=0)) == [
-        (path, readers.parse(path)) for path in paths
+    assert list(parse_pool.read_parsed(paths, processes=2, parallel_min=0)) == [
+        (path, parse_pool.parse(path)) for path in paths
     ]
 
 

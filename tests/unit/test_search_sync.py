@@ -14,7 +14,7 @@ import pytest
 from reader.library import Library
 from reader.models import ArticleMeta, ScanProgress
 from reader.search import SearchIndex
-from reader.search.loading import Wanted, read_articles
+from reader.search.index_input import Wanted, read_articles
 from reader.search.sync import (
     LEDGER_FILE,
     SyncResult,

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reader.sources import load_file
-from reader.sources.decode import clean, cut_at_paragraph, decode
+from reader.sources.decode import cut_at_paragraph, decode, strip_controls
 
 
 def load_bytes(folder: Path, data: bytes, name: str = "a.txt") -> list[str]:
@@ -97,7 +97,7 @@ def test_invalid_utf8_never_crashes(tmp_path: Path) -> None:
     ],
 )
 def test_clean(raw: str, expected: str) -> None:
-    assert clean(raw) == expected
+    assert strip_controls(raw) == expected
 
 
 def test_escapes_removed_from_loaded_article(tmp_path: Path) -> None:
@@ -166,7 +166,7 @@ def test_western_marks_beside_words_stay_cp1252(text: str) -> None:
 @given(st.text(alphabet=st.characters(exclude_categories=("Cs",))))
 def test_valid_utf8_always_decodes_as_utf8(text: str) -> None:
     data = text.encode("utf-8")
-    assert decode(data) == clean(text.lstrip("\ufeff"))
+    assert decode(data) == strip_controls(text.lstrip("\ufeff"))
 
 
 @given(st.text(alphabet=st.characters(codec="cp1252"), min_size=1))

@@ -147,7 +147,7 @@ def test_every_sample_file_loads() -> None:
 
 def test_every_listed_suffix_has_a_loader_and_no_loader_is_unlisted() -> None:
     from reader.sources import SUFFIXES
-    from reader.sources.reading import _BYTES_LOADERS, _TEXT_LOADERS
+    from reader.sources.loader import _BYTES_LOADERS, _TEXT_LOADERS
 
     assert set(_TEXT_LOADERS) | set(_BYTES_LOADERS) == SUFFIXES
     assert not set(_TEXT_LOADERS) & set(_BYTES_LOADERS)

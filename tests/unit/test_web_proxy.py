@@ -26,7 +26,7 @@ class ForwardProxy:
         class _Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+            def do_GET(self) -> None:  # named as http.server calls it
                 proxy.requests.append(("GET", self.path, dict(self.headers.items())))
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html")
@@ -34,7 +34,7 @@ class ForwardProxy:
                 self.end_headers()
                 self.wfile.write(PAGE)
 
-            def do_CONNECT(self) -> None:  # noqa: N802
+            def do_CONNECT(self) -> None:
                 proxy.requests.append(("CONNECT", self.path, dict(self.headers.items())))
                 self.send_response(tunnel_status)
                 self.send_header("Content-Length", "0")

@@ -2,7 +2,7 @@
 
 Inside `reader.library.spool.parse_once`, the scan that ran just before kept what the index
 needs of every file it parsed, so those files are not read again. The rest are parsed by the
-same pool of helper processes a scan uses (reader.library.readers), so a big (re)build keeps
+same pool of helper processes a scan uses (reader.library.parse_pool), so a big (re)build keeps
 this process free to feed the index writer.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from reader.library.readers import PARALLEL_MIN, Parsed, parse, read_parsed
+from reader.library.parse_pool import PARALLEL_MIN, Parsed, parse, read_parsed
 from reader.library.spool import LOOKUP, Fields, current_spool
 from reader.models import Article, ArticleMeta, Block, BlockKind
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reader.library import Library
-from reader.library.readers import read_all, summarize
+from reader.library.parse_pool import Summary, read_all, summarize
 from tests.unit.library_files import write_article
 
 
@@ -22,13 +22,16 @@ def test_helpers_read_like_the_app_process(tmp_path: Path) -> None:
     outcomes = dict(helped)
     assert outcomes[str(tmp_path / "empty.txt")] == "empty file"
     assert outcomes[str(tmp_path / "missing.txt")] == "file not found"
-    assert outcomes[str(odd)][1] == "Odd name story"
+    odd_summary = outcomes[str(odd)]
+    # Back from a helper as a typed record, not the bare list JSON carried.
+    assert isinstance(odd_summary, Summary) and odd_summary.title == "Odd name story"
 
 
 def test_small_scans_read_in_process(tmp_path: Path) -> None:
     path = str(write_article(tmp_path / "a.txt", "Only story"))
     summary = dict(read_all([path], processes=4))[path]
-    assert summary[1] == "Only story" and summary[-1] is False
+    assert isinstance(summary, Summary)
+    assert summary.title == "Only story" and summary.truncated is False
 
 
 def test_scan_without_helpers_lists_the_same(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 Parsing is pure Python, so threads would share one core; helper processes use them
 all and leave the app's own process free to paint. A helper is this module run as
-`python -m reader.library.readers`: it reads one JSON list of paths per line and
+`python -m reader.library.parse_pool`: it reads one JSON list of paths per line and
 answers one JSON list of outcomes per line. Any helper trouble falls back to reading
 in-process, so a scan never fails because of one.
 
@@ -29,11 +29,25 @@ from reader.library.spool import Fields, current_spool
 from reader.models import Article, BlockKind
 from reader.sources import LoadError, load_file
 
-Summary = tuple[
-    str, str, str | None, str | None, str | None, str | None, str | None, str, int, str, bool
-]
-"""(content_hash, title, ISO date, place, source, author, url, tags JSON, words, format,
-truncated): what the catalog keeps of a file read successfully."""
+
+class Summary(NamedTuple):
+    """What the catalog keeps of a file read successfully (the `articles` columns it fills)."""
+
+    content_hash: str
+    title: str
+    date: str | None
+    """ISO date."""
+    place: str | None
+    source: str | None
+    author: str | None
+    url: str | None
+    tags: str
+    """The tags as the catalog stores them (JSON)."""
+    words: int
+    format: str
+    truncated: bool
+    """Only the first MAX_BYTES were read."""
+
 
 Outcome = Summary | str
 """A file's summary, or the one-line reason it could not be read."""
@@ -76,7 +90,7 @@ def parse(path: str) -> Parsed | str:
         return f"unreadable: {type(error).__name__}: {error}"
     meta = article.meta
     when = meta.date.isoformat() if meta.date else None
-    summary: Summary = (
+    summary = Summary(
         article.content_hash or meta.id,
         meta.title,
         when,
@@ -180,7 +194,7 @@ def _start() -> subprocess.Popen[str] | None:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
     try:
         return subprocess.Popen(
-            [sys.executable, "-m", "reader.library.readers"],
+            [sys.executable, "-m", "reader.library.parse_pool"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -206,7 +220,7 @@ def _parsed(item: list[Any]) -> Parsed:
     # JSON turns tuples into lists; the catalog and the index want them back.
     summary, fields, size, mtime = item
     title, when, place, source, tags, body = fields
-    return Parsed(tuple(summary), (title, when, place, source, tuple(tags), body), size, mtime)
+    return Parsed(Summary(*summary), (title, when, place, source, tuple(tags), body), size, mtime)
 
 
 def _pipes(helper: subprocess.Popen[str]) -> tuple[IO[str], IO[str]]:
