@@ -112,7 +112,7 @@ class Incoming:
             except (SaveError, OSError) as error:
                 added.errors.append(f"{item}: {error}")
             # A page no one foresaw must not take the app down with it: one line instead.
-            except Exception as error:  # noqa: BLE001
+            except Exception as error:
                 added.errors.append(f"{item}: could not save ({type(error).__name__}: {error})")
         self._screen.post_message(added)
 
@@ -127,7 +127,7 @@ class Incoming:
             subscription, result = subscribe(self.open_feeds(), feed.url)
         # Not a readable feed after all, or the subscriptions file is locked or damaged:
         # whatever it is, it is one line, never the end of the app.
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             added.errors.append(f"{feed.url}: {error or type(error).__name__}")
             return
         added.subscribed.append(subscription.title)
@@ -190,7 +190,7 @@ class Incoming:
         try:
             results = refresh(self.open_feeds(), on_progress=progress)
         # The subscriptions file may be locked or damaged: say so in one line.
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             post(self.FeedsRefreshed([], str(error) or type(error).__name__))
             return
         post(self.FeedsRefreshed(results))

@@ -137,7 +137,7 @@ class LibraryKeeper:
         try:
             result = self._screen.library.scan(_every(PROGRESS_INTERVAL, self.ScanProgressed, post))
         # A failed background scan leaves the last catalog usable: say why in one line.
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             post(self.ScanFinished(None, str(error) or type(error).__name__))
             return
         post(self.ScanFinished(result))
@@ -177,7 +177,7 @@ class LibraryKeeper:
                 report = _every(PROGRESS_INTERVAL, self.IndexProgressed, post)
                 sync.sync_index(self._screen.library, self.index, report, user_texts=texts)
         # A failed update leaves the last index usable: say why in one line.
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             post(self.IndexSynced(str(error) or type(error).__name__))
             return
         post(self.IndexSynced())

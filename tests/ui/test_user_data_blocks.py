@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from reader.store import Highlight, Position
 from reader.store.anchoring import reanchor
 from reader.store.records import CONTEXT_CHARS
-from reader.ui.userdata import quote_block, restore_block
+from reader.ui.user_data import quote_block, restore_block
 
 TEXTS = ["First block about the harbour.", "Second block about ferries.", "Third about tides."]
 
