@@ -47,9 +47,12 @@ def format_date(day: date) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def byline(meta: ArticleMeta) -> str:
-    """The metadata line under a title: date · place or source · author · reading time."""
+def byline(meta: ArticleMeta, *, date_saved: bool = False) -> str:
+    """The metadata line under a title: date · place or source · author · reading time.
+
+    `date_saved`: the date is the day the page was saved, not its publication date."""
     when = format_date(meta.date) if meta.date else ""
+    when = f"saved {when}" if when and date_saved else when
     parts = [when, meta.origin, meta.author or "", f"{meta.reading_minutes} min read"]
     return " · ".join(part for part in parts if part)
 
@@ -72,7 +75,7 @@ def article_as_text(
     the links as footnotes, the reader's note and highlights (marked `==` in the text)."""
     layout = lay_out(article, note, highlights, markers=True)
     meta = article.meta
-    parts = [meta.title, byline(meta)]
+    parts = [meta.title, byline(meta, date_saved=article.date_saved)]
     if meta.tags:
         parts.append("tags: " + ", ".join(meta.tags))
     for item in layout.blocks:
@@ -122,7 +125,8 @@ def article_lines(article: Article, layout: Layout, width: int) -> Iterator[Text
     """The styled article as lines of at most `width` cells, ready to print one by one."""
     meta = article.meta
     yield from _wrapped(shown(meta.title, one_line=True), [], width, style=BOLD)
-    yield from _wrapped(shown(byline(meta), one_line=True), [], width, style=DIM)
+    line = byline(meta, date_saved=article.date_saved)
+    yield from _wrapped(shown(line, one_line=True), [], width, style=DIM)
     yield Text("─" * width, DIM)
     for item in layout.blocks:
         yield from _block_lines(item, width)

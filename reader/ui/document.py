@@ -5,7 +5,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
 from enum import Enum
 from typing import NamedTuple
 
@@ -14,6 +13,7 @@ from rich.style import Style
 from rich.text import Text
 
 from reader.models import Article, Block, BlockKind, Mark, MarkKind
+from reader.render import byline
 from reader.sanitize import safe_line
 from reader.sources import MAX_BYTES
 from reader.ui.wrap import sanitise, wrap
@@ -32,11 +32,6 @@ CODE_TAB = 4
 
 TRUNCATED_NOTICE = (
     f"This file is larger than {MAX_BYTES // (1024 * 1024)} MB: showing its first part."
-)
-
-_MONTHS = (
-    *("January", "February", "March", "April", "May", "June"),
-    *("July", "August", "September", "October", "November", "December"),
 )
 
 
@@ -146,20 +141,9 @@ def body_column(width: int, measure: int = DEFAULT_MEASURE) -> tuple[int, int]:
     return column, max(0, (width - column) // 2)
 
 
-def format_date(day: date) -> str:
-    """A date as "3 July 2025", the same in every locale."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
 def meta_line(article: Article) -> str:
-    """The metadata line under the title: date · place · author · reading time."""
-    meta = article.meta
-    day = format_date(meta.date) if meta.date else ""
-    # A save date is not a publication date: say which it is.
-    day = f"saved {day}" if day and article.date_saved else day
-    parts = [day, meta.origin, meta.author or ""]
-    parts.append(f"{meta.reading_minutes} min read")
-    return " · ".join(part for part in parts if part)
+    """The metadata line under the title, as `reader show` prints it (a save date labelled)."""
+    return byline(article.meta, date_saved=article.date_saved)
 
 
 # --- layout -----------------------------------------------------------------------------

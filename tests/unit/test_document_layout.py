@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.text import Text
 
 from reader.models import Article, ArticleMeta, Block, BlockKind, Mark, MarkKind
+from reader.render import format_date
 from reader.ui.document import (
     NO_BLOCK,
     QUOTE_BAR,
@@ -23,7 +24,6 @@ from reader.ui.document import (
     Role,
     block_at,
     body_column,
-    format_date,
     layout_article,
     meta_line,
     safe_href,

@@ -20,3 +20,15 @@ def test_byline_joins_what_is_known() -> None:
 
 def test_byline_without_a_date_leaves_it_out() -> None:
     assert byline(ArticleMeta("a" * 16, "/a.txt", "T", source="Wire")) == "Wire · 1 min read"
+
+
+def test_a_save_date_is_labelled_as_one_in_the_pane_and_in_show() -> None:
+    from reader.models import Article
+    from reader.render import article_as_text
+    from reader.ui.document import meta_line
+
+    meta = ArticleMeta("a" * 16, "/a.md", "T", date(2026, 12, 2), source="example.org")
+    saved = Article(meta=meta, blocks=(), date_saved=True)
+    assert byline(meta, date_saved=True).startswith("saved 2 December 2026 · ")
+    assert meta_line(saved) == byline(meta, date_saved=True)
+    assert "\nsaved 2 December 2026 · example.org" in article_as_text(saved)
