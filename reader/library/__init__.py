@@ -113,6 +113,10 @@ class Library:
             raise ValueError(f"unknown sort order {sort!r} (use 'date' or 'title')")
         return CatalogRows(self._catalog, sort)
 
+    def generation(self) -> str:
+        """A token that changes whenever the catalog's rows do (see `Catalog.generation`)."""
+        return self._catalog.generation()
+
     def ids(self) -> list[str]:
         """Every article id, in no particular order."""
         return self._catalog.all_ids()

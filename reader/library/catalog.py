@@ -6,6 +6,7 @@ import atexit
 import functools
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -207,6 +208,9 @@ class Catalog:
             # A file with our version but a damaged body fails here, not later.
             conn.execute("SELECT count(*) FROM problems").fetchone()
             conn.execute("SELECT id, path FROM articles LIMIT 1").fetchall()
+            if not _has_generation(conn):  # made by a version without it
+                with self.transaction(keeps_orders=True) as conn:
+                    _add_generation(conn)
             return
         if version != 0 or _has_tables(conn):
             self.close()
@@ -218,6 +222,7 @@ class Catalog:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
+            _add_generation(conn)
 
     def rebuild(self) -> None:
         """Start the catalog afresh (it was found damaged); the next scan fills it."""
@@ -265,6 +270,7 @@ class Catalog:
         try:
             if not keeps_orders:
                 conn.execute("DELETE FROM orders")
+                conn.execute("UPDATE generation SET number = number + 1")
             yield conn
         except BaseException:
             conn.rollback()
@@ -285,6 +291,16 @@ class Catalog:
     def count(self) -> int:
         """How many articles are listed."""
         return int(self.connection().execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    @_repairing
+    def generation(self) -> str:
+        """A token that changes with every write: equal tokens mean the same rows.
+
+        A random part set when the file is made tells a catalog built afresh from the
+        one it replaced, whose counter started at the same number.
+        """
+        row = self.connection().execute("SELECT epoch, number FROM generation").fetchone()
+        return f"{row[0]}:{row[1]}" if row else ""
 
     @_repairing
     def ordered_ids(self, sort: str) -> Sequence[str]:
@@ -435,6 +451,18 @@ def _connect(path: Path) -> sqlite3.Connection:
 def _read_order(conn: sqlite3.Connection, sort: str) -> list[str]:
     """Every id in list order, read from a covering index."""
     return [row[0] for row in conn.execute(f"SELECT id FROM articles ORDER BY {ORDER_BY[sort]}")]
+
+
+def _has_generation(conn: sqlite3.Connection) -> bool:
+    sql = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'generation'"
+    return bool(conn.execute(sql).fetchone()[0])
+
+
+def _add_generation(conn: sqlite3.Connection) -> None:
+    """The one-row table counting write transactions (see `Catalog.generation`)."""
+    conn.execute("CREATE TABLE IF NOT EXISTS generation (epoch TEXT NOT NULL, number INTEGER)")
+    if conn.execute("SELECT count(*) FROM generation").fetchone()[0] == 0:
+        conn.execute("INSERT INTO generation VALUES (?, 0)", (os.urandom(16).hex(),))
 
 
 def _has_tables(conn: sqlite3.Connection) -> bool:

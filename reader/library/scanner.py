@@ -223,6 +223,8 @@ class Scanner:
         return identities.fresh(new.content_hash, self._key(new), new.path)
 
     def _write(self, batch: _Batch) -> None:
+        if not (batch.drop or batch.articles or batch.clear or batch.problems):
+            return  # an unchanged scan writes nothing, so the catalog's generation stays
         with self._catalog.transaction() as conn:
             Catalog.delete_articles(conn, batch.drop)
             Catalog.put_articles(conn, batch.articles)

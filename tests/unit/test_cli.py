@@ -124,3 +124,19 @@ def test_command_names_match_the_parsers() -> None:
         if isinstance(action, argparse._SubParsersAction)
     )
     assert set(choices) == command_names()
+
+
+def test_a_command_loads_only_its_own_module_and_help_lists_every_command() -> None:
+    # `reader search` must not pay for the modules of `show` or `add` (rich, the fetcher).
+    code = (
+        "import sys; from reader.cli import parse_command; "
+        "args = parse_command(['search', 'ferry']); "
+        "print(args.command, sorted(m for m in ('reader.render', 'reader.web.fetch', "
+        "'reader.cli.articles', 'reader.store') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "search []"
+    helped = subprocess.run(
+        [sys.executable, "-m", "reader", "--help", "search"], capture_output=True, text=True
+    )
+    assert helped.returncode == 0 and "bookmarks" in helped.stdout and "feeds" in helped.stdout
