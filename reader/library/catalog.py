@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from reader.library.catalog_file import (
     copy_readable,
@@ -376,6 +376,22 @@ class Catalog:
         return found
 
     @_repairing
+    def snapshot_in(self, folder: str, *, deep: bool) -> dict[str, str]:
+        """`snapshot` of the article at `folder` (a file) and those under it (`deep`) or
+        directly in it: read a range of the path index at a time, subfolders skipped, so
+        the cost follows the folder's own files, not the library's."""
+        conn = self.connection()
+        stored = to_db(folder)
+        found = dict(conn.execute(f"{_STAMPS} WHERE path = ?", (stored,)))
+        top = os.fsencode(folder) + b"/"
+        ranges: list[tuple[str, str] | tuple[bytes, bytes]] = [(top, top[:-1] + b"0")]
+        if isinstance(stored, str):  # names below may be text or (not UTF-8) bytes
+            ranges.insert(0, (folder + "/", folder + "0"))
+        for low, high in ranges:
+            found.update(_in_range(conn, low, high, deep))
+        return {from_db(path): stamp for path, stamp in found.items()}
+
+    @_repairing
     def problem_paths(self) -> set[str]:
         """Paths with a recorded problem (unreadable or read in part)."""
         return {from_db(row[0]) for row in self.connection().execute("SELECT path FROM problems")}
@@ -451,6 +467,38 @@ def _connect(path: Path) -> sqlite3.Connection:
 def _read_order(conn: sqlite3.Connection, sort: str) -> list[str]:
     """Every id in list order, read from a covering index."""
     return [row[0] for row in conn.execute(f"SELECT id FROM articles ORDER BY {ORDER_BY[sort]}")]
+
+
+_STAMPS = "SELECT path, size || ' ' || mtime_ns FROM articles"
+
+RANGE_ROWS = 256
+"""Rows read at a time when listing the files directly in a folder."""
+
+
+def _in_range(conn: sqlite3.Connection, low: Any, high: Any, deep: bool) -> Iterator[Any]:
+    """(path, stamp) of rows with low <= path < high; without `deep`, none in subfolders.
+
+    The bounds are all text or all bytes (paths that are not UTF-8 are stored as blobs,
+    which SQLite sorts after every text).
+    """
+    where = f"{_STAMPS} WHERE path >= ? AND path < ? ORDER BY path"
+    if deep:
+        yield from conn.execute(where, (low, high))
+        return
+    slash, zero, nul = ("/", "0", "\0") if isinstance(low, str) else (b"/", b"0", b"\0")
+    start, size = low, len(low)
+    while True:
+        rows = conn.execute(f"{where} LIMIT ?", (start, high, RANGE_ROWS)).fetchall()
+        for path, stamp in rows:
+            cut = path.find(slash, size)
+            if cut >= 0:  # in a subfolder: go on after everything under it ("0" follows "/")
+                start = path[:cut] + zero
+                break
+            yield path, stamp
+        else:
+            if len(rows) < RANGE_ROWS:
+                return
+            start = rows[-1][0] + nul  # the first path after the last one read
 
 
 def _has_generation(conn: sqlite3.Connection) -> bool:

@@ -81,10 +81,10 @@ class Scanner:
         """Scan, write the changes and return the outcome."""
         self._tell(force=True)
         found, folder_problems = walk(self._roots) if self._part is None else self._part.walk()
-        known = self._catalog.snapshot()
+        part = self._part
+        known = self._catalog.snapshot() if part is None else part.snapshot(self._catalog)
         known_problems = self._catalog.problem_paths()
         if self._part is not None:  # files outside the part are left as they are
-            known = {path: stamp for path, stamp in known.items() if self._part.covers(path)}
             known_problems = {path for path in known_problems if self._part.covers(path)}
         to_load, unchanged = _changed_paths(found, known)
         gone = [path for path in known if path not in found]

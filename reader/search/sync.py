@@ -157,9 +157,17 @@ def catalog_fingerprints(library: Library) -> dict[str, str]:
     return dict(_query(library, sql))
 
 
-def catalog_paths(library: Library) -> dict[str, str]:
-    """id -> path for every article in the catalog."""
-    return {id_: from_db(path) for id_, path in _query(library, "SELECT id, path FROM articles")}
+def catalog_paths(library: Library, ids: Sequence[str] | None = None) -> dict[str, str]:
+    """id -> path for these articles (every article in the catalog when None)."""
+    if ids is None:
+        rows = _query(library, "SELECT id, path FROM articles")
+    else:
+        rows = []
+        for start in range(0, len(ids), 500):  # a sync after a few changes asks for a few
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows += _query(library, f"SELECT id, path FROM articles WHERE id IN ({marks})", chunk)
+    return {id_: from_db(path) for id_, path in rows}
 
 
 def catalog_stamp(library: Library) -> str:
@@ -188,11 +196,11 @@ def is_current(index: SearchIndex, quick: str) -> bool:
     return _Ledger(index.directory).quick() == f"{quick} {index.count()}"
 
 
-def _query(library: Library, sql: str) -> list[tuple[Any, ...]]:
+def _query(library: Library, sql: str, values: Sequence[str] = ()) -> list[tuple[Any, ...]]:
     # A connection of our own: the library's belong to the threads that opened them.
     conn = sqlite3.connect(library.catalog_path, timeout=10.0)
     try:
-        return conn.execute(sql).fetchall()
+        return conn.execute(sql, values).fetchall()
     finally:
         conn.close()
 
@@ -331,7 +339,7 @@ class _Sync:
         self._index.remove(gone)
         from reader.search.loading import Wanted
 
-        located = catalog_paths(self._library)
+        located = catalog_paths(self._library, [*stale, *new])
         wanted = [Wanted(id_, located[id_]) for id_ in (*stale, *new) if id_ in located]
         added, updated = self._index_articles(wanted, current, entries, set(stale), len(gone))
         self._index.commit()
