@@ -28,6 +28,7 @@ CORE_MODULES = [
     "reader.sources.html",
     "reader.samples",
     "reader.watch",
+    "reader.refresh",
 ]
 
 
