@@ -15,11 +15,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 from reader.library.catalog_file import (
+    STAMPS,
+    add_generation,
     copy_readable,
     from_db,
+    has_generation,
+    in_range,
     insert_rows,
     is_damage,
     is_unwritable,
@@ -208,9 +212,9 @@ class Catalog:
             # A file with our version but a damaged body fails here, not later.
             conn.execute("SELECT count(*) FROM problems").fetchone()
             conn.execute("SELECT id, path FROM articles LIMIT 1").fetchall()
-            if not _has_generation(conn):  # made by a version without it
+            if not has_generation(conn):  # made by a version without it
                 with self.transaction(keeps_orders=True) as conn:
-                    _add_generation(conn)
+                    add_generation(conn)
             return
         if version != 0 or _has_tables(conn):
             self.close()
@@ -222,7 +226,7 @@ class Catalog:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
-            _add_generation(conn)
+            add_generation(conn)
 
     def rebuild(self) -> None:
         """Start the catalog afresh (it was found damaged); the next scan fills it."""
@@ -382,13 +386,13 @@ class Catalog:
         the cost follows the folder's own files, not the library's."""
         conn = self.connection()
         stored = to_db(folder)
-        found = dict(conn.execute(f"{_STAMPS} WHERE path = ?", (stored,)))
+        found = dict(conn.execute(f"{STAMPS} WHERE path = ?", (stored,)))
         top = os.fsencode(folder) + b"/"
         ranges: list[tuple[str, str] | tuple[bytes, bytes]] = [(top, top[:-1] + b"0")]
         if isinstance(stored, str):  # names below may be text or (not UTF-8) bytes
             ranges.insert(0, (folder + "/", folder + "0"))
         for low, high in ranges:
-            found.update(_in_range(conn, low, high, deep))
+            found.update(in_range(conn, low, high, deep))
         return {from_db(path): stamp for path, stamp in found.items()}
 
     @_repairing
@@ -467,50 +471,6 @@ def _connect(path: Path) -> sqlite3.Connection:
 def _read_order(conn: sqlite3.Connection, sort: str) -> list[str]:
     """Every id in list order, read from a covering index."""
     return [row[0] for row in conn.execute(f"SELECT id FROM articles ORDER BY {ORDER_BY[sort]}")]
-
-
-_STAMPS = "SELECT path, size || ' ' || mtime_ns FROM articles"
-
-RANGE_ROWS = 256
-"""Rows read at a time when listing the files directly in a folder."""
-
-
-def _in_range(conn: sqlite3.Connection, low: Any, high: Any, deep: bool) -> Iterator[Any]:
-    """(path, stamp) of rows with low <= path < high; without `deep`, none in subfolders.
-
-    The bounds are all text or all bytes (paths that are not UTF-8 are stored as blobs,
-    which SQLite sorts after every text).
-    """
-    where = f"{_STAMPS} WHERE path >= ? AND path < ? ORDER BY path"
-    if deep:
-        yield from conn.execute(where, (low, high))
-        return
-    slash, zero, nul = ("/", "0", "\0") if isinstance(low, str) else (b"/", b"0", b"\0")
-    start, size = low, len(low)
-    while True:
-        rows = conn.execute(f"{where} LIMIT ?", (start, high, RANGE_ROWS)).fetchall()
-        for path, stamp in rows:
-            cut = path.find(slash, size)
-            if cut >= 0:  # in a subfolder: go on after everything under it ("0" follows "/")
-                start = path[:cut] + zero
-                break
-            yield path, stamp
-        else:
-            if len(rows) < RANGE_ROWS:
-                return
-            start = rows[-1][0] + nul  # the first path after the last one read
-
-
-def _has_generation(conn: sqlite3.Connection) -> bool:
-    sql = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'generation'"
-    return bool(conn.execute(sql).fetchone()[0])
-
-
-def _add_generation(conn: sqlite3.Connection) -> None:
-    """The one-row table counting write transactions (see `Catalog.generation`)."""
-    conn.execute("CREATE TABLE IF NOT EXISTS generation (epoch TEXT NOT NULL, number INTEGER)")
-    if conn.execute("SELECT count(*) FROM generation").fetchone()[0] == 0:
-        conn.execute("INSERT INTO generation VALUES (?, 0)", (os.urandom(16).hex(),))
 
 
 def _has_tables(conn: sqlite3.Connection) -> bool:
