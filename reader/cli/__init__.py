@@ -191,14 +191,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, UnknownArticle, LoadError) as error:
         print(f"reader: {safe_line(error)}", file=sys.stderr)
         return EXIT_USAGE
-    except Exception as error:
-        if not _from_store(error):
-            raise
-        print(f"reader: {safe_line(error)}", file=sys.stderr)
-        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         # Output piped into `head` and closed early: nothing left to report.
         sys.stderr.close()
         return EXIT_OK
+    except Exception as error:
+        if not _from_store(error):
+            raise
+        print(f"reader: {safe_line(error)}", file=sys.stderr)
+        return EXIT_USAGE

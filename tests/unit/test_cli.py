@@ -140,3 +140,16 @@ def test_a_command_loads_only_its_own_module_and_help_lists_every_command() -> N
         [sys.executable, "-m", "reader", "--help", "search"], capture_output=True, text=True
     )
     assert helped.returncode == 0 and "bookmarks" in helped.stdout and "feeds" in helped.stdout
+
+
+def test_output_closed_early_ends_quietly(tmp_path: Path) -> None:
+    # `reader list --json | head -1`: the reader of the pipe is gone before the output.
+    import os
+
+    env = {**os.environ, "READER_HOME": str(tmp_path / "home")}
+    command = [sys.executable, "-m", "reader", "list", "--json", "-l", str(SAMPLE_DATA)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    errors = process.stderr.read().decode("utf-8", "replace")
+    assert process.wait() == 0 and "Traceback" not in errors
