@@ -52,8 +52,13 @@ def _ensure(path: Path) -> Path:
 
 def data_dir() -> Path:
     """The folder for the user's own data (store, saved articles); created on access."""
+    return _ensure(data_path())
+
+
+def data_path() -> Path:
+    """Where `data_dir` is, without creating it (for looking, not writing)."""
     home = _home_override()
-    return _ensure(home / "data" if home else _platform("data"))
+    return home / "data" if home else _platform("data")
 
 
 def cache_dir() -> Path:

@@ -155,7 +155,8 @@ class _Users:
             return self.source.path
         from reader import paths
 
-        return paths.data_dir() / "store.json"
+        # Not data_dir(): looking at the store must not make its folder (a read-only home).
+        return paths.data_path() / "store.json"
 
     def get(self) -> Store | None:
         """The store, or None when none was given or it could not be opened."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -155,3 +156,17 @@ def test_a_plain_sync_still_works_without_a_quick_stamp(
     assert sync_index(library, index, processes=0).added == 2
     store_file = Path(os.devnull)
     assert not is_current(index, quick_stamp(library, store_file))
+
+
+def test_a_search_goes_on_when_the_data_folder_cannot_be_made(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reader.cli import main
+
+    assert main(["search", "barley", "-l", str(folder)]) == 0  # indexed while all was well
+    capsys.readouterr()
+    shutil.rmtree(paths.data_path())
+    paths.data_path().write_text("a file where the data folder goes", encoding="utf-8")
+    code = main(["search", "barley", "-l", str(folder)])
+    out, err = capsys.readouterr()
+    assert code == 0 and "Farmers bring in the harvest" in out and "Traceback" not in err
