@@ -126,3 +126,26 @@ def test_the_app_loads_neither_the_search_engine_nor_the_folder_watcher_at_start
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def _calls(path: Path, name: str) -> int:
+    """How many calls of a function or method called `name` `path` makes."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return sum(
+        isinstance(node, ast.Call)
+        and (getattr(node.func, "id", None) == name or getattr(node.func, "attr", None) == name)
+        for node in ast.walk(tree)
+    )
+
+
+def test_front_ends_refresh_a_library_only_through_the_one_pipeline() -> None:
+    # Scan -> re-link -> sync is put together once, in reader/refresh.py; the CLI and the
+    # UI call that. (`session` re-links once more after a command wrote, to record ids.)
+    allowed = {"reader/refresh.py": 1, "reader/cli/userdata.py": 1}
+    for path in [*(PACKAGE / "cli").rglob("*.py"), *UI.rglob("*.py"), PACKAGE / "refresh.py"]:
+        where = str(path.relative_to(PROJECT_ROOT))
+        assert _calls(path, "relink_annotations") == allowed.get(where, 0), where
+    front_ends = [*(PACKAGE / "cli").rglob("*.py"), *UI.rglob("*.py")]
+    users = sorted(p.name for p in UI.rglob("*.py") if "reader.refresh" in _imports(p))
+    assert users == ["library_keeper.py"]
+    assert all(_calls(path, "scan_changed") == 0 for path in front_ends)

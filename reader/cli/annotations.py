@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from reader.annotations import Annotated, annotated_articles, locate_highlights, relink_annotations
+from reader.annotations import Annotated, annotated_articles, locate_highlights
 from reader.cli.common import EXIT_NO_RESULTS, EXIT_OK, UsageError
 from reader.cli.userdata import read_stdin_text, resolve, session, text_arg
 from reader.library import Library
@@ -274,8 +274,7 @@ def command_import(args: argparse.Namespace) -> int:
 
     data = _read_export(args.file)
     with session(args.library) as (library, store):
-        result = import_json(store, data)
-        relink_annotations(library, store)
+        result = import_json(store, data)  # the session re-links what came in as it ends
     for reason in result.skipped[:SKIPS_SHOWN]:
         print(f"reader: skipped {safe_line(reason)}", file=sys.stderr)
     if len(result.skipped) > SKIPS_SHOWN:

@@ -6,15 +6,22 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader import paths
 from reader.library import Claim, Library
 from reader.models import ArticleMeta, Problem
 from reader.sanitize import safe_line
 
+if TYPE_CHECKING:
+    from reader.store import Store
+
 EXIT_OK = 0
 EXIT_NO_RESULTS = 1
 EXIT_USAGE = 2
+
+BRIEF_WAIT = 1.0
+"""Seconds to wait for the store when a command only reads it in passing."""
 
 
 class UsageError(Exception):
@@ -108,27 +115,34 @@ def meta_record(meta: ArticleMeta) -> dict[str, object]:
     }
 
 
+def brief_store() -> Store:
+    """The user's store for a short read, waiting at most a second for another writer."""
+    from reader.store import Store
+
+    return Store.open(lock_timeout=BRIEF_WAIT)
+
+
 def sync_default_library() -> None:
-    """Rescan the default library and sync its search index, so saved articles show at once.
+    """Refresh the default library (changed folders only) and its search index, so saved
+    articles show at once.
 
     Saving has already succeeded: a busy store or index only delays the index until the
     next `reader index` or app start, and is reported as such.
     """
-    from reader.annotations import user_texts
-    from reader.library.folders import scan_changed
-    from reader.library.spool import parse_once
-    from reader.search.sync import open_index, sync_index
-    from reader.store import Store, StoreError
+    from reader.refresh import refresh
+    from reader.search.sync import open_index
 
-    # One parse of each new file feeds both the catalog and the index.
-    with open_library([]) as library, parse_once(library.catalog_path.parent):
-        scan_changed(library)
+    with open_library([]) as library:
         try:
-            with Store.open(lock_timeout=1.0) as store:
-                texts = user_texts(store)
-            with open_index(library) as index:
-                sync_index(library, index, user_texts=texts)
-        except (StoreError, OSError, sqlite3.Error) as error:
-            print(
-                f"reader: the search index will catch up later: {safe_line(error)}", file=sys.stderr
-            )
+            refreshed = refresh(library, store=brief_store, index=lambda: open_index(library))
+        except (OSError, sqlite3.Error, ValueError) as error:  # the index cannot be opened
+            _later(error)
+            return
+        if refreshed.index is not None:
+            refreshed.index.close()
+        if refreshed.store_error is not None:
+            _later(refreshed.store_error)
+
+
+def _later(error: BaseException) -> None:
+    print(f"reader: the search index will catch up later: {safe_line(error)}", file=sys.stderr)

@@ -6,17 +6,24 @@ import argparse
 import importlib
 import importlib.util
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reader.annotations import annotated_articles, relink_annotations, user_texts
+from reader.annotations import annotated_articles
 from reader.cli import userdata
 from reader.cli.common import EXIT_NO_RESULTS, EXIT_OK, open_library
 from reader.library import Library
+from reader.models import ScanResult
+from reader.refresh import Refreshed, refresh
 from reader.sanitize import safe_line
 from reader.store import Store, StoreError, StoreLocked
 
+if TYPE_CHECKING:
+    from reader.search.index import SearchIndex
+
 UNHEALTHY = EXIT_NO_RESULTS
 """Exit code when something could not be repaired."""
+
+NOT_IN_USE = "not in use"
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -33,10 +40,7 @@ def command_doctor(args: argparse.Namespace) -> int:
     healthy = store is not None
     try:
         with open_library(args.library) as library:
-            healthy = _check_catalog(library) and healthy
-            if store is not None:
-                _check_links(library, store)
-            healthy = _check_index(library, store) and healthy
+            healthy = _check(library, store) and healthy
     except (sqlite3.Error, OSError) as error:
         print(f"catalog: cannot be opened ({safe_line(error)})")
         healthy = False
@@ -45,6 +49,30 @@ def command_doctor(args: argparse.Namespace) -> int:
             store.close()
     print("All good." if healthy else "Some problems could not be repaired (see above).")
     return EXIT_OK if healthy else UNHEALTHY
+
+
+def _check(library: Library, store: Store | None) -> bool:
+    """Check the catalog, then refresh everything in full and report on each part."""
+    damaged = _catalog_damage(library)
+    opened: list[SearchIndex | str] = []
+
+    def index() -> SearchIndex | None:
+        opened.append(_open_index(library))
+        found = opened[0]
+        # Without the store the notes it indexes are unknown: a sync would drop them.
+        return None if isinstance(found, str) or store is None else found
+
+    refreshed = refresh(library, store=store, index=index, full=True)
+    healthy = _report_catalog(library, refreshed.scan, damaged)
+    if store is not None:
+        healthy = _report_links(library, store, refreshed) and healthy
+    found = opened[0]
+    if isinstance(found, str):
+        print(f"index: {found}")
+        return healthy and found == NOT_IN_USE
+    _report_index(found)
+    found.close()
+    return healthy
 
 
 def _check_store() -> Store | None:
@@ -65,51 +93,59 @@ def _check_store() -> Store | None:
     return store
 
 
-def _check_catalog(library: Library) -> bool:
+def _catalog_damage(library: Library) -> str | None:
+    """What was wrong with the catalog file before the scan (it is rebuilt), or None."""
     if library.catalog_rebuilt:
-        print("catalog: was damaged or outdated, rebuilt from the files")
-    elif not library.check():
-        print("catalog: was damaged (SQLite quick_check failed), rebuilt from the files")
-    result = library.scan()
+        return "was damaged or outdated, rebuilt from the files"
+    if not library.check():
+        return "was damaged (SQLite quick_check failed), rebuilt from the files"
+    return None
+
+
+def _report_catalog(library: Library, result: ScanResult | None, damaged: str | None) -> bool:
+    if damaged:
+        print(f"catalog: {damaged}")
     if library.notice:
         print(f"catalog: {safe_line(library.notice)}")
         return False
+    assert result is not None  # a full scan always reports
     unreadable = f", {_count(len(result.problems), 'file')} unreadable" if result.problems else ""
     where = safe_line(library.catalog_path)
     print(f"catalog: ok, {_count(result.total, 'article')}{unreadable} ({where})")
     return True
 
 
-def _check_index(library: Library, store: Store | None) -> bool:
+def _open_index(library: Library) -> SearchIndex | str:
+    """The library's index, or what to say when search is not in use or it cannot be opened."""
     if importlib.util.find_spec("reader.search.sync") is None:
-        print("index: not in use")
-        return True
+        return NOT_IN_USE
     sync: Any = importlib.import_module("reader.search.sync")
     try:
-        index = sync.open_index(library)
+        index: SearchIndex = sync.open_index(library)
     except Exception as error:  # any failure of the engine is reported, not raised
-        print(f"index: cannot be opened ({safe_line(error)})")
+        return f"cannot be opened ({safe_line(error)})"
+    return index
+
+
+def _report_index(index: SearchIndex) -> None:
+    if index.notice:
+        print(f"index: {safe_line(index.notice)}")
+    state = "rebuilt" if index.rebuilt else "ok"
+    print(f"index: {state}, {_count(index.count(), 'article')} indexed")
+
+
+def _report_links(library: Library, store: Store, refreshed: Refreshed) -> bool:
+    if refreshed.relink_error is not None:
+        print(f"annotations: cannot be re-linked: {safe_line(refreshed.relink_error)}")
         return False
-    with index:
-        if index.notice:
-            print(f"index: {safe_line(index.notice)}")
-        # Without the store the notes it indexes are unknown: a sync would drop them.
-        if store is not None and not index.read_only:
-            sync.sync_index(library, index, user_texts=user_texts(store))
-        state = "rebuilt" if index.rebuilt else "ok"
-        print(f"index: {state}, {_count(index.count(), 'article')} indexed")
-    return True
-
-
-def _check_links(library: Library, store: Store) -> None:
-    relinked = relink_annotations(library, store)
-    if relinked:
-        print(f"annotations: {relinked} records re-linked to moved or edited articles")
+    if refreshed.relinked:
+        print(f"annotations: {refreshed.relinked} records re-linked to moved or edited articles")
     gone = [item for item in annotated_articles(library, store) if item.orphaned]
     if gone:
         print(f"annotations: {len(gone)} annotated articles are not in this library (kept)")
     else:
         print("annotations: ok, every annotated article is in the library")
+    return True
 
 
 def _count(number: int, noun: str) -> str:

@@ -6,8 +6,8 @@ import argparse
 import json
 import sys
 import time
+from typing import TYPE_CHECKING
 
-from reader.annotations import user_texts
 from reader.cli.common import (
     EXIT_NO_RESULTS,
     EXIT_OK,
@@ -18,15 +18,18 @@ from reader.cli.common import (
 )
 from reader.cli.progress import Bar, Notices
 from reader.cli.progress import progress_bar as _progress_bar
-from reader.library import Library, folders
-from reader.library.folders import changed_files, scan_changed
-from reader.library.spool import parse_once
-from reader.models import ArticleMeta, UserText
+from reader.library import Library
+from reader.library.folders import changed_files
+from reader.models import ArticleMeta
+from reader.refresh import refresh
 from reader.sanitize import safe_json, safe_line
 from reader.search import Hit, Query, SearchResults, StateFilters, parse
 from reader.search.query import Node, Not, StateFilter
-from reader.search.sync import SyncResult, open_index, rebuild_index, sync_index
-from reader.store import Store, StoreError
+from reader.search.sync import SyncResult, clear_index, open_index
+
+if TYPE_CHECKING:
+    from reader.search.index import SearchIndex
+    from reader.store import Store
 
 DEFAULT_LIMIT = 20
 """Ranked results printed unless --limit says otherwise (filter-only queries print all)."""
@@ -69,18 +72,12 @@ def command_search(args: argparse.Namespace) -> int:
         # A query that cannot run as typed is a usage mistake (exit 2), not "no results".
         raise UsageError(query.mistake or NOTHING_TO_SEARCH)
     notices = Notices()
-    with (
-        open_library(args.library) as library,
-        parse_once(library.catalog_path.parent),
-        _progress_bar(sys.stderr) as bar,
-    ):
+    with open_library(args.library) as library, _progress_bar(sys.stderr) as bar:
         # Rescans only the folders changed since the last scan (see library.folders).
-        scan_changed(library)
         results, records = _search(library, query, args, bar, notices)
         if changed_files(meta for _, meta in records if meta is not None):
             # A file shown was rewritten in place since the last scan: scan and search again.
-            folders.scan(library)
-            results, records = _search(library, query, args, bar, notices)
+            results, records = _search(library, query, args, bar, notices, full=True)
         problems = library.problems()
     notices.add(results.hint)
     notices.say()
@@ -105,15 +102,30 @@ Records = list[tuple[Hit, ArticleMeta | None]]
 
 
 def _search(
-    library: Library, query: Query, args: argparse.Namespace, bar: Bar | None, notices: Notices
+    library: Library,
+    query: Query,
+    args: argparse.Namespace,
+    bar: Bar | None,
+    notices: Notices,
+    *,
+    full: bool = False,
 ) -> tuple[SearchResults, Records]:
-    """Sync the index with the catalog, run the query, and each hit with its catalog entry."""
-    with open_index(library) as index:
+    """Refresh the library and its index, run the query, and each hit with its catalog entry."""
+    refreshed = refresh(
+        library,
+        store=_open_store,
+        index=lambda: open_index(library),
+        full=full,
+        progress=bar("scanning") if bar else None,
+        index_progress=bar("indexing") if bar else None,
+    )
+    assert refreshed.index is not None
+    with refreshed.index as index:
         notices.add(index.notice)
-        texts, state = _from_store(query, notices)
-        if texts is not None:  # without them a sync would drop notes from the index
-            sync_index(library, index, bar("indexing") if bar else None, user_texts=texts)
+        if refreshed.store_error is not None:
+            notices.add(f"{refreshed.store_error}: searching the index as it was")
         notices.add(index.notice)  # the sync may have met a full disk
+        state = _state(query, notices) if _uses_state(query.root) else None
         limit = args.limit or (DEFAULT_LIMIT if query.ranked else max(1, len(library)))
         results = index.search(query, limit=limit, order=args.order, state=state)
     return results, [(hit, library.get(hit.id)) for hit in results.hits]
@@ -123,22 +135,32 @@ def command_index(args: argparse.Namespace) -> int:
     """Scan the library and bring its search index up to date (or rebuild it)."""
     started = time.perf_counter()
     notices = Notices()
-    with (
-        open_library(args.library) as library,
-        parse_once(library.catalog_path.parent),
-        _progress_bar(sys.stderr) as bar,
-    ):
-        scan = folders.scan(library, bar("scanning") if bar else None)
-        with open_index(library) as index:
+    with open_library(args.library) as library, _progress_bar(sys.stderr) as bar:
+
+        def opened() -> SearchIndex:
+            index = open_index(library)
             if index.read_only:
                 notices.add(_not_updated(index.notice))
-            run = rebuild_index if args.rebuild else sync_index
-            with _open_store() as store:
-                texts = user_texts(store)
-            result = run(library, index, bar("indexing") if bar else None, user_texts=texts)
+            elif args.rebuild:
+                clear_index(index)
+            return index
+
+        refreshed = refresh(
+            library,
+            store=_open_store,
+            index=opened,
+            full=True,
+            progress=bar("scanning") if bar else None,
+            index_progress=bar("indexing") if bar else None,
+        )
+        assert refreshed.index is not None
+        refreshed.index.close()
+        if refreshed.store_error is not None:
+            raise refreshed.store_error  # one line from main: nothing was indexed
     notices.say()
-    report_problems(scan.problems)
-    print(summary(result, time.perf_counter() - started))
+    assert refreshed.scan is not None and refreshed.synced is not None  # a full scan, synced
+    report_problems(refreshed.scan.problems)
+    print(summary(refreshed.synced, time.perf_counter() - started))
     return EXIT_OK
 
 
@@ -159,31 +181,28 @@ def _not_updated(notice: str | None) -> str:
 
 def _open_store() -> Store:
     """The user's store, waiting a little for another instance's write."""
+    from reader.store import Store
+
     return Store.open(lock_timeout=STORE_WAIT)
 
 
-def _from_store(
-    query: Query, notices: Notices
-) -> tuple[dict[str, UserText] | None, StateFilters | None]:
-    """The notes and tags to index, and the reading state when the query asks for it.
+def _state(query: Query, notices: Notices) -> StateFilters | None:
+    """The reading state an is: filter asks for; None, with a notice, when the store
+    cannot be read just now."""
+    from reader.store import StoreError
 
-    (None, None), with a notice, when the store cannot be read just now.
-    """
     try:
         store = _open_store()
     except StoreError as error:
         notices.add(f"{error}: searching the index as it was")
-        return None, None
+        return None
     with store:
-        if not _uses_state(query.root):
-            return user_texts(store), None
-        state = StateFilters(
+        return StateFilters(
             bookmarked=frozenset(store.bookmarked_ids()),
             read=frozenset(store.read_ids()),
             noted=frozenset(store.noted_ids()),
             highlighted=frozenset(store.highlighted_ids()),
         )
-        return user_texts(store), state
 
 
 def _uses_state(node: Node | None) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,12 +58,14 @@ def read_stdin_text() -> str:
 def session(chosen: Sequence[Path]) -> Iterator[tuple[Library, Store]]:
     """The library, scanned, and the store, with annotations re-linked to the scan."""
     from reader.annotations import relink_annotations
+    from reader.refresh import refresh
 
     with open_library(chosen) as library, open_store() as store:
-        library.scan()
-        with suppress(StoreWriteError):
-            # A read-only data folder: records keep their last known paths for now.
-            relink_annotations(library, store)
+        refreshed = refresh(library, store=store, full=True)
+        failed = refreshed.relink_error
+        # A read-only data folder: records keep their last known paths for now.
+        if failed is not None and not isinstance(failed, StoreWriteError):
+            raise failed
         yield library, store
         # Records the ids of the articles just annotated, so a rebuilt catalog keeps them.
         relink_annotations(library, store)

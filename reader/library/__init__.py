@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from reader import paths
-from reader.library.catalog import ORDER_BY, Catalog, catalog_file
+from reader.library.catalog import Catalog, catalog_file
 from reader.library.catalog_file import is_damage, is_unwritable
+from reader.library.catalog_schema import ORDER_BY
 from reader.library.identity import Claim
 from reader.library.rows import CatalogRows
 from reader.models import Article, ArticleMeta, Problem, ScanProgress, ScanResult
@@ -112,6 +113,10 @@ class Library:
         if sort not in ORDER_BY:
             raise ValueError(f"unknown sort order {sort!r} (use 'date' or 'title')")
         return CatalogRows(self._catalog, sort)
+
+    def generation(self) -> str:
+        """A token that changes whenever the catalog's rows do (see `Catalog.generation`)."""
+        return self._catalog.generation()
 
     def ids(self) -> list[str]:
         """Every article id, in no particular order."""

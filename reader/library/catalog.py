@@ -6,6 +6,7 @@ import atexit
 import functools
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -14,100 +15,30 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Concatenate, NamedTuple, ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 from reader.library.catalog_file import (
+    STAMPS,
+    add_generation,
     copy_readable,
     from_db,
+    has_generation,
+    in_range,
     insert_rows,
     is_damage,
     is_unwritable,
     to_db,
 )
+from reader.library.catalog_schema import (
+    META_COLUMNS,
+    ORDER_BY,
+    SCHEMA,
+    SCHEMA_VERSION,
+    ArticleRow,
+    ProblemRow,
+)
 from reader.library.order import IdOrder
 from reader.models import ArticleMeta, Problem
-
-SCHEMA_VERSION = 3
-"""Bump when the tables change: an older catalog is then rebuilt from the folders."""
-
-META_COLUMNS = (
-    "id, path, title, date, place, source, author, url, tags, words, format, size, mtime_ns"
-)
-"""The columns `meta_from_row` expects, in its order."""
-
-ORDER_BY = {
-    "date": "date DESC, title COLLATE NOCASE, id",
-    "title": "title COLLATE NOCASE, date DESC, id",
-}
-"""Row orders; each matches a covering index so listing ids never sorts in memory."""
-
-_SCHEMA = f"""
-CREATE TABLE IF NOT EXISTS articles (
-    id TEXT NOT NULL UNIQUE,
-    path TEXT NOT NULL UNIQUE,
-    size INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL,
-    content_hash TEXT NOT NULL,
-    title TEXT NOT NULL,
-    date TEXT,
-    place TEXT,
-    source TEXT,
-    author TEXT,
-    url TEXT,
-    tags TEXT NOT NULL DEFAULT '',
-    words INTEGER NOT NULL DEFAULT 0,
-    format TEXT NOT NULL DEFAULT 'text',
-    pinned INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS articles_by_date ON articles ({ORDER_BY["date"]});
-CREATE INDEX IF NOT EXISTS articles_by_title ON articles ({ORDER_BY["title"]});
-CREATE INDEX IF NOT EXISTS articles_by_hash ON articles (content_hash);
-CREATE TABLE IF NOT EXISTS problems (
-    path TEXT NOT NULL PRIMARY KEY,
-    reason TEXT NOT NULL,
-    size INTEGER,
-    mtime_ns INTEGER,
-    partial INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE IF NOT EXISTS orders (
-    sort TEXT NOT NULL PRIMARY KEY,
-    ids TEXT NOT NULL
-);
-PRAGMA user_version = {SCHEMA_VERSION};
-"""
-
-
-class ArticleRow(NamedTuple):
-    """A full `articles` row in column order, as written by a scan (a tuple for sqlite)."""
-
-    id: str
-    path: str
-    size: int
-    mtime_ns: int
-    content_hash: str
-    title: str
-    date: str | None
-    place: str | None
-    source: str | None
-    author: str | None
-    url: str | None
-    tags: str
-    words: int
-    format: str
-    pinned: bool
-    """The id is not the file's natural id (it was kept through an edit or a move)."""
-
-
-class ProblemRow(NamedTuple):
-    """A `problems` row (a tuple for sqlite)."""
-
-    path: str
-    reason: str
-    size: int | None
-    mtime_ns: int | None
-    partial: bool
-    """The file was read in part (it is listed, truncated), not refused."""
-
 
 _MARKS = ", ".join("?" * len(ArticleRow._fields))
 _INSERT = f"INSERT OR REPLACE INTO articles VALUES ({_MARKS})"
@@ -231,6 +162,9 @@ class Catalog:
             # A file with our version but a damaged body fails here, not later.
             conn.execute("SELECT count(*) FROM problems").fetchone()
             conn.execute("SELECT id, path FROM articles LIMIT 1").fetchall()
+            if not has_generation(conn):  # made by a version without it
+                with self.transaction(keeps_orders=True) as conn:
+                    add_generation(conn)
             return
         if version != 0 or _has_tables(conn):
             self.close()
@@ -239,9 +173,10 @@ class Catalog:
             conn = self.connection()
         # IF NOT EXISTS and an immediate transaction: two instances may create it at once.
         with self.transaction(keeps_orders=True) as conn:
-            for statement in _SCHEMA.split(";"):
+            for statement in SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
+            add_generation(conn)
 
     def rebuild(self) -> None:
         """Start the catalog afresh (it was found damaged); the next scan fills it."""
@@ -289,6 +224,7 @@ class Catalog:
         try:
             if not keeps_orders:
                 conn.execute("DELETE FROM orders")
+                conn.execute("UPDATE generation SET number = number + 1")
             yield conn
         except BaseException:
             conn.rollback()
@@ -309,6 +245,16 @@ class Catalog:
     def count(self) -> int:
         """How many articles are listed."""
         return int(self.connection().execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    @_repairing
+    def generation(self) -> str:
+        """A token that changes with every write: equal tokens mean the same rows.
+
+        A random part set when the file is made tells a catalog built afresh from the
+        one it replaced, whose counter started at the same number.
+        """
+        row = self.connection().execute("SELECT epoch, number FROM generation").fetchone()
+        return f"{row[0]}:{row[1]}" if row else ""
 
     @_repairing
     def ordered_ids(self, sort: str) -> Sequence[str]:
@@ -382,6 +328,22 @@ class Catalog:
         for key in odd:
             found[from_db(key)] = found.pop(key)
         return found
+
+    @_repairing
+    def snapshot_in(self, folder: str, *, deep: bool) -> dict[str, str]:
+        """`snapshot` of the article at `folder` (a file) and those under it (`deep`) or
+        directly in it: read a range of the path index at a time, subfolders skipped, so
+        the cost follows the folder's own files, not the library's."""
+        conn = self.connection()
+        stored = to_db(folder)
+        found = dict(conn.execute(f"{STAMPS} WHERE path = ?", (stored,)))
+        top = os.fsencode(folder) + b"/"
+        ranges: list[tuple[str, str] | tuple[bytes, bytes]] = [(top, top[:-1] + b"0")]
+        if isinstance(stored, str):  # names below may be text or (not UTF-8) bytes
+            ranges.insert(0, (folder + "/", folder + "0"))
+        for low, high in ranges:
+            found.update(in_range(conn, low, high, deep))
+        return {from_db(path): stamp for path, stamp in found.items()}
 
     @_repairing
     def problem_paths(self) -> set[str]:

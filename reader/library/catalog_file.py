@@ -1,12 +1,13 @@
-"""The catalog's SQLite file: telling damage from a cache that cannot be written, and paths
-that are not UTF-8 (kept exactly, as bytes)."""
+"""The catalog's SQLite file: telling damage from a cache that cannot be written, paths
+that are not UTF-8 (kept exactly, as bytes), path ranges, and the write counter."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 _DAMAGE_CODES = frozenset({11, 26})
 """SQLITE_CORRUPT and SQLITE_NOTADB: the file's contents cannot be trusted."""
@@ -94,3 +95,47 @@ def copy_readable(source: Path, target: Path) -> None:
             reader.close()
     except sqlite3.Error:
         target.unlink(missing_ok=True)  # unreadable: start empty
+
+
+STAMPS = "SELECT path, size || ' ' || mtime_ns FROM articles"
+
+RANGE_ROWS = 256
+"""Rows read at a time when listing the files directly in a folder."""
+
+
+def in_range(conn: sqlite3.Connection, low: Any, high: Any, deep: bool) -> Iterator[Any]:
+    """(path, stamp) of rows with low <= path < high; without `deep`, none in subfolders.
+
+    The bounds are all text or all bytes (paths that are not UTF-8 are stored as blobs,
+    which SQLite sorts after every text).
+    """
+    where = f"{STAMPS} WHERE path >= ? AND path < ? ORDER BY path"
+    if deep:
+        yield from conn.execute(where, (low, high))
+        return
+    slash, zero, nul = ("/", "0", "\0") if isinstance(low, str) else (b"/", b"0", b"\0")
+    start, size = low, len(low)
+    while True:
+        rows = conn.execute(f"{where} LIMIT ?", (start, high, RANGE_ROWS)).fetchall()
+        for path, stamp in rows:
+            cut = path.find(slash, size)
+            if cut >= 0:  # in a subfolder: go on after everything under it ("0" follows "/")
+                start = path[:cut] + zero
+                break
+            yield path, stamp
+        else:
+            if len(rows) < RANGE_ROWS:
+                return
+            start = rows[-1][0] + nul  # the first path after the last one read
+
+
+def has_generation(conn: sqlite3.Connection) -> bool:
+    sql = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'generation'"
+    return bool(conn.execute(sql).fetchone()[0])
+
+
+def add_generation(conn: sqlite3.Connection) -> None:
+    """The one-row table counting write transactions (see `Catalog.generation`)."""
+    conn.execute("CREATE TABLE IF NOT EXISTS generation (epoch TEXT NOT NULL, number INTEGER)")
+    if conn.execute("SELECT count(*) FROM generation").fetchone()[0] == 0:
+        conn.execute("INSERT INTO generation VALUES (?, 0)", (os.urandom(16).hex(),))

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from reader.library import Library
+from reader.library.catalog import Catalog
 from reader.library.walk import FileStat, walk
 from reader.models import ArticleMeta, Problem, ScanProgress, ScanResult
 from reader.sources import is_supported
@@ -92,13 +93,34 @@ def scan_changed(library: Library, progress: Progress | None = None) -> ScanResu
     recorded, changed = _changed(library)
     if not library.catalog_rebuilt and recorded and not changed:
         return None
-    stamps = folder_stamps(library.roots)
     if library.catalog_rebuilt or not recorded:
+        stamps = folder_stamps(library.roots)
         result = library.scan(progress)
     else:
+        stamps = _restamp(recorded, changed)
         result = library.scan(progress, part=Part(library.roots, recorded, changed, stamps))
     _save(library, stamps)
     return result
+
+
+def _restamp(recorded: Stamps, changed: Sequence[str]) -> Stamps:
+    """The stamps now, from the recorded ones: only changed folders are looked at again
+    (a folder of many files costs one listing only when it changed), and folders new
+    under them are walked whole."""
+    stamps = dict(recorded)
+    for folder in changed:
+        try:
+            stamps[folder] = os.stat(folder).st_mtime_ns
+            if not os.path.isdir(folder):
+                continue  # a root that is a file stands for itself
+            with os.scandir(folder) as entries:
+                found = [e.path for e in entries if e.name[0] != "." and _is_dir(e)]
+        except OSError:
+            stamps[folder] = -1  # gone (or unreadable): appearing later is a change
+            continue
+        new = [path for path in found if path not in stamps]
+        stamps.update(folder_stamps([Path(path) for path in new]))
+    return stamps
 
 
 class Part:
@@ -125,6 +147,15 @@ class Part:
             or path.startswith(self._under)
             or path in self._deep
         )
+
+    def snapshot(self, catalog: Catalog) -> dict[str, str]:
+        """The catalog's `snapshot` of the files in the part only."""
+        known: dict[str, str] = {}
+        for folder in self._flat:
+            known.update(catalog.snapshot_in(folder, deep=False))
+        for top in self._deep:
+            known.update(catalog.snapshot_in(top, deep=True))
+        return {path: stamp for path, stamp in known.items() if self.covers(path)}
 
     def walk(self) -> tuple[dict[str, FileStat], list[Problem]]:
         """The supported files in the part, as `walk` lists them."""

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.library.catalog import ArticleRow, Catalog, ProblemRow
+from reader.library.catalog import Catalog
+from reader.library.catalog_schema import ArticleRow, ProblemRow
 from reader.library.identity import Claim, Identities, natural_id
 from reader.library.parse_pool import Summary, read_all
 from reader.library.walk import FileStat, walk
@@ -84,10 +85,10 @@ class Scanner:
         """Scan, write the changes and return the outcome."""
         self._tell(force=True)
         found, folder_problems = walk(self._roots) if self._part is None else self._part.walk()
-        known = self._catalog.snapshot()
+        part = self._part
+        known = self._catalog.snapshot() if part is None else part.snapshot(self._catalog)
         known_problems = self._catalog.problem_paths()
         if self._part is not None:  # files outside the part are left as they are
-            known = {path: stamp for path, stamp in known.items() if self._part.covers(path)}
             known_problems = {path for path in known_problems if self._part.covers(path)}
         to_load, unchanged = _changed_paths(found, known)
         gone = [path for path in known if path not in found]
@@ -231,6 +232,8 @@ class Scanner:
         return identities.fresh(new.content_hash, self._key(new), new.path)
 
     def _write(self, batch: _Batch) -> None:
+        if not (batch.drop or batch.articles or batch.clear or batch.problems):
+            return  # an unchanged scan writes nothing, so the catalog's generation stays
         with self._catalog.transaction() as conn:
             Catalog.delete_articles(conn, batch.drop)
             Catalog.put_articles(conn, batch.articles)

@@ -16,7 +16,6 @@ import marshal
 import os
 import sqlite3
 import time
-import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -41,42 +40,61 @@ class Spool:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        # Scratch data: no journal, no syncing; a crash just loses it.
-        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._conn.execute("PRAGMA journal_mode=OFF")
-        self._conn.execute("PRAGMA synchronous=OFF")
-        self._conn.execute(
-            "CREATE TABLE IF NOT EXISTS parsed"
-            " (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, fields BLOB)"
-        )
+        # Made on the first put: a command that parses nothing creates no file.
+        self._conn: sqlite3.Connection | None = None
+        self._broken = False
+
+    def _open(self) -> sqlite3.Connection:
+        if self._conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            # Scratch data: no journal, no syncing; a crash just loses it.
+            conn.execute("PRAGMA journal_mode=OFF")
+            conn.execute("PRAGMA synchronous=OFF")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS parsed"
+                " (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, fields BLOB)"
+            )
+            self._conn = conn
+        return self._conn
 
     def put(self, rows: Iterable[tuple[str, int, int, Fields]]) -> None:
         """Keep the fields of files just parsed, with their size and mtime then."""
         values = [
             (to_db(path), size, mtime, marshal.dumps(fields)) for path, size, mtime, fields in rows
         ]
-        with self._conn:
-            self._conn.execute("BEGIN")
-            self._conn.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?)", values)
+        if not values or self._broken:
+            return
+        try:
+            conn = self._open()
+            with conn:
+                conn.execute("BEGIN")
+                conn.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?)", values)
+        except (OSError, sqlite3.Error):
+            self._broken = True  # a full cache, say: the index sync parses these files again
 
     def take(self, paths: Sequence[str]) -> Iterator[tuple[str, Fields]]:
         """The kept fields of these paths whose files have not changed since they were parsed.
 
         Looked up a few hundred at a time, so a big sync never holds more than that.
         """
+        conn = self._conn
+        if conn is None:
+            return
         for start in range(0, len(paths), LOOKUP):
             chunk = paths[start : start + LOOKUP]
             marks = ", ".join("?" * len(chunk))
             sql = f"SELECT path, size, mtime_ns, fields FROM parsed WHERE path IN ({marks})"
             keys = [to_db(path) for path in chunk]  # a name that is not UTF-8 is kept as bytes
-            for stored, size, mtime, blob in self._conn.execute(sql, keys).fetchall():
+            for stored, size, mtime, blob in conn.execute(sql, keys).fetchall():
                 path = from_db(stored)
                 if _unchanged(path, size, mtime):
                     yield path, marshal.loads(blob)
 
     def close(self) -> None:
         """Close and delete the scratch file."""
-        self._conn.close()
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
         self.path.unlink(missing_ok=True)
 
 
@@ -93,7 +111,7 @@ def parse_once(cache_dir: Path) -> Iterator[Spool | None]:
         return
     _sweep(cache_dir)
     try:
-        spool: Spool | None = Spool(cache_dir / f"{PREFIX}{os.getpid()}-{uuid.uuid4().hex[:8]}.db")
+        spool: Spool | None = Spool(cache_dir / f"{PREFIX}{os.getpid()}-{os.urandom(4).hex()}.db")
     except (OSError, sqlite3.Error):
         spool = None  # everything still works, parsing twice
     token = _current.set(spool)

@@ -132,32 +132,45 @@ class LibraryKeeper:
         self._screen.run_worker(self._scan, thread=True, exclusive=True, group="scan")
 
     def _scan(self) -> None:
-        post = self._screen.post_message
+        """Scan, re-link and sync the index through the one core refresh (in a thread)."""
+        from reader.refresh import refresh  # the scan runs after the first frame
+
+        screen, post = self._screen, self._screen.post_message
         post(self.ScanProgressed(ScanProgress(0, 0)))
+        scanned: list[ScanResult | None] = []
+
+        def tell_scanned(result: ScanResult | None) -> None:
+            scanned.append(result)
+            post(self.ScanFinished(result))  # the list shows new articles before the sync
+
         try:
-            result = self._screen.library.scan(_every(PROGRESS_INTERVAL, self.ScanProgressed, post))
-        # A failed background scan leaves the last catalog usable: say why in one line.
+            done = refresh(
+                screen.library,
+                store=screen.annotator.store,
+                index=self.index if _engine_available() else None,  # opened on first use
+                full=True,
+                progress=_every(PROGRESS_INTERVAL, self.ScanProgressed, post),
+                index_progress=_every(PROGRESS_INTERVAL, self.IndexProgressed, post),
+                scanned=tell_scanned,
+                lock=self._sync_lock,  # a saved note may ask for a sync at the same time
+            )
+        # A failed scan or update leaves the last catalog and index usable: say why in one line.
         except Exception as error:
-            post(self.ScanFinished(None, str(error) or type(error).__name__))
+            reason = str(error) or type(error).__name__
+            post(self.IndexSynced(reason) if scanned else self.ScanFinished(None, reason))
             return
-        post(self.ScanFinished(result))
-        self.relink_after_scan()
-        self.sync_index()
+        self._relinked(done.relinked, done.relink_error)
+        if done.index is not None:
+            post(self.IndexSynced())
 
-    def relink_after_scan(self) -> None:
-        """Point records at the ids the scan gave their articles; runs in the scan's thread."""
-        from reader.annotations import relink_annotations
-
+    def _relinked(self, changed: int, error: StoreError | None) -> None:
+        """Records the scan pointed at new ids: reload them; or say why they could not be."""
         screen = self._screen
-        try:
-            changed = relink_annotations(screen.library, screen.annotator.store)
-        # Records that cannot be re-linked now stay as they are: the next scan tries again.
-        except StoreError as error:
+        if error is not None:  # they stay as they are: the next scan tries again
             screen.app.call_from_thread(
                 screen.notify, str(error), title="Could not update your notes", severity="error"
             )
-            return
-        if changed:
+        elif changed:
             screen.app.call_from_thread(screen.annotator.reload)
 
     def sync_index(self) -> None:
@@ -335,6 +348,15 @@ class LibraryKeeper:
         annotator.reload()
         self.scan()
         screen.notify("The sample articles were removed", timeout=4)
+
+
+def _engine_available() -> bool:
+    """Whether the search engine can be loaded (without it the app lists and reads only)."""
+    try:
+        importlib.import_module("reader.search.sync")
+    except ImportError:
+        return False
+    return True
 
 
 def _every(

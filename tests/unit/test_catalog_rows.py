@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader.library.catalog import ArticleRow, Catalog, ProblemRow
+from reader.library.catalog import Catalog
+from reader.library.catalog_schema import ArticleRow, ProblemRow
 
 
 def _columns(catalog: Catalog, table: str) -> tuple[str, ...]:

@@ -124,3 +124,32 @@ def test_command_names_match_the_parsers() -> None:
         if isinstance(action, argparse._SubParsersAction)
     )
     assert set(choices) == command_names()
+
+
+def test_a_command_loads_only_its_own_module_and_help_lists_every_command() -> None:
+    # `reader search` must not pay for the modules of `show` or `add` (rich, the fetcher).
+    code = (
+        "import sys; from reader.cli import parse_command; "
+        "args = parse_command(['search', 'ferry']); "
+        "print(args.command, sorted(m for m in ('reader.render', 'reader.web.fetch', "
+        "'reader.cli.articles', 'reader.store') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "search []"
+    helped = subprocess.run(
+        [sys.executable, "-m", "reader", "--help", "search"], capture_output=True, text=True
+    )
+    assert helped.returncode == 0 and "bookmarks" in helped.stdout and "feeds" in helped.stdout
+
+
+def test_output_closed_early_ends_quietly(tmp_path: Path) -> None:
+    # `reader list --json | head -1`: the reader of the pipe is gone before the output.
+    import os
+
+    env = {**os.environ, "READER_HOME": str(tmp_path / "home")}
+    command = [sys.executable, "-m", "reader", "list", "--json", "-l", str(SAMPLE_DATA)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    errors = process.stderr.read().decode("utf-8", "replace")
+    assert process.wait() == 0 and "Traceback" not in errors

@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from reader.cli import main
 from reader.library import Library
@@ -171,3 +173,66 @@ def test_a_partial_scan_leaves_unchanged_folders_unread(library_dir: Path, tmp_p
         assert result is not None and result.added == 1 and result.changed == 0
         # ...until a full scan.
         assert scan(library).changed == 1
+
+
+# Reading only the changed part of the catalog ---------------------------------------------
+
+_NAMES = st.sampled_from(["a", "a-b", "a.md", "a0", "b", "é", "z", "\udcff", "sub"])
+
+
+def _row(number: int, path: str) -> tuple[object, ...]:
+    return (f"{number:016x}", path, number, number, "hash", "t", None, None, None, None, None)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    files=st.lists(st.lists(_NAMES, min_size=1, max_size=4), max_size=25),
+    folder=st.lists(_NAMES, max_size=2),
+    deep=st.booleans(),
+)
+@example(files=[["a", "x"], ["a0"], ["a-b"], ["b"]], folder=[], deep=False)  # names around "/"
+def test_the_catalog_lists_a_folder_as_a_filter_of_the_whole_would(
+    tmp_path: Path, files: list[list[str]], folder: list[str], deep: bool
+) -> None:
+    from reader.library import catalog_file as catalog_module
+    from reader.library.catalog import Catalog
+
+    catalog_module.RANGE_ROWS = 2  # page through the rows, as a big folder does
+    root = str(tmp_path / "lib")
+    paths = sorted({os.path.join(root, *parts) for parts in files})
+    catalog = Catalog(tmp_path / f"catalog-{len(os.listdir(tmp_path))}.sqlite")
+    try:
+        rows = [(*_row(n, p), "", 0, "text", False) for n, p in enumerate(paths)]
+        with catalog.transaction() as conn:
+            Catalog.put_articles(conn, rows)  # type: ignore[arg-type]
+        top = os.path.join(root, *folder)
+        whole = catalog.snapshot()
+        inside = top + os.sep
+        expected = {
+            path: stamp
+            for path, stamp in whole.items()
+            if path == top
+            or (path.startswith(inside) and (deep or os.sep not in path[len(inside) :]))
+        }
+        assert catalog.snapshot_in(top, deep=deep) == expected
+    finally:
+        catalog.close()
+        catalog_module.RANGE_ROWS = 256
+
+
+def test_a_partial_scan_records_the_stamps_a_full_walk_would(library_dir: Path) -> None:
+    with Library([library_dir]) as library:
+        scan(library)
+        (library_dir / "new" / "deeper").mkdir(parents=True)
+        article(library_dir / "new" / "deeper", "late.txt", "2024-05-05", "Late arrival")
+        shutil.rmtree(next(p for p in library_dir.iterdir() if p.is_dir() and p.name != "new"))
+        result = scan_changed(library)
+        assert result is not None and result.added == 1
+        from reader.library.folders import _changed
+
+        recorded, changed = _changed(library)
+        assert not changed
+        walked = folder_stamps(library.roots)
+        assert {k: v for k, v in recorded.items() if v != -1} == walked

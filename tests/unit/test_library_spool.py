@@ -102,6 +102,8 @@ def test_the_scratch_file_goes_with_the_block_and_leftovers_are_swept(tmp_path: 
     left.write_bytes(b"")
     with parse_once(tmp_path) as spool:
         assert spool is not None and current_spool() is spool
+        assert not spool.path.exists()  # made on the first put: a command parsing nothing
+        spool.put([(str(tmp_path / "a.md"), 1, 2, ("t", None, None, None, (), "body"))])
         assert spool.path.exists()
         assert not left.exists()
     assert current_spool() is None
