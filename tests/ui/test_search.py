@@ -187,11 +187,11 @@ async def test_escape_restores_the_whole_list_keeping_the_cursor(search_app) -> 
 async def test_escape_in_the_bar_ends_the_search_n_goes_back_to_notes(search_app) -> None:
     async with search_app().run_test(size=(100, 30)) as pilot:
         main = await search(pilot, "summit")
-        assert main.check_action("next_match", ()) is True
+        assert main.check_action("step_match", (1,)) is True
         await pilot.press("escape")
         await settle(pilot)
-        assert main.check_action("next_match", ()) is False
-        assert main.check_action("prev_match", ()) is False
+        assert main.check_action("step_match", (1,)) is False
+        assert main.check_action("step_match", (-1,)) is False
 
 
 async def test_escape_in_the_results_clears_the_search(search_app) -> None:

@@ -133,7 +133,7 @@ class MainScreen(Screen[None]):
         self.search_bar.open_index = lambda: self.keeper.index
         self.search_bar.state = self.annotator.filters
         self.annotator.reindex = self.keeper.sync_index
-        self._apply_size(self.app.size.width, self.app.size.height)
+        self.on_resize(events.Resize(self.app.size, self.app.size))
         self.show_rows()
         self.article_list.focus()
 
@@ -141,11 +141,8 @@ class MainScreen(Screen[None]):
         self.keeper.stop_watch()
 
     def on_resize(self, event: events.Resize) -> None:
-        self._apply_size(event.size.width, event.size.height)
-
-    def _apply_size(self, width: int, height: int) -> None:
-        self.narrow = width < NARROW_WIDTH
-        self.set_class(height < SHORT_HEIGHT, "-short")
+        self.narrow = event.size.width < NARROW_WIDTH
+        self.set_class(event.size.height < SHORT_HEIGHT, "-short")
 
     def watch_narrow(self, narrow: bool) -> None:
         self.set_class(narrow, "-narrow")
@@ -217,7 +214,7 @@ class MainScreen(Screen[None]):
             self.search_bar.history.add(self.search_bar.search_query)
         # As in Newsboat, opening moves to the article: j, k and space then scroll it.
         self.open_article(message.article.id)
-        self.action_focus_pane()
+        self.action_focus_part("pane")
 
     def action_open(self) -> None:
         self.article_list.action_open()
@@ -267,11 +264,9 @@ class MainScreen(Screen[None]):
             self.status.progress = message.progress
         self.annotator.scrolled(message.progress, self.opened_id)
 
-    def action_next_article(self) -> None:
-        self.open_article(self.article_list.step(self.opened_id, 1))
-
-    def action_prev_article(self) -> None:
-        self.open_article(self.article_list.step(self.opened_id, -1))
+    def action_step_article(self, delta: int) -> None:
+        """Open the article `delta` rows after (or before) the open one."""
+        self.open_article(self.article_list.step(self.opened_id, delta))
 
     # --- focus and panes ------------------------------------------------------------------
 
@@ -294,15 +289,11 @@ class MainScreen(Screen[None]):
         else:
             self.action_view("")
 
-    def action_focus_list(self) -> None:
+    def action_focus_part(self, part: str) -> None:
+        """Move the keyboard focus to the "list" or the "pane" (showing it when narrow)."""
         if self.narrow:
-            self.reading = False
-        self.article_list.focus()
-
-    def action_focus_pane(self) -> None:
-        if self.narrow:
-            self.reading = True
-        self.reading_pane.focus()
+            self.reading = part == "pane"
+        (self.reading_pane if part == "pane" else self.article_list).focus()
 
     # --- search ---------------------------------------------------------------------------
 
@@ -314,17 +305,13 @@ class MainScreen(Screen[None]):
         """Order results by relevance or by date, newest first."""
         self.notify(f"Search results by {self.search_bar.toggle_order()}", timeout=2)
 
-    def action_next_match(self) -> None:
-        """Jump to the next match of the search in the open article."""
-        self.status.message = self.reading_pane.step_match(1) or self.status.message
-
-    def action_prev_match(self) -> None:
-        """Jump to the previous match of the search in the open article."""
-        self.status.message = self.reading_pane.step_match(-1) or self.status.message
+    def action_step_match(self, delta: int) -> None:
+        """Jump to the next (1) or previous (-1) match of the search in the open article."""
+        self.status.message = self.reading_pane.step_match(delta) or self.status.message
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Without a search n/N are not ours: the key goes to its next binding (the note editor).
-        if action in ("next_match", "prev_match"):
+        if action == "step_match":
             return self.search_bar.search_active
         if action == "search" and self.search_bar.has_focus_within:
             return False  # a "/" typed in the bar is part of the query
@@ -340,7 +327,7 @@ class MainScreen(Screen[None]):
     @on(SearchBar.Cleared)
     def _to_results(self, message: SearchBar.Submitted | SearchBar.Cleared) -> None:
         if isinstance(message, SearchBar.Cleared) or self.search_bar.search_active:
-            self.action_focus_list()
+            self.action_focus_part("list")
 
     @on(SearchBar.ResultsReady)
     def _on_results(self, message: SearchBar.ResultsReady) -> None:
@@ -369,15 +356,12 @@ class MainScreen(Screen[None]):
     def action_note(self) -> None:
         # While a search is active, `n` goes to the next match instead.
         if self.search_bar.search_active:
-            self.action_next_match()
+            self.action_step_match(1)
         else:
             self.action_edit_note()
 
-    def action_highlight(self) -> None:
-        self.annotator.highlight(ask=False)
-
-    def action_highlight_with_note(self) -> None:
-        self.annotator.highlight(ask=True)
+    def action_highlight(self, ask: bool = False) -> None:
+        self.annotator.highlight(ask=ask)
 
     def action_paragraph(self, delta: int) -> None:
         self.annotator.move_cursor(delta)
