@@ -11,8 +11,8 @@ a process killed at any moment leaves the old file or the new one, never half of
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
+import functools
 import os
 import stat
 import uuid
@@ -288,7 +288,7 @@ def _remove(temps: Iterable[Path]) -> None:
 
 def _flush(temps: list[Path]) -> None:
     """Make the temp files' data durable: one syncfs where Linux has it, else an fsync each."""
-    if _syncfs is not None and all(_syncfs_at(folder) for folder in {t.parent for t in temps}):
+    if _syncfs() is not None and all(_syncfs_at(folder) for folder in {t.parent for t in temps}):
         return
     for temp in temps:
         fd = os.open(temp, os.O_RDONLY | os.O_CLOEXEC)
@@ -300,16 +300,20 @@ def _flush(temps: list[Path]) -> None:
 
 def _syncfs_at(folder: Path) -> bool:
     """Flush the file system holding `folder`; False when that failed."""
-    assert _syncfs is not None
+    syncfs = _syncfs()
+    assert syncfs is not None
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
-        return _syncfs(fd) == 0
+        return syncfs(fd) == 0
     finally:
         os.close(fd)
 
 
-def _load_syncfs() -> Callable[[int], int] | None:
+@functools.cache
+def _syncfs() -> Callable[[int], int] | None:
     """libc's syncfs(2) (Linux): flushes one file system, so a batch costs one call."""
+    import ctypes  # only when a batch is committed: the app's start-up does not pay for it
+
     try:
         # The running program's own symbols include the C library's.
         function = ctypes.CDLL(None, use_errno=True).syncfs
@@ -318,9 +322,6 @@ def _load_syncfs() -> Callable[[int], int] | None:
     function.argtypes = [ctypes.c_int]
     function.restype = ctypes.c_int
     return function
-
-
-_syncfs = _load_syncfs()
 
 
 def _too_large(limit: int) -> str:

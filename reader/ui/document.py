@@ -13,7 +13,6 @@ from rich.style import Style
 from rich.text import Text
 
 from reader.models import Article, Block, BlockKind, Mark, MarkKind
-from reader.render import byline
 from reader.sanitize import safe_line
 from reader.sources import MAX_BYTES
 from reader.ui.wrap import sanitise, wrap
@@ -143,6 +142,8 @@ def body_column(width: int, measure: int = DEFAULT_MEASURE) -> tuple[int, int]:
 
 def meta_line(article: Article) -> str:
     """The metadata line under the title, as `reader show` prints it (a save date labelled)."""
+    from reader.render import byline  # on first open, after the first frame
+
     return byline(article.meta, date_saved=article.date_saved)
 
 

@@ -103,7 +103,7 @@ def test_a_refresh_makes_a_few_durable_commits_not_two_fsyncs_per_entry(
 ) -> None:
     subscribe_all([write_feed(tmp_path, 0, 450)])
     calls: list[int] = []
-    real_fsync, real_syncfs = os.fsync, batch_module._syncfs
+    real_fsync, real_syncfs = os.fsync, batch_module._syncfs()
 
     def counting_fsync(fd: int) -> None:
         calls.append(fd)
@@ -116,7 +116,7 @@ def test_a_refresh_makes_a_few_durable_commits_not_two_fsyncs_per_entry(
             calls.append(fd)
             return real_syncfs(fd)
 
-        monkeypatch.setattr(batch_module, "_syncfs", counting_syncfs)
+        monkeypatch.setattr(batch_module, "_syncfs", lambda: counting_syncfs)
     with FeedRegistry.open() as registry:
         [result] = refresh(registry)
     assert result.new == 450
