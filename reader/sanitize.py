@@ -33,6 +33,14 @@ _LINE_BREAKS = re.compile(r"\r\n|[\r\n\t\u2028\u2029\x85]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
+def valid_unicode(text: str) -> str:
+    """Text every UTF-8 file, index and terminal accepts: each lone surrogate (the bytes of
+    a name that is not UTF-8, never anything typed) becomes U+FFFD."""
+    if text.isascii() or _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def safe_line(value: object) -> str:
     """One line of outside text for output: escapes and bidi controls removed, line breaks,
     tabs and other controls turned into spaces (so column widths hold), and the bytes of a

@@ -14,6 +14,7 @@ import tantivy
 
 from reader.files import atomic_write_text, read_text
 from reader.models import Article, BlockKind, UserText
+from reader.sanitize import valid_unicode
 from reader.search.analysis import FOLDED, STEMMED, Marker, Snippet, make_snippet
 from reader.search.analysis import register_tokenizers as _register
 from reader.search.guard import FileGuard
@@ -433,28 +434,19 @@ def _document(article: Article, user: UserText | None = None) -> tantivy.Documen
     meta = article.meta
     doc = tantivy.Document()
     doc.add_text("id", meta.id)
-    doc.add_text("title", _valid(meta.title))
-    doc.add_text("body", _valid(body_text(article)))
+    doc.add_text("title", valid_unicode(meta.title))
+    doc.add_text("body", valid_unicode(body_text(article)))
     if user is not None and user.notes:
-        doc.add_text("notes", _valid(user.notes))
+        doc.add_text("notes", valid_unicode(user.notes))
     for tag in dict.fromkeys((*meta.tags, *(user.tags if user else ()))):
-        doc.add_text("tags", _valid(tag))
+        doc.add_text("tags", valid_unicode(tag))
     if meta.place:
-        doc.add_text("place", _valid(meta.place))
+        doc.add_text("place", valid_unicode(meta.place))
     if meta.source:
-        doc.add_text("source", _valid(meta.source))
+        doc.add_text("source", valid_unicode(meta.source))
     if meta.date is not None:
         doc.add_integer("day", meta.date.toordinal())
     return doc
-
-
-def _valid(text: str) -> str:
-    """Text tantivy accepts: lone surrogates (from a name that is not UTF-8) become U+FFFD."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return "".join("\ufffd" if "\ud800" <= char <= "\udfff" else char for char in text)
-    return text
 
 
 def _hit(doc: tantivy.Document, score: float, marker: Marker, snippets: bool) -> Hit:

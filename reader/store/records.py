@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+from reader.sanitize import valid_unicode
 
 CONTEXT_CHARS = 32
 """Characters of text kept on each side of a highlight's quote to re-anchor it."""
@@ -190,13 +191,8 @@ def _path(doc: Mapping[str, Any]) -> str:
     return value
 
 
-def clean_text(text: str) -> str:
-    """Text the user gave, storable: bytes that were not UTF-8 become U+FFFD."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return "".join("\ufffd" if "\ud800" <= char <= "\udfff" else char for char in text)
-    return text
+clean_text = valid_unicode
+"""Text the user gave, storable: bytes that were not UTF-8 become U+FFFD."""
 
 
 def storable(fields: dict[str, Any]) -> dict[str, Any]:
@@ -228,16 +224,12 @@ def _text(doc: Mapping[str, Any], key: str) -> str:
     return value if key in _RAW_FIELDS else shown(value)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _RAW_FIELDS = frozenset({"uuid", "article_id", "path"})
 """Fields kept exactly as stored: identities, and paths that may hold undecodable bytes."""
 
 
-def shown(text: str) -> str:
-    """Text fit to show and print: a lone surrogate (never typed by anyone) becomes U+FFFD."""
-    if text.isascii():
-        return text
-    return _SURROGATE.sub("\ufffd", text)
+shown = valid_unicode
+"""Text fit to show and print: a lone surrogate (never typed by anyone) becomes U+FFFD."""
 
 
 def _int(doc: Mapping[str, Any], key: str) -> int:
