@@ -74,6 +74,8 @@ class ArticleMeta:
     format: str = "text"
     size: int = 0
     mtime_ns: int = 0
+    date_saved: bool = False
+    """`date` is the day the page was saved, not one it gave itself."""
 
     @property
     def reading_minutes(self) -> int:

@@ -84,7 +84,7 @@ def encode_tags(tags: Iterable[str]) -> str:
 
 def meta_from_row(row: Sequence[object]) -> ArticleMeta:
     """An ArticleMeta from a row selected with META_COLUMNS."""
-    (id_, path, title, day, place, source, author, url, tags, words, fmt, size, mtime) = row
+    (id_, path, title, day, place, source, author, url, tags, words, fmt, size, mtime, saved) = row
     return ArticleMeta(
         id=str(id_),
         path=from_db(path),
@@ -99,6 +99,7 @@ def meta_from_row(row: Sequence[object]) -> ArticleMeta:
         format=str(fmt),
         size=int(size) if isinstance(size, int) else 0,
         mtime_ns=int(mtime) if isinstance(mtime, int) else 0,
+        date_saved=bool(saved),
     )
 
 

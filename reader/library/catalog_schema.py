@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump when the tables change: an older catalog is then rebuilt from the folders."""
 
 META_COLUMNS = (
-    "id, path, title, date, place, source, author, url, tags, words, format, size, mtime_ns"
+    "id, path, title, date, place, source, author, url, tags, words, format, size, mtime_ns,"
+    " date_saved"
 )
 """The columns `meta_from_row` expects, in its order."""
 
@@ -34,7 +35,8 @@ CREATE TABLE IF NOT EXISTS articles (
     tags TEXT NOT NULL DEFAULT '',
     words INTEGER NOT NULL DEFAULT 0,
     format TEXT NOT NULL DEFAULT 'text',
-    pinned INTEGER NOT NULL DEFAULT 0
+    pinned INTEGER NOT NULL DEFAULT 0,
+    date_saved INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS articles_by_date ON articles ({ORDER_BY["date"]});
 CREATE INDEX IF NOT EXISTS articles_by_title ON articles ({ORDER_BY["title"]});
@@ -73,6 +75,8 @@ class ArticleRow(NamedTuple):
     format: str
     pinned: bool
     """The id is not the file's natural id (it was kept through an edit or a move)."""
+    date_saved: bool
+    """`date` is the day the page was saved (it gave no date of its own)."""
 
 
 class ProblemRow(NamedTuple):

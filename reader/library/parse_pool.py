@@ -47,6 +47,8 @@ class Summary(NamedTuple):
     format: str
     truncated: bool
     """Only the first MAX_BYTES were read."""
+    date_saved: bool = False
+    """`date` is the day the page was saved."""
 
 
 Outcome = Summary | str
@@ -102,6 +104,7 @@ def parse(path: str) -> Parsed | str:
         meta.words,
         meta.format,
         article.truncated,
+        article.date_saved,
     )
     fields: Fields = (meta.title, when, meta.place, meta.source, meta.tags, body_text(article))
     if info is None:

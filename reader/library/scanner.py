@@ -293,4 +293,5 @@ def _row(loaded: _Loaded, article_id: str, pinned: bool) -> ArticleRow:
         summary.words,
         summary.format,
         pinned,
+        summary.date_saved,
     )

@@ -314,3 +314,24 @@ async def test_a_page_without_a_date_shows_its_save_date_as_such(tmp_path: Path)
         pane.show(load_file(write_draft(dated, tmp_path, url_key("https://example.org/d")).path))
         await pilot.pause()
         assert screen_lines(pane)[1].strip().startswith("5 November 2026")
+
+
+async def test_the_list_labels_a_save_date_too(tmp_path: Path) -> None:
+    from reader.library import Library
+    from reader.ui.app import ReaderApp
+    from reader.ui.widgets.article_list import ArticleList
+
+    saved = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
+    write_draft(Draft("No date", "Body.", saved=saved), tmp_path, url_key("https://a.org/p"))
+    dated = Draft("Dated", "Body.", date=date(2026, 11, 5), saved=saved)
+    write_draft(dated, tmp_path, url_key("https://a.org/d"))
+    with Library([tmp_path]) as library:
+        library.scan()
+        metas = {meta.title: meta for meta in (library.get(i) for i in library.ids()) if meta}
+        assert metas["No date"].date_saved and not metas["Dated"].date_saved
+        async with ReaderApp(library=library, scan_on_start=False).run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            rows = pilot.app.screen.query_one(ArticleList)
+            text = "\n".join(line.text for line in (rows.render_line(y) for y in range(4)))
+            assert "saved 2026-12-02" in text and "saved 2026-11-05" not in text
+            assert "2026-11-05" in text

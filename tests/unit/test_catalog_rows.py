@@ -23,7 +23,7 @@ def test_a_typed_row_is_written_and_read_back_by_column(tmp_path: Path) -> None:
     catalog = Catalog(tmp_path / "catalog.sqlite")
     row = ArticleRow(
         "a" * 16, str(tmp_path / "a.md"), 10, 20, "hash", "Title", "2025-01-02", "Oslo",
-        None, "Ada", None, "[]", 3, "markdown", True,
+        None, "Ada", None, "[]", 3, "markdown", True, False,
     )  # fmt: skip
     problem = ProblemRow(str(tmp_path / "b.txt"), "empty file", 0, 5, False)
     with catalog.transaction() as conn:

@@ -204,7 +204,7 @@ def test_the_catalog_lists_a_folder_as_a_filter_of_the_whole_would(
     paths = sorted({os.path.join(root, *parts) for parts in files})
     catalog = Catalog(tmp_path / f"catalog-{len(os.listdir(tmp_path))}.sqlite")
     try:
-        rows = [(*_row(n, p), "", 0, "text", False) for n, p in enumerate(paths)]
+        rows = [(*_row(n, p), "", 0, "text", False, False) for n, p in enumerate(paths)]
         with catalog.transaction() as conn:
             Catalog.put_articles(conn, rows)  # type: ignore[arg-type]
         top = os.path.join(root, *folder)

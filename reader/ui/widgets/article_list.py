@@ -53,10 +53,13 @@ class NoRows:
 
 
 def meta_line(meta: ArticleMeta) -> str:
-    """The second line of a row: place or source, date and reading time."""
+    """The second line of a row: place or source, date (a save date labelled) and reading
+    time."""
     parts = [
         clean(meta.origin),
-        meta.date.isoformat() if meta.date else "",
+        (f"saved {meta.date.isoformat()}" if meta.date_saved else meta.date.isoformat())
+        if meta.date
+        else "",
         f"{meta.reading_minutes} min",
     ]
     return " · ".join(part for part in parts if part)
