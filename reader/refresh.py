@@ -63,6 +63,7 @@ def refresh(
     progress: Progress | None = None,
     index_progress: Progress | None = None,
     scanned: Callable[[ScanResult | None], object] | None = None,
+    relinked: Callable[[int, StoreError | None], object] | None = None,
     lock: contextlib.AbstractContextManager[object] | None = None,
 ) -> Refreshed:
     """Scan, re-link annotations and sync the index; see the module's docstring.
@@ -72,7 +73,8 @@ def refresh(
     opened after the scan (a scan may move the catalog, and the index beside it, to a
     scratch folder when the cache is full) and handed back in `Refreshed.index` for the
     caller to use and close. `scanned` is told the scan's outcome
-    before the rest runs (a list can show new articles at once); `lock` is held around
+    before the rest runs (a list can show new articles at once), and `relinked` how many
+    records the re-link moved (or why it could not) before the sync; `lock` is held around
     the index sync (a front end that also syncs from another thread).
     """
     with parse_once(library.catalog_path.parent), _Users(store) as users:
@@ -82,7 +84,9 @@ def refresh(
             result = folders.scan_changed(library, progress)
         if scanned is not None:
             scanned(result)
-        relinked = _relink(library, users) if full or _changed(result) else 0
+        moved = _relink(library, users) if full or _changed(result) else 0
+        if relinked is not None:
+            relinked(moved, users.write_error)
         opened = index() if callable(index) else index
         synced = None
         if opened is not None:
@@ -93,7 +97,7 @@ def refresh(
                 if opened is not index:
                     opened.close()
                 raise
-    return Refreshed(result, relinked, synced, users.error, users.write_error, opened)
+    return Refreshed(result, moved, synced, users.error, users.write_error, opened)
 
 
 def _changed(result: ScanResult | None) -> bool:

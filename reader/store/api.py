@@ -14,6 +14,7 @@ from tinydb.storages import MemoryStorage
 from tinydb.table import Document
 
 from reader import paths
+from reader.sanitize import valid_unicode
 from reader.store import merge, records, schema, tinyops
 from reader.store.editing import clean_tags, merge_edit, tag_list
 from reader.store.lock import DEFAULT_TIMEOUT
@@ -27,7 +28,6 @@ from reader.store.records import (
     ReadingState,
     Relink,
     SavedSearch,
-    clean_text,
     new_uuid,
     now,
     storable,
@@ -352,7 +352,7 @@ class Store:
             found = self._one(schema.HIGHLIGHTS, "uuid", highlight_uuid)
             if found is None:
                 return None
-            note = clean_text(note) if note is not None else None
+            note = valid_unicode(note) if note is not None else None
             self._tables[schema.HIGHLIGHTS].update({"note": note}, doc_ids=[found.doc_id])
             return records.highlight({**found, "note": note})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from reader.store.records import clean_text
+from reader.sanitize import valid_unicode
 
 
 def merge_edit(stored: str, base: str, text: str) -> str:
@@ -36,7 +36,7 @@ def tag_list(doc: Mapping[str, Any]) -> list[str]:
 def clean_tags(tags: Iterable[str]) -> list[str]:
     clean: list[str] = []
     for tag in tags:
-        tag = clean_text(" ".join(str(tag).split()))
+        tag = valid_unicode(" ".join(str(tag).split()))
         if tag and tag not in clean:
             clean.append(tag)
     return clean

@@ -191,18 +191,14 @@ def _path(doc: Mapping[str, Any]) -> str:
     return value
 
 
-clean_text = valid_unicode
-"""Text the user gave, storable: bytes that were not UTF-8 become U+FFFD."""
-
-
 def storable(fields: dict[str, Any]) -> dict[str, Any]:
     """Fields ready for JSON: a path kept exactly (see stored_path), text made valid UTF-8."""
     out = {}
     for key, value in fields.items():
         if isinstance(value, str):
-            value = stored_path(value) if key == "path" else clean_text(value)
+            value = stored_path(value) if key == "path" else valid_unicode(value)
         elif key == "tags" and isinstance(value, list):
-            value = [clean_text(tag) if isinstance(tag, str) else tag for tag in value]
+            value = [valid_unicode(tag) if isinstance(tag, str) else tag for tag in value]
         out[key] = value
     return out
 
@@ -211,7 +207,7 @@ def identity_fields(item: ArticleIdentity) -> dict[str, Any]:
     """An ArticleIdentity's stored fields (all but its article id and uuid)."""
     return {
         "path": stored_path(item.path),
-        "key": clean_text(item.key),
+        "key": valid_unicode(item.key),
         "content_hash": item.content_hash,
         "url": item.url,
     }
@@ -221,15 +217,11 @@ def _text(doc: Mapping[str, Any], key: str) -> str:
     value = doc.get(key)
     if not isinstance(value, str):
         return ""
-    return value if key in _RAW_FIELDS else shown(value)
+    return value if key in _RAW_FIELDS else valid_unicode(value)
 
 
 _RAW_FIELDS = frozenset({"uuid", "article_id", "path"})
 """Fields kept exactly as stored: identities, and paths that may hold undecodable bytes."""
-
-
-shown = valid_unicode
-"""Text fit to show and print: a lone surrogate (never typed by anyone) becomes U+FFFD."""
 
 
 def _int(doc: Mapping[str, Any], key: str) -> int:
@@ -251,7 +243,9 @@ def bookmark(doc: Mapping[str, Any]) -> Bookmark:
         article_id=_text(doc, "article_id"),
         path=_path(doc),
         title=_text(doc, "title"),
-        tags=tuple(shown(t) for t in tags if isinstance(t, str)) if isinstance(tags, list) else (),
+        tags=tuple(valid_unicode(t) for t in tags if isinstance(t, str))
+        if isinstance(tags, list)
+        else (),
         created=_time(doc.get("created")),
     )
 
@@ -281,7 +275,7 @@ def highlight(doc: Mapping[str, Any]) -> Highlight:
         prefix=_text(doc, "prefix"),
         suffix=_text(doc, "suffix"),
         block=_int(doc, "block"),
-        note=shown(remark) if isinstance(remark, str) else None,
+        note=valid_unicode(remark) if isinstance(remark, str) else None,
         created=_time(doc.get("created")),
     )
 

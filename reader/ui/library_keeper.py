@@ -152,6 +152,7 @@ class LibraryKeeper:
                 progress=_every(PROGRESS_INTERVAL, self.ScanProgressed, post),
                 index_progress=_every(PROGRESS_INTERVAL, self.IndexProgressed, post),
                 scanned=tell_scanned,
+                relinked=self._relinked,  # markers follow before the index is synced
                 lock=self._sync_lock,  # a saved note may ask for a sync at the same time
             )
         # A failed scan or update leaves the last catalog and index usable: say why in one line.
@@ -159,7 +160,6 @@ class LibraryKeeper:
             reason = str(error) or type(error).__name__
             post(self.IndexSynced(reason) if scanned else self.ScanFinished(None, reason))
             return
-        self._relinked(done.relinked, done.relink_error)
         if done.index is not None:
             post(self.IndexSynced())
 
