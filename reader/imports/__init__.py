@@ -1,0 +1,1 @@
+"""Bringing a reading life in from other services' exports (`reader import`)."""
