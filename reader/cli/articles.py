@@ -9,6 +9,7 @@ import sys
 
 from reader import config, paths
 from reader.cli.common import EXIT_OK, meta_record, open_library, report_problems
+from reader.models import ArticleMeta
 from reader.render import article_as_text, print_article
 from reader.sanitize import safe_json, safe_line, safe_text
 from reader.store import Highlight, Note, StoreError
@@ -36,11 +37,18 @@ def command_list(args: argparse.Namespace) -> int:
             if args.json:
                 out.write(safe_json(json.dumps(meta_record(meta), ensure_ascii=False)) + "\n")
             else:
-                when = meta.date.isoformat() if meta.date else "----------"
+                when = _listed_date(meta)
                 title, origin = safe_line(meta.title), safe_line(meta.origin or meta.format)
                 out.write(f"{meta.id[:8]}  {when}  {title}  ({origin})\n")
     report_problems(result.problems)
     return EXIT_OK
+
+
+def _listed_date(meta: ArticleMeta) -> str:
+    """The list's date column; a date that is only the day the page was saved says so."""
+    if meta.date is None:
+        return "----------"
+    return f"saved {meta.date.isoformat()}" if meta.date_saved else meta.date.isoformat()
 
 
 def command_show(args: argparse.Namespace) -> int:

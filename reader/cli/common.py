@@ -103,6 +103,7 @@ def meta_record(meta: ArticleMeta) -> dict[str, object]:
         "id": meta.id,
         "title": meta.title,
         "date": meta.date.isoformat() if meta.date else None,
+        "date_saved": meta.date_saved,
         "place": meta.place,
         "source": meta.source,
         "author": meta.author,

@@ -153,3 +153,23 @@ def test_output_closed_early_ends_quietly(tmp_path: Path) -> None:
     process.stdout.close()
     errors = process.stderr.read().decode("utf-8", "replace")
     assert process.wait() == 0 and "Traceback" not in errors
+
+
+def test_list_labels_a_date_that_is_only_the_day_the_page_was_saved(capsys, tmp_path: Path) -> None:
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    (folder / "2026-12-02-undated.md").write_text(
+        "---\ntitle: An undated page\nsaved: 2026-12-02\n---\n\nBody text.\n", encoding="utf-8"
+    )
+    (folder / "dated.md").write_text(
+        "---\ntitle: A dated page\ndate: 2026-11-30\nsaved: 2026-12-02\n---\n\nBody.\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "list", "-l", str(folder))
+    lines = {line.split("  ", 2)[2]: line for line in out.splitlines()}
+    assert code == 0
+    assert "  saved 2026-12-02  An undated page" in lines["An undated page  (markdown)"]
+    assert "  2026-11-30  A dated page" in lines["A dated page  (markdown)"]
+    code, out, _ = run(capsys, "list", "--json", "-l", str(folder))
+    saved = {r["title"]: r["date_saved"] for r in map(json.loads, out.splitlines())}
+    assert saved == {"An undated page": True, "A dated page": False}
