@@ -148,6 +148,7 @@ async def serve(
         ready()
         await stop.wait()
     finally:
+        # A second Ctrl+C while the apps are asked to quit must not cut that short.
+        await runner.cleanup()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
-        await runner.cleanup()
