@@ -88,7 +88,8 @@ async def test_the_websocket_needs_the_token_and_the_page_s_own_origin(served: S
             with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
                 await client.ws_connect(served.base + "/ws", params=params, headers=headers)
             assert refused.value.status == expected, (params, headers)
-        await client.get(served.url)  # the page sets the cookie; the websocket then needs none
+        async with client.get(served.url):  # the page sets the cookie; the websocket then
+            pass  # needs none
         async with client.ws_connect(served.base + "/ws", headers={"Origin": origin}) as ws:
             await screen_until(ws, "Alpha Lighthouse")
 

@@ -39,7 +39,8 @@ async def tab(
 ) -> AsyncIterator[aiohttp.ClientWebSocketResponse]:
     """A browser tab: the page (which sets the cookie), then its websocket."""
     base = served_url.split("/?token=")[0]
-    await client.get(served_url)
+    async with client.get(served_url) as page:
+        assert page.status == 200
     async with client.ws_connect(base + "/ws?width=100&height=30", headers={"Origin": base}) as ws:
         yield ws
 
