@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -24,6 +25,7 @@ COMMAND_GROUPS: dict[str, tuple[str, ...]] = {
     "reader.cli.doctor": ("doctor",),
     "reader.cli.feeds": ("feeds",),
     "reader.cli.search": ("search", "index"),
+    "reader.cli.serve": ("serve",),
     "reader.cli.web": ("add",),
 }
 """Command modules and the commands each registers. They are imported only to run a command,
@@ -108,7 +110,9 @@ def _help_before(argv: Sequence[str], word: str) -> bool:
 def run_app(chosen: Sequence[Path]) -> int:
     """Open the TUI on a library; refused, in one line, without a terminal to run it in."""
     resolve_roots(chosen)  # a bad path is the first thing to hear about
-    if not (_is_terminal(sys.stdin) and _is_terminal(sys.stdout)):
+    # `reader serve` runs the app with its screen and keys on pipes, spoken by textual-serve.
+    served = os.environ.get("READER_SERVED") == "1"
+    if not served and not (_is_terminal(sys.stdin) and _is_terminal(sys.stdout)):
         raise UsageError(
             "the app needs a terminal for its input and output: run it in one, or use a "
             "command such as `reader list` (see `reader --help`)"
