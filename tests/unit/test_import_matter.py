@@ -69,6 +69,7 @@ def test_encoded_words() -> None:
     assert decode_words("=?iso-8859-1?q?caf=E9?= au lait") == "café au lait"
     assert decode_words("=?nope?q?x?=") == "=?nope?q?x?="
     assert decode_words("plain") == "plain"
+    assert decode_words("=?\u20acx?q?y?=") == "=?\u20acx?q?y?="  # a charset name not ASCII
 
 
 def test_detect_reads_the_zip_members_not_their_names() -> None:

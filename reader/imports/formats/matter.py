@@ -77,7 +77,7 @@ def decode_words(text: str) -> str:
         return text
     try:
         return str(email.header.make_header(email.header.decode_header(text))).strip()
-    except (email.errors.HeaderParseError, LookupError, UnicodeError, ValueError):
+    except (email.errors.MessageError, LookupError, UnicodeError, ValueError):
         return text
 
 

@@ -230,6 +230,9 @@ def looks_like_urls(data: bytes) -> bool:
         bool(meaningful)
         and all(_URLS_LINE.match(line) for line in meaningful)
         and any(_URLS_WEB.match(line) for line in meaningful)
+        # A tag or a display name after a URL, or a query feed: a bare list of links is not
+        # enough to tell a urls file from any other list of addresses.
+        and any(line.startswith('"query:') or len(tokenize(line)) > 1 for line in meaningful)
     )
 
 
