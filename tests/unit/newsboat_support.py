@@ -28,7 +28,8 @@ BLOG = """<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>A Blog [with] brackets</title>
 <id>urn:blog</id><updated>2025-06-05T00:00:00Z</updated>
 <entry><title>Post &amp; more</title><id>urn:blog:1</id><link href="https://blog.example.org/p1"/>
-<updated>2025-06-05T08:00:00Z</updated><content type="html">&lt;p&gt;Caf\u00e9 text&lt;/p&gt;</content>
+<updated>2025-06-05T08:00:00Z</updated>
+<content type="html">&lt;p&gt;Caf\u00e9 text&lt;/p&gt;</content>
 </entry>
 <entry><title>No link post</title><id>urn:blog:2</id><updated>2025-06-06T08:00:00Z</updated>
 <content type="html">&lt;p&gt;Only text&lt;/p&gt;</content></entry>
@@ -47,11 +48,19 @@ def make_cache(folder: Path) -> Path:
         encoding="utf-8",
     )
     cache = folder / "cache.db"
-    environment = {**os.environ, "HOME": str(folder), "XDG_CONFIG_HOME": str(folder),
-                   "XDG_DATA_HOME": str(folder)}
+    environment = {
+        **os.environ,
+        "HOME": str(folder),
+        "XDG_CONFIG_HOME": str(folder),
+        "XDG_DATA_HOME": str(folder),
+    }
     subprocess.run(
         [NEWSBOAT, "-u", str(urls), "-c", str(cache), "-C", os.devnull, "-x", "reload"],
-        env=environment, check=True, capture_output=True, timeout=120, stdin=subprocess.DEVNULL,
+        env=environment,
+        check=True,
+        capture_output=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
     )
     return cache
 
@@ -65,13 +74,17 @@ def mark_like_a_reader(cache: Path) -> None:
     connection.close()
 
 
-if __name__ == "__main__":  # regenerate the checked-in fixture: python -m tests.unit.newsboat_support
+if (
+    __name__ == "__main__"
+):  # regenerate the checked-in fixture: python -m tests.unit.newsboat_support
     import tempfile
 
     with tempfile.TemporaryDirectory() as temporary:
         made = make_cache(Path(temporary))
         mark_like_a_reader(made)
-        target = Path(__file__).resolve().parent.parent / "fixtures" / "imports" / "newsboat_cache.db"
+        target = (
+            Path(__file__).resolve().parent.parent / "fixtures" / "imports" / "newsboat_cache.db"
+        )
         with sqlite3.connect(made) as source, sqlite3.connect(target) as copy:
             source.backup(copy)
         source.close()

@@ -1,4 +1,4 @@
-"""Every detector claims its own fixtures only (whoever wrote the others); no input breaks a parser."""
+"""Each detector claims its own fixtures only, whoever wrote the rest; no input breaks a parser."""
 
 from __future__ import annotations
 
@@ -77,8 +77,24 @@ _CUTS = st.lists(
         st.integers(0, 1 << 20),
         st.integers(0, 40),
         st.sampled_from(
-            [b"", b'"', b"\n", b"\r\n", b"==========", b"\xef\xbb\xbf", b"|", b"(", b")", b",",
-             b"[", b"{", b"\xff\xfe", b"\x00", b"=?utf-8?q?", b"- Your Note on Location 1"]
+            [
+                b"",
+                b'"',
+                b"\n",
+                b"\r\n",
+                b"==========",
+                b"\xef\xbb\xbf",
+                b"|",
+                b"(",
+                b")",
+                b",",
+                b"[",
+                b"{",
+                b"\xff\xfe",
+                b"\x00",
+                b"=?utf-8?q?",
+                b"- Your Note on Location 1",
+            ]
         )
         | st.binary(max_size=8),
     ),
@@ -101,13 +117,23 @@ def test_a_damaged_newsboat_cache_gives_skips_not_errors(cuts: list) -> None:  #
 
 _MEMBERS = st.dictionaries(
     st.sampled_from(
-        ["_matter_history.csv", "_matter_highlights.csv", "content_1.html", "content_.html",
-         "a/content_2.htm", "other.csv", "__MACOSX/._x.csv"]
+        [
+            "_matter_history.csv",
+            "_matter_highlights.csv",
+            "content_1.html",
+            "content_.html",
+            "a/content_2.htm",
+            "other.csv",
+            "__MACOSX/._x.csv",
+        ]
     ),
     st.binary(max_size=300)
     | st.sampled_from(
-        [b"Title,Author,Publisher,URL\nT,A,P,https://x.example/\n",
-         b"Text,Highlighted Date,Title\nq,2020-01-01,T\n", b"<title>T</title>"]
+        [
+            b"Title,Author,Publisher,URL\nT,A,P,https://x.example/\n",
+            b"Text,Highlighted Date,Title\nq,2020-01-01,T\n",
+            b"<title>T</title>",
+        ]
     ),
 )
 

@@ -74,7 +74,10 @@ def test_the_fixture_gives_one_item_per_book_with_every_highlight() -> None:
     )
     assert article.highlights[0].quote == "Glued to the separator."
     assert [(one.source, one.reason) for one in skipped] == [
-        ("clipping 3", "a bookmark (location 1200) in 'The Art of Reading': bookmarks hold no text"),
+        (
+            "clipping 3",
+            "a bookmark (location 1200) in 'The Art of Reading': bookmarks hold no text",
+        ),
         ("clipping 10", "a bookmark (location 40) in 'Der Process': bookmarks hold no text"),
         ("clipping 13", "a bookmark (location 500) in '三体': bookmarks hold no text"),
         (
@@ -182,8 +185,10 @@ def test_unknown_kinds_and_stray_text_are_skipped_with_reasons() -> None:
         f"\n\n{SEP}\n{SEP}\nlonely line\n{SEP}"
     )
     assert parsed == [
-        SkippedItem("clipping 1", "unknown kind of clipping: '- Something odd | Added on Monday, "
-                    "10 March 2014 14:34:24'"),
+        SkippedItem(
+            "clipping 1",
+            "unknown kind of clipping: '- Something odd | Added on Monday, 10 March 2014 14:34:24'",
+        ),
         SkippedItem("clipping 4", "not a clipping (no metadata line after 'lonely line')"),
     ]
 

@@ -135,8 +135,9 @@ def test_the_urls_file() -> None:
     urls = read_urls((FIXTURES / "newsboat_urls").read_text(encoding="utf-8"))
 
     assert urls.feeds == [
-        NewsboatFeed("https://news.example.com/feed.xml", ("news", "daily reads"), "World News",
-                     line=2),
+        NewsboatFeed(
+            "https://news.example.com/feed.xml", ("news", "daily reads"), "World News", line=2
+        ),
         NewsboatFeed("https://blog.example.org/atom.xml", ("blogs", "tech"), line=3),
         NewsboatFeed("https://hidden.example.net/rss", ("news",), "Only in queries", True, 4),
         NewsboatFeed("/home/me/feeds/local.xml", ("local",), line=12),
@@ -188,7 +189,10 @@ def test_applying_subscribes_once_and_keeps_the_users_own_searches(tmp_path: Pat
         ]
         assert result.lines == 12
         news = registry.get("https://news.example.com/feed.xml")
-        assert news is not None and (news.title, news.tags) == ("World News", ("news", "daily reads"))
+        assert news is not None and (news.title, news.tags) == (
+            "World News",
+            ("news", "daily reads"),
+        )
         assert {(s.name, s.query) for s in store.saved_searches()} == {
             ("Flagged", "tag:mine"),
             ("Flagged (Newsboat)", "is:bookmarked"),

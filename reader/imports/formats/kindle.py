@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterator
@@ -195,6 +196,7 @@ def _clip(number: int, entry: str) -> tuple[_Clip, str, str] | SkippedItem:
     return clip, title, author
 
 
+@functools.lru_cache(maxsize=4096)
 def title_author(line: str) -> tuple[str, str]:
     """`Title (Author)` split at its last balanced parenthesis; no author when it has none."""
     line = line.strip()
@@ -261,31 +263,48 @@ def kindle_date(text: str) -> datetime | None:
 
 
 def _cells(clip: _Clip) -> list[str]:
+    """Where a clip is filed: its first locations and its last (a note sits at the end)."""
     if clip.start is not None:
         end = clip.end if clip.end is not None and clip.end >= clip.start else clip.start
-        return [f"l{cell}" for cell in range(clip.start, min(end, clip.start + _BUCKET_SPAN) + 1)]
+        span = range(clip.start, min(end, clip.start + _BUCKET_SPAN) + 1)
+        return list(dict.fromkeys([*(f"l{cell}" for cell in span), f"l{end}"]))
     return [f"p{clip.page}"] if clip.page else []
 
 
 def _add_highlight(book: _Book, clip: _Clip) -> None:
     """File a highlight, or let it replace the shorter one it re-highlights."""
-    text_key = key(clip.text)
+    text_key, cells = key(clip.text), _cells(clip)
     candidates = [book.by_text[text_key]] if text_key in book.by_text else []
-    for cell in _cells(clip):
+    for cell in cells:
         candidates.extend(book.by_cell.get(cell, ()))
-    for index in dict.fromkeys(candidates):
-        old = book.highlights[index]
-        if _same_passage(key(old.text), text_key):
-            book.merged += 1
-            if len(text_key) > len(key(old.text)):
-                book.highlights[index] = clip
-                book.by_text[text_key] = index
-            return
     index = len(book.highlights)
-    book.highlights.append(clip)
+    for known in dict.fromkeys(candidates):
+        old = book.highlights[known]
+        old_key = key(old.text)
+        if _overlap(old, clip) and _same_passage(old_key, text_key):
+            book.merged += 1
+            if len(text_key) <= len(old_key):
+                return
+            index = known
+            break
+    if index == len(book.highlights):
+        book.highlights.append(clip)
+    else:
+        book.highlights[index] = clip
     book.by_text[text_key] = index
-    for cell in _cells(clip):
+    for cell in cells:
         book.by_cell.setdefault(cell, []).append(index)
+
+
+def _overlap(old: _Clip, new: _Clip) -> bool:
+    """Whether two clips are at one place (the same words elsewhere are another highlight)."""
+    if old.start is not None and new.start is not None:
+        old_end = max(old.end or old.start, old.start)
+        new_end = max(new.end or new.start, new.start)
+        return old.start <= new_end and new.start <= old_end
+    if old.page and new.page:
+        return old.page == new.page
+    return True
 
 
 def _same_passage(old: str, new: str) -> bool:
@@ -302,7 +321,7 @@ def _attach_notes(book: _Book) -> list[_Clip]:
     """Put each note on the highlight it was written at; the notes that match none."""
     loose: list[_Clip] = []
     for note in book.notes:
-        target = _note_target(book.highlights, note)
+        target = _note_target(book, note)
         if target is None:
             loose.append(note)
         else:
@@ -310,17 +329,27 @@ def _attach_notes(book: _Book) -> list[_Clip]:
     return loose
 
 
-def _note_target(highlights: list[_Clip], note: _Clip) -> _Clip | None:
+def _note_target(book: _Book, note: _Clip) -> _Clip | None:
+    """The highlight holding the note's location: the last one before it, else the next."""
+    if note.start is not None:
+        cell = f"l{note.start}"
+    elif note.page:
+        cell = f"p{note.page}"
+    else:
+        return None
+    candidates = [book.highlights[index] for index in book.by_cell.get(cell, ())]
+
     def matches(clip: _Clip) -> bool:
         if note.start is not None and clip.start is not None:
             end = clip.end if clip.end is not None else clip.start
             return clip.start <= note.start <= max(end, clip.start)
-        return bool(note.page) and note.start is None and clip.page == note.page
+        return note.start is None and clip.page == note.page
 
-    before = [clip for clip in highlights if clip.number < note.number and matches(clip)]
+    found = [clip for clip in candidates if matches(clip)]
+    before = [clip for clip in found if clip.number < note.number]
     if before:
         return max(before, key=lambda clip: clip.number)
-    after = [clip for clip in highlights if clip.number > note.number and matches(clip)]
+    after = [clip for clip in found if clip.number > note.number]
     return min(after, key=lambda clip: clip.number) if after else None
 
 
