@@ -19,7 +19,7 @@ from reader.imports.items import ImportedItem, ImportFormat, ImportSource, Skipp
 from tests.unit.import_sources import FIXTURES, every_fixture, source_of
 
 FORMATS: list[ImportFormat] = [KINDLE, READWISE, READWISE_READER, MATTER, HYPOTHESIS, NEWSBOAT]
-OWNERS = {
+OWNERS: dict[str, ImportFormat] = {
     "kindle_": KINDLE,
     "readwise_export": READWISE,
     "readwise_reader": READWISE_READER,
@@ -104,13 +104,17 @@ _CUTS = st.lists(
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(TEXT_FIXTURES), _CUTS)
-def test_mutated_fixtures_never_break_a_format(path: Path, cuts: list) -> None:  # type: ignore[type-arg]
+def test_mutated_fixtures_never_break_a_format(
+    path: Path, cuts: list[tuple[int, int, bytes]]
+) -> None:
     _all_parse(ImportSource(path.name, _mutate(path.read_bytes(), cuts)))
 
 
 @settings(max_examples=40, deadline=None)
 @given(_CUTS)
-def test_a_damaged_newsboat_cache_gives_skips_not_errors(cuts: list) -> None:  # type: ignore[type-arg]
+def test_a_damaged_newsboat_cache_gives_skips_not_errors(
+    cuts: list[tuple[int, int, bytes]],
+) -> None:
     data = _mutate((FIXTURES / "newsboat_cache.db").read_bytes(), cuts)
     _check(list(NEWSBOAT.parse(ImportSource("cache.db", data))))
 

@@ -19,6 +19,7 @@ def test_annotations_group_by_page_with_selectors_notes_and_replies() -> None:
         url="https://example.com/essay",
         title="An Essay",
         tags=("pagenote",),
+        saved=WHEN,
         note="A page note with no quote",
         highlights=(
             ImportedHighlight(
@@ -35,7 +36,7 @@ def test_annotations_group_by_page_with_selectors_notes_and_replies() -> None:
     )
     pdf, untitled = items[1], items[2]
     assert (pdf.url, pdf.title, pdf.extra["uri"]) == ("", "paper.pdf", "urn:x-pdf:0123456789abcdef")
-    assert (untitled.title, untitled.highlights[0].created) == ("", None)
+    assert (untitled.title, untitled.highlights[0].created, untitled.saved) == ("", None, None)
     assert len(items) == 3
     assert [(one.source, one.reason) for one in skipped] == [
         ("annotation 7", "an annotation on https://example.org/empty with no quote and no text"),

@@ -7,14 +7,27 @@ from datetime import datetime
 import pytest
 
 from reader.imports.formats.kindle import FORMAT, kindle_date, title_author
-from reader.imports.items import ImportedHighlight, ImportSource, SkippedItem
+from reader.imports.items import (
+    ImportedHighlight,
+    ImportedItem,
+    ImportSource,
+    Parsed,
+    SkippedItem,
+)
 from tests.unit.import_sources import fixture, split
 
 SEP = "=========="
 
 
-def parse_text(text: str) -> list:  # type: ignore[type-arg]
+def parse_text(text: str) -> list[Parsed]:
     return list(FORMAT.parse(ImportSource("clips.txt", text.encode())))
+
+
+def one_item(text: str, data: bytes | None = None) -> ImportedItem:
+    """The one item a clippings text (or these bytes) gives."""
+    (item,) = list(FORMAT.parse(ImportSource("clips.txt", data or text.encode())))
+    assert isinstance(item, ImportedItem)
+    return item
 
 
 def test_the_fixture_gives_one_item_per_book_with_every_highlight() -> None:
@@ -137,24 +150,22 @@ def test_title_and_author(line: str, expected: tuple[str, str]) -> None:
 
 
 def test_a_note_written_before_its_highlight_still_attaches() -> None:
-    parsed = parse_text(
+    item = one_item(
         f"Book (A)\n- Your Note on Location 20 | Added on Monday, 10 March 2014 14:34:24\n\n"
         f"the note\n{SEP}\n"
         f"Book (A)\n- Your Highlight on Location 19-20 | Added on Monday, 10 March 2014 14:34:25"
         f"\n\nthe quote\n{SEP}\n"
     )
-    (item,) = parsed
     assert item.highlights[0].note == "the note"
     assert item.note == ""
 
 
 def test_a_pdf_note_on_a_page_attaches_to_that_page_highlight() -> None:
-    parsed = parse_text(
+    item = one_item(
         f"Paper\n- Your Highlight on page 5 | Added on Monday, 10 March 2014 14:34:24\n\n"
         f"quote\n{SEP}\nPaper\n- Your Note on page 5 | Added on Monday, 10 March 2014 14:34:25"
         f"\n\nnote\n{SEP}\n"
     )
-    (item,) = parsed
     assert item.highlights == (
         ImportedHighlight("quote", "note", datetime(2014, 3, 10, 14, 34, 24), location="page 5"),
     )
@@ -170,7 +181,7 @@ def test_re_highlights_keep_the_longer_and_distinct_ones_stay() -> None:
         ("90-91", "It was a bright cold day in April"),  # the same words elsewhere: kept
     ]
     text = "".join(f"Book (A)\n{meta.format(loc)}\n\n{quote}\n{SEP}\n" for loc, quote in entries)
-    (item,) = parse_text(text)
+    item = one_item(text)
     assert [h.quote for h in item.highlights] == [
         "It was a bright cold day in April, and the clocks were striking thirteen.",
         "Winston Smith, his chin nuzzled into his breast",
@@ -198,7 +209,7 @@ def test_latin1_bytes_and_an_empty_file_never_fail() -> None:
         "Caf\xe9 (A)\n- Your Highlight on Location 1-2 | Added on Monday, 10 March 2014 14:34:24"
         f"\n\nna\xefve\n{SEP}\n"
     ).encode("latin-1")
-    (item,) = list(FORMAT.parse(ImportSource("x", raw)))
+    item = one_item(raw.decode("latin-1"), raw)
     assert (item.title, item.highlights[0].quote) == ("Café", "naïve")
     assert list(FORMAT.parse(ImportSource("x", b""))) == []
 
@@ -208,3 +219,32 @@ def test_detect_needs_a_clipping_not_just_a_separator() -> None:
     assert not FORMAT.detect(ImportSource("x", f"text\n{SEP}\nmore".encode()))
     assert not FORMAT.detect(ImportSource("x", b""))
     assert not FORMAT.detect(ImportSource("x.zip", members=("a.txt",)))
+
+
+def test_the_same_words_at_two_places_are_two_highlights_and_long_ones_take_notes() -> None:
+    meta = "- Your {} on Location {} | Added on Monday, 10 March 2014 14:34:24"
+    entries = [
+        ("Highlight", "10-11", "Chorus line"),
+        ("Highlight", "500-501", "Chorus line"),
+        ("Highlight", "1000-1080", "A very long passage"),
+        ("Note", "1080", "at its end"),
+        ("Highlight", "10-11", "Chorus line"),  # synced twice: the same place and words
+    ]
+    text = "".join(
+        f"Book (A)\n{meta.format(kind, loc)}\n\n{quote}\n{SEP}\n" for kind, loc, quote in entries
+    )
+    item = one_item(text)
+    assert [(h.quote, h.location, h.note) for h in item.highlights] == [
+        ("Chorus line", "location 10-11", ""),
+        ("Chorus line", "location 500-501", ""),
+        ("A very long passage", "location 1000-1080", "at its end"),
+    ]
+    assert item.extra["re_highlights_merged"] == "1"
+
+
+def test_detect_looks_past_a_damaged_first_entry() -> None:
+    text = (
+        f"stray\n{SEP}\nBook (A)\n- Your Highlight on Location 1-2 | Added on Monday, "
+        f"10 March 2014 14:34:24\n\nq\n{SEP}\n"
+    )
+    assert FORMAT.detect(ImportSource("x", text.encode()))

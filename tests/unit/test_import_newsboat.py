@@ -18,6 +18,7 @@ from reader.imports.formats.newsboat import (
     read_cache,
     read_urls,
     tokenize,
+    with_feed_tags,
 )
 from reader.imports.formats.newsboat_apply import apply_urls
 from reader.imports.formats.newsboat_query import translate
@@ -94,6 +95,14 @@ def test_a_cache_newsboat_makes_now_is_read(tmp_path: Path) -> None:
     ]
     assert [one.reason for one in skipped] == ["'No link post' was deleted in Newsboat"]
     assert NEWSBOAT.detect(ImportSource("cache.db", cache.read_bytes()))
+    urls = read_urls((tmp_path / "urls").read_text(encoding="utf-8"))
+    tagged, _ = split(list(with_feed_tags(read_cache(cache), urls)))
+    assert sorted((item.title, item.tags) for item in tagged) == [
+        ("First story", ("news",)),
+        ("Post & more", ("blogs",)),
+        ("Second story", ("news",)),
+        ("Third story", ("news",)),
+    ]
 
 
 def test_older_caches_and_damaged_files(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import orjson
@@ -174,6 +175,7 @@ def _item(page: _Page) -> ImportedItem:
         else:
             page_notes.append(text)
             tags = tuple(dict.fromkeys(tags + note.tags))
+    dates = [when for note in page.notes if (when := parse_datetime(note.created))]
     web = is_web_url(page.uri)
     extra = {"format": "hypothesis"}
     if not web:
@@ -183,7 +185,14 @@ def _item(page: _Page) -> ImportedItem:
         url=page.uri if web else "",
         title=page.title or (page.uri if not web else ""),
         tags=tags,
+        # The first annotation is when the page joined the user's reading.
+        saved=_earliest(dates),
         note="\n\n".join(page_notes),
         highlights=tuple(highlights),
         extra=extra,
     )
+
+
+def _earliest(dates: list[datetime]) -> datetime | None:
+    aware = [when for when in dates if when.tzinfo is not None]
+    return min(aware) if aware else (min(dates) if dates else None)

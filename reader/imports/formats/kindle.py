@@ -115,15 +115,16 @@ class KindleFormat:
     name = "kindle"
 
     def detect(self, source: ImportSource) -> bool:
-        """A clippings file: `==========` separators after a `- ... |` metadata line."""
+        """A clippings file: one of its first entries ends with `==========` after a `- ... |`
+        metadata line."""
         if not source.data:
             return False
-        text = head_text(source.data)
-        found = SEPARATOR.search(text)
-        if found is None:
-            return False
-        first = text[: found.start()].strip("\n").split("\n")
-        return len(first) >= 2 and _is_meta(first[1])
+        entries = SEPARATOR.split(head_text(source.data))[:-1][:5]
+        for entry in entries:
+            lines = entry.strip("\n").split("\n")
+            if len(lines) >= 2 and _is_meta(lines[1]):
+                return True
+        return False
 
     def parse(self, source: ImportSource) -> Iterator[Parsed]:
         """Skipped clippings as they come, then one item per book in order of appearance."""

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -184,6 +185,20 @@ def _when(value: object) -> datetime | None:
         return datetime.fromtimestamp(seconds, UTC)
     except (OverflowError, OSError, ValueError):
         return None
+
+
+def with_feed_tags(parsed: Iterable[Parsed], urls: NewsboatUrls) -> Iterator[Parsed]:
+    """Cached items with the tags their feed has in the urls file (`tag:` then finds them)."""
+    tags = {}
+    for feed in urls.feeds:
+        tags[feed.url] = feed.tags
+        tags[f"file://{feed.url}"] = feed.tags  # the cache keeps a file feed's file:// URL
+    for one in parsed:
+        if isinstance(one, ImportedItem) and tags.get(one.extra.get("feed_url", "")):
+            merged = tuple(dict.fromkeys(one.tags + tags[one.extra["feed_url"]]))
+            yield dataclasses.replace(one, tags=merged)
+        else:
+            yield one
 
 
 # The urls file --------------------------------------------------------------------------
