@@ -129,7 +129,7 @@ class KindleFormat:
     def parse(self, source: ImportSource) -> Iterator[Parsed]:
         """Skipped clippings as they come, then one item per book in order of appearance."""
         books: dict[tuple[str, str], _Book] = {}
-        for number, entry in enumerate(SEPARATOR.split(decode(source.data)), start=1):
+        for number, entry in enumerate(entries(decode(source.data)), start=1):
             if not entry.strip():
                 continue
             parsed = _clip(number, entry)
@@ -150,6 +150,15 @@ class KindleFormat:
 
 
 FORMAT = KindleFormat()
+
+
+def entries(text: str) -> Iterator[str]:
+    """The clippings of a file one at a time (a list of them all would double its memory)."""
+    start = 0
+    for found in SEPARATOR.finditer(text):
+        yield text[start : found.start()]
+        start = found.end()
+    yield text[start:]
 
 
 def _is_meta(line: str) -> bool:

@@ -163,7 +163,7 @@ def _highlight_groups(text: str, name: str) -> tuple[dict[str, _Highlights], lis
     groups: dict[str, _Highlights] = {}
     skipped: list[SkippedItem] = []
     for line, row in csv_dicts(text):
-        where = f"{name} line {line}" if name else f"line {line}"
+        where = f"{one_line(name, 120)} line {line}" if name else f"line {line}"
         if isinstance(row, str):
             skipped.append(SkippedItem(where, f"unreadable CSV record: {one_line(row)}"))
             continue
@@ -226,7 +226,7 @@ def _with_highlights(
     for title_key, (_, name, text) in texts.items():
         if title_key not in used:
             yield ImportedItem(
-                name,
+                one_line(name, 120),
                 title=_html_title(text) or "Untitled",
                 content_html=text,
                 extra={"format": "matter"},
@@ -247,7 +247,7 @@ def _parse_zip(source: ImportSource) -> Iterator[Parsed]:
             continue
         text = decode(_member(source, name))
         if not text.strip():
-            yield SkippedItem(name, "an empty or unreadable article text")
+            yield SkippedItem(one_line(name, 120), "an empty or unreadable article text")
             continue
         title_key = key(_html_title(text))
         # Two texts with one title (or none) each stay: the second is kept under its file name.

@@ -78,7 +78,8 @@ class _Locked(Exception):
     """The cache is locked by a running Newsboat before anything was read."""
 
 
-def _read(path: Path, name: str) -> Iterator[Parsed]:
+def _read(path: Path, shown: str) -> Iterator[Parsed]:
+    name = one_line(shown, 120)
     uri = f"{path.resolve().as_uri()}?mode=ro"
     try:
         connection = sqlite3.connect(uri, uri=True, timeout=0.5)
