@@ -125,6 +125,7 @@ def test_the_fixture_holds_the_oddities_it_claims() -> None:
         ("Ajouté le jeudi 5 mars 2015 09:00:00", datetime(2015, 3, 5, 9, 0)),
         ("Añadido el lunes, 2 de febrero de 2015 8:01:02", datetime(2015, 2, 2, 8, 1, 2)),
         ("Added on Sunday, February 31, 2020 2:58:27 PM", None),
+        ("作成日: 2019年1月1日火曜日 午後3:04:05", datetime(2019, 1, 1, 15, 4, 5)),
         ("Added on a sunny day", None),
         ("", None),
     ],
@@ -248,3 +249,40 @@ def test_detect_looks_past_a_damaged_first_entry() -> None:
         f"10 March 2014 14:34:24\n\nq\n{SEP}\n"
     )
     assert FORMAT.detect(ImportSource("x", text.encode()))
+
+
+@pytest.mark.parametrize(
+    ("meta", "location", "created"),
+    [
+        (
+            "- Votre surlignement sur la page 69 | emplacement 1051-1052 | "
+            "Ajouté le jeudi 5 mars 2015 09:00:00",
+            "page 69, location 1051-1052",
+            datetime(2015, 3, 5, 9, 0),
+        ),
+        (
+            "- Tu subrayado en la página 7 | posición 100-101 | "
+            "Añadido el lunes, 2 de febrero de 2015 8:01:02",
+            "page 7, location 100-101",
+            datetime(2015, 2, 2, 8, 1, 2),
+        ),
+        (
+            "- 位置No. 123-124のハイライト |作成日: 2019年1月1日火曜日 午後3:04:05",
+            "location 123-124",
+            datetime(2019, 1, 1, 15, 4, 5),
+        ),
+        (
+            "- Ihre Markierung auf Seite 12 | Position 180-81 | "
+            "Hinzugefügt am Montag, 3. März 2014 07:19:51",
+            "page 12, location 180-181",
+            datetime(2014, 3, 3, 7, 19, 51),
+        ),
+        ("- Your Highlight on page xii", "page xii", None),
+        ("- Clip This Article", "", None),
+    ],
+)
+def test_metadata_lines_of_other_languages(
+    meta: str, location: str, created: datetime | None
+) -> None:
+    item = one_item(f"Book (A)\n{meta}\n\nthe quote\n{SEP}\n")
+    assert item.highlights == (ImportedHighlight("the quote", created=created, location=location),)

@@ -100,3 +100,11 @@ def test_each_detector_knows_its_own_header_only() -> None:
     assert READWISE.detect(readwise) and not READWISE.detect(reader)
     assert READWISE_READER.detect(reader) and not READWISE_READER.detect(readwise)
     assert not READWISE.detect(ImportSource("x", b"Highlight\n"))
+
+
+def test_a_highlight_longer_than_the_csv_modules_default_limit_is_kept() -> None:
+    long = "word " * 40_000
+    text = f'Highlight,Book Title\nfirst,B\n"{long}",B\nthird,B\n'
+    (item,) = list(READWISE.parse(ImportSource("x.csv", text.encode())))
+    assert isinstance(item, ImportedItem)
+    assert [len(h.quote) for h in item.highlights] == [5, len(long.strip()), 5]

@@ -16,6 +16,7 @@ HEAD_BYTES = 64 * 1024
 LIST_REPR_CAP = 8 * 1024
 """Longest Python-list text handed to `ast.literal_eval` (it parses, never runs, but a huge
 or deeply nested literal costs time and stack)."""
+CSV_FIELD_LIMIT = 64 * 1024 * 1024
 _SPACES = re.compile(r"\s+")
 
 
@@ -80,6 +81,10 @@ def csv_header(text: str) -> list[str]:
 def csv_rows(text: str) -> Iterator[tuple[int, list[str] | str]]:
     """(line number, fields) for each CSV record, or (line number, error) for one the csv
     module refuses; RFC 4180 quoting, newlines inside quoted fields."""
+    # The stock limit (128 KiB a field) refuses a long article text or note; the file
+    # itself is already size-capped by the caller.
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
     while True:
         line = reader.line_num + 1
