@@ -23,6 +23,7 @@ OWNERS: dict[str, ImportFormat] = {
     "kindle_": KINDLE,
     "readwise_export": READWISE,
     "readwise_reader": READWISE_READER,
+    "readwise_template": READWISE,
     "matter_": MATTER,
     "hypothesis_": HYPOTHESIS,
     "newsboat_cache": NEWSBOAT,

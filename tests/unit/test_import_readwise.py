@@ -108,3 +108,20 @@ def test_a_highlight_longer_than_the_csv_modules_default_limit_is_kept() -> None
     (item,) = list(READWISE.parse(ImportSource("x.csv", text.encode())))
     assert isinstance(item, ImportedItem)
     assert [len(h.quote) for h in item.highlights] == [5, len(long.strip()), 5]
+
+
+def test_the_readwise_import_template_is_read_as_well() -> None:
+    source = fixture("readwise_template.csv")
+    assert READWISE.detect(source) and not READWISE_READER.detect(source)
+    items, skipped = split(list(READWISE.parse(source)))
+    assert skipped == []
+    assert [(i.title, i.author, i.url) for i in items] == [
+        ("A Web Page", "Some Writer", "https://web.example.com/page"),
+        ("A Book", "Book Writer", ""),
+    ]
+    assert items[0].highlights == (
+        ImportedHighlight(
+            "A line from a web page", note="my note", created=datetime(2021, 5, 6, 7, 8, 9)
+        ),
+    )
+    assert items[1].highlights == (ImportedHighlight("A line from a book", location="120"),)

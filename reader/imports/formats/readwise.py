@@ -41,9 +41,10 @@ class ReadwiseFormat:
     name = "readwise"
 
     def detect(self, source: ImportSource) -> bool:
-        """A CSV whose header names `Highlight` and `Book Title`."""
+        """A CSV whose header names `Highlight` and `Book Title` (the export), or `Highlight`,
+        `Title` and `Author` (the import template people fill to move into Readwise)."""
         header = _header(source)
-        return "Highlight" in header and "Book Title" in header
+        return "Highlight" in header and ("Book Title" in header or {"Title", "Author"} <= header)
 
     def parse(self, source: ImportSource) -> Iterator[Parsed]:
         """Rows that cannot be used as they come, then each book with its highlights."""
@@ -53,12 +54,12 @@ class ReadwiseFormat:
             if isinstance(row, str):
                 yield SkippedItem(where, f"unreadable CSV record: {one_line(row)}")
                 continue
-            title = clean(row.get("Book Title")) or "Untitled"
+            title = _first(row, "Book Title", "Title") or "Untitled"
             quote = clean(row.get("Highlight"))
             if not quote:
                 yield SkippedItem(where, f"a highlight with no text in {one_line(title)!r}")
                 continue
-            author, url = clean(row.get("Book Author")), _url(row)
+            author, url = _first(row, "Book Author", "Author"), _url(row)
             book_key = (key(title), key(author), url)
             book = books.get(book_key)
             if book is None:
@@ -111,6 +112,10 @@ def _header(source: ImportSource) -> set[str]:
     return set(csv_header(head_text(source.data)))
 
 
+def _first(row: dict[str, str], *columns: str) -> str:
+    return next((clean(row.get(c)) for c in columns if clean(row.get(c))), "")
+
+
 def _url(row: dict[str, str]) -> str:
     for column in _URL_COLUMNS:
         value = clean(row.get(column))
@@ -125,7 +130,7 @@ def _highlight(row: dict[str, str], quote: str) -> ImportedHighlight:
     return ImportedHighlight(
         quote,
         note=clean(row.get("Note")),
-        created=parse_datetime(row.get("Highlighted at")),
+        created=parse_datetime(_first(row, "Highlighted at", "Date")),
         color=clean(row.get("Color")),
         location=location,
         tags=split_tags(row.get("Tags")),
