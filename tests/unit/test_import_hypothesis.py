@@ -73,3 +73,10 @@ def test_detect() -> None:
     assert HYPOTHESIS.detect(fixture("hypothesis_annotations.json"))
     assert not HYPOTHESIS.detect(ImportSource("x.json", b'[{"url": "https://a"}]'))
     assert not HYPOTHESIS.detect(ImportSource("x.json", b""))
+
+
+def test_a_uri_urllib_cannot_split_is_kept_as_a_plain_uri() -> None:
+    data = b'[{"uri": "http://[broken", "text": "n", "target": [{"source": "x"}]}]'
+    (item,) = list(HYPOTHESIS.parse(ImportSource("a.json", data)))
+    assert isinstance(item, ImportedItem)
+    assert (item.url, item.extra["uri"]) == ("", "http://[broken")

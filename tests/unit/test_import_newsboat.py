@@ -66,7 +66,7 @@ def test_the_format_object_reads_the_same_from_bytes() -> None:
     assert list(NEWSBOAT.parse(source)) == list(read_cache(CACHE, "newsboat_cache.db"))
 
 
-def test_the_cache_is_opened_read_only_and_copied_when_locked(tmp_path: Path) -> None:
+def test_the_cache_is_opened_read_only_and_read_from_memory_when_locked(tmp_path: Path) -> None:
     cache = tmp_path / "cache.db"
     shutil.copyfile(CACHE, cache)
     before = cache.read_bytes()
@@ -133,6 +133,14 @@ def test_older_caches_and_damaged_files(tmp_path: Path) -> None:
     connection.close()
     (skip,) = list(read_cache(view, "view.db"))
     assert skip == SkippedItem("view.db", "not a readable Newsboat cache: it has no rss_item table")
+
+    latin = tmp_path / "latin.db"
+    shutil.copyfile(old, latin)
+    with sqlite3.connect(latin) as connection:
+        connection.execute("UPDATE rss_item SET title = CAST(X'436166E9' AS TEXT) WHERE id = 1")
+    connection.close()
+    assert isinstance(first := next(read_cache(latin)), ImportedItem)
+    assert first.title == "Caf\ufffd"
 
     broken = tmp_path / "broken.db"
     broken.write_bytes(CACHE.read_bytes()[:5000])
@@ -244,3 +252,11 @@ def test_tokenize(line: str, tokens: list[str]) -> None:
 )
 def test_query_feeds_in_reader_search(expression: str, expected: tuple[str, str]) -> None:
     assert translate(expression) == expected
+
+
+def test_an_address_urllib_cannot_split_is_skipped() -> None:
+    urls = read_urls('http://[broken "tag"\nhttps://fine.example/feed\n')
+    assert [feed.url for feed in urls.feeds] == ["https://fine.example/feed"]
+    assert [(one.source, one.reason) for one in urls.skipped] == [
+        ("line 1", "not a feed address: http://[broken")
+    ]

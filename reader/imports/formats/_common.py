@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+from reader.feeds.common import is_web_url
 from reader.sanitize import safe_line, valid_unicode
 
 HEAD_BYTES = 64 * 1024
@@ -177,3 +178,12 @@ def tags_of(values: object) -> tuple[str, ...]:
         return ()
     cleaned = (_SPACES.sub(" ", str(tag)).strip() for tag in values if tag is not None)
     return tuple(dict.fromkeys(tag for tag in cleaned if tag))
+
+
+def web_url(text: str) -> bool:
+    """An http(s) URL with a host; False (never an error) for one urllib cannot split, such
+    as `http://[bad` with its unclosed IPv6 bracket."""
+    try:
+        return is_web_url(text)
+    except ValueError:
+        return False

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import shutil
 import sqlite3
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,12 +13,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from reader.feeds.common import is_web_url
-from reader.imports.formats._common import decode, one_line
+from reader import files
+from reader.imports.formats._common import decode, one_line, web_url
 from reader.imports.formats.newsboat_query import translate
 from reader.imports.items import ImportedItem, ImportSource, Parsed, SkippedItem
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+CACHE_LIMIT = 4 * 1024**3
+"""Largest locked cache read into memory to be read from there."""
 _URLS_LINE = re.compile(r'"?(?:[a-zA-Z][a-zA-Z0-9+.-]*://\S|query:|exec:|filter:)')
 _URLS_WEB = re.compile(r'"?(?:https?://\S|query:)')
 _ITEM_COLUMNS = {
@@ -50,42 +50,54 @@ class NewsboatCacheFormat:
         return head.startswith(SQLITE_MAGIC) and b"rss_item" in head and b"rss_feed" in head
 
     def parse(self, source: ImportSource) -> Iterator[Parsed]:
-        """Every item of the cache, from bytes already read."""
-        with tempfile.TemporaryDirectory(prefix="reader-newsboat-") as folder:
-            copy = Path(folder) / "cache.db"
-            copy.write_bytes(source.data)
-            yield from read_cache(copy, source.name or "cache.db")
+        """Every item of the cache, from bytes already read (opened in memory, never written)."""
+        yield from _read(lambda: _in_memory(source.data), one_line(source.name or "cache.db", 120))
 
 
 NEWSBOAT = NewsboatCacheFormat()
 
 
 def read_cache(path: Path, name: str = "cache.db") -> Iterator[Parsed]:
-    """Every item of the Newsboat cache at `path`, opened read-only (a copy when locked)."""
+    """Every item of the Newsboat cache at `path`, opened read-only; when a running Newsboat
+    holds it locked, from a copy of its bytes in memory."""
+    shown = one_line(name, 120)
     try:
-        yield from _read(path, name)
+        yield from _read(lambda: _read_only(path), shown)
     except _Locked:
-        with tempfile.TemporaryDirectory(prefix="reader-newsboat-") as folder:
-            copy = Path(folder) / "cache.db"
-            shutil.copyfile(path, copy)
-            for journal in ("-wal", "-journal"):
-                if path.with_name(path.name + journal).exists():
-                    shutil.copyfile(path.with_name(path.name + journal), Path(str(copy) + journal))
-            yield from _read(copy, name)
+        try:
+            data = files.read_bytes(path, CACHE_LIMIT)
+        except OSError as error:
+            yield SkippedItem(shown, f"the cache is locked and unreadable: {one_line(error)}")
+            return
+        yield from _read(lambda: _in_memory(data), shown)
 
 
 class _Locked(Exception):
     """The cache is locked by a running Newsboat before anything was read."""
 
 
-def _read(path: Path, shown: str) -> Iterator[Parsed]:
-    name = one_line(shown, 120)
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+def _read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.5)
+
+
+def _in_memory(data: bytes) -> sqlite3.Connection:
+    connection = sqlite3.connect(":memory:")
     try:
-        connection = sqlite3.connect(uri, uri=True, timeout=0.5)
-    except sqlite3.Error as error:
+        connection.deserialize(data)
+    except (sqlite3.Error, OverflowError, ValueError, MemoryError):
+        connection.close()
+        raise
+    return connection
+
+
+def _read(opener: Callable[[], sqlite3.Connection], name: str) -> Iterator[Parsed]:
+    try:
+        connection = opener()
+    except (sqlite3.Error, OverflowError, ValueError, MemoryError) as error:
         yield SkippedItem(name, f"not a readable Newsboat cache: {one_line(error)}")
         return
+    # Text that is not UTF-8 comes through with U+FFFD rather than stopping the import.
+    connection.text_factory = lambda raw: raw.decode("utf-8", errors="replace")
     with closing(connection):
         try:
             # A cache is outside data: functions named in its schema must not run.
@@ -97,14 +109,15 @@ def _read(path: Path, shown: str) -> Iterator[Parsed]:
                 raise _Locked from error
             yield SkippedItem(name, f"not a readable Newsboat cache: {one_line(error)}")
             return
-        except sqlite3.Error as error:
+        except (sqlite3.Error, UnicodeDecodeError) as error:
+            # SQLite's message about a damaged schema quotes its bytes, which may not be UTF-8.
             yield SkippedItem(name, f"not a readable Newsboat cache: {one_line(error)}")
             return
         keys = list(_ITEM_COLUMNS)
         try:
             for row in rows:
                 yield _item(dict(zip(keys, row, strict=True)), feeds)
-        except sqlite3.Error as error:
+        except (sqlite3.Error, UnicodeDecodeError) as error:
             yield SkippedItem(name, f"the rest of the cache is unreadable: {one_line(error)}")
 
 
@@ -300,9 +313,12 @@ def _read_line(found: NewsboatUrls, number: int, tokens: list[str]) -> None:
 
 
 def _feed_address(text: str) -> str | None:
-    if is_web_url(text):
+    if web_url(text):
         return text
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
     if parts.scheme == "file" and parts.netloc in ("", "localhost") and parts.path.startswith("/"):
         return unquote(parts.path)
     return None
