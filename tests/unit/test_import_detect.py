@@ -16,6 +16,7 @@ from reader.imports.formats.newsboat import NEWSBOAT, looks_like_urls, read_urls
 from reader.imports.formats.newsboat_query import translate
 from reader.imports.formats.readwise import READWISE, READWISE_READER
 from reader.imports.items import ImportedItem, ImportFormat, ImportSource, SkippedItem
+from reader.sanitize import safe_line
 from tests.unit.import_sources import FIXTURES, every_fixture, source_of
 
 FORMATS: list[ImportFormat] = [KINDLE, READWISE, READWISE_READER, MATTER, HYPOTHESIS, NEWSBOAT]
@@ -52,6 +53,9 @@ def _check(parsed: list[object]) -> None:
     for one in parsed:
         assert isinstance(one, ImportedItem | SkippedItem)
         assert one.source
+        if isinstance(one, SkippedItem):
+            # What the user is told is one line that is safe on a terminal.
+            assert safe_line(one.reason) == one.reason and safe_line(one.source) == one.source
 
 
 def _all_parse(source: ImportSource) -> None:
@@ -95,6 +99,8 @@ _CUTS = st.lists(
                 b"\x00",
                 b"=?utf-8?q?",
                 b"- Your Note on Location 1",
+                b"\x1b[31m",
+                b"\xe2\x80\xae",
             ]
         )
         | st.binary(max_size=8),

@@ -286,3 +286,13 @@ def test_metadata_lines_of_other_languages(
 ) -> None:
     item = one_item(f"Book (A)\n{meta}\n\nthe quote\n{SEP}\n")
     assert item.highlights == (ImportedHighlight("the quote", created=created, location=location),)
+
+
+def test_skip_reasons_show_outside_text_safely() -> None:
+    parsed = parse_text(
+        f"Evil \x1b[31mTitle\u202e (A)\n- Your Bookmark on Location 5 | Added on Monday, "
+        f"10 March 2014 14:34:24\n\n\n{SEP}\n"
+    )
+    assert parsed == [
+        SkippedItem("clipping 1", "a bookmark (location 5) in 'Evil Title': bookmarks hold no text")
+    ]
