@@ -89,6 +89,9 @@ def normalize_url(url: str) -> str:
 
 
 def is_web_url(text: str) -> bool:
-    """True for an http(s) URL with a host."""
-    parts = urlsplit(text.strip())
+    """True for an http(s) URL with a host; false for text that is no URL at all (`http://[x`)."""
+    try:
+        parts = urlsplit(text.strip())
+    except ValueError:
+        return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)

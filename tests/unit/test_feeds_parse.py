@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reader.feeds.common import is_web_url
 from reader.feeds.opml import read_opml
 from reader.feeds.parse import FeedError, ParsedFeed, _feedparser, parse_feed
 from tests.http_server import LoopbackServer, Route
@@ -242,3 +243,14 @@ def test_truncated_fixtures_parse_or_raise_feed_error(name: str, cut: int) -> No
         assert "\n" not in str(error)
     else:
         assert all(entry.id for entry in feed.entries)
+
+
+def test_text_that_is_no_url_at_all_is_not_a_web_url() -> None:
+    assert is_web_url("http://quay.example/a")
+    assert not is_web_url("http://[bad")  # urlsplit raises ValueError on it
+    assert not is_web_url("x2")
+
+
+@given(st.text(max_size=40))
+def test_is_web_url_answers_for_any_text(text: str) -> None:
+    assert is_web_url(text) in (True, False)
