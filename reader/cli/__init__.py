@@ -23,6 +23,7 @@ COMMAND_GROUPS: dict[str, tuple[str, ...]] = {
     "reader.cli.annotations": ("bookmark", "bookmarks", "note", "notes", "export", "import"),
     "reader.cli.doctor": ("doctor",),
     "reader.cli.feeds": ("feeds",),
+    "reader.cli.insights": ("related",),
     "reader.cli.search": ("search", "index"),
     "reader.cli.web": ("add",),
 }

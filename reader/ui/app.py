@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -82,6 +83,8 @@ class ReaderApp(App[None]):
         self.store = store if store is not None else Store.in_memory()
         """The user's own data; the caller opens it and closes it after the app exits."""
         self.feeds = feeds
+        self.today: Callable[[], date] = date.today
+        """Today's date, for the daily review and the stats (tests fix it)."""
         self._config_warning = loaded.warning
         self._save_lock = threading.Lock()
 
