@@ -117,3 +117,49 @@ def compute(
     return summarise(
         log_days(store), store.reading_states(), store.bookmarks(), meta_of, today, days
     )
+
+
+BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Iterable[int]) -> str:
+    """One character per value, its height in eighths of the largest (a space for none)."""
+    values = list(values)
+    top = max(values, default=0)
+    if top <= 0:
+        return "·" * len(values)
+    return "".join(
+        BARS[min(len(BARS) - 1, (value * len(BARS) - 1) // top)] if value > 0 else "·"
+        for value in values
+    )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def headline(stats: ReadingStats) -> str:
+    """The line over the chart: the days it covers and the words and minutes read in them."""
+    words = f"Words read a day, last {len(stats.days)} days: {stats.words:,} words"
+    return f"{words}, about {stats.minutes:,} min"
+
+
+def summary_lines(stats: ReadingStats) -> list[str]:
+    """Everything under the chart, as plain lines (names as they are: the caller cleans)."""
+    first, last = stats.days[0][0], stats.days[-1][0]
+
+    def ranked(items: tuple[tuple[str, int], ...]) -> list[str]:
+        return [f"  {count:>4}  {name}" for name, count in items] or ["  none yet"]
+
+    return [
+        f"{first.isoformat()} … {last.isoformat()}",
+        "",
+        f"Streak: {_plural(stats.streak, 'day')}",
+        f"Finished: {_plural(stats.finished, 'article')}",
+        "",
+        "Top sources",
+        *ranked(stats.sources),
+        "",
+        "Top tags",
+        *ranked(stats.tags),
+    ]

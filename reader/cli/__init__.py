@@ -24,6 +24,7 @@ COMMAND_GROUPS: dict[str, tuple[str, ...]] = {
     "reader.cli.doctor": ("doctor",),
     "reader.cli.feeds": ("feeds",),
     "reader.cli.insights": ("related",),
+    "reader.cli.reading": ("review", "stats"),
     "reader.cli.search": ("search", "index"),
     "reader.cli.web": ("add",),
 }

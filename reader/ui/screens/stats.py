@@ -15,38 +15,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Sparkline, Static
 
-from reader.stats import ReadingStats
+from reader.stats import ReadingStats, headline, summary_lines
 from reader.ui import actions
 from reader.ui.plain import clean
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
-
-def _ranked(items: tuple[tuple[str, int], ...], empty: str) -> str:
-    if not items:
-        return empty
-    return "\n".join(f"  {count:>4}  {clean(name)}" for name, count in items)
-
-
-def summary_text(stats: ReadingStats) -> str:
-    """Everything under the chart, as plain lines."""
-    first, last = stats.days[0][0], stats.days[-1][0]
-    return "\n".join(
-        [
-            f"{first.isoformat()} … {last.isoformat()}",
-            "",
-            f"Streak: {_plural(stats.streak, 'day')}",
-            f"Finished: {_plural(stats.finished, 'article')}",
-            "",
-            "Top sources",
-            _ranked(stats.sources, "  none yet"),
-            "",
-            "Top tags",
-            _ranked(stats.tags, "  none yet"),
-        ]
-    )
 
 
 class StatsScreen(Screen[None]):
@@ -93,10 +64,10 @@ class StatsScreen(Screen[None]):
     @on(Computed)
     def _on_computed(self, message: Computed) -> None:
         stats = self.stats = message.stats
-        words = f"Words read a day, last {len(stats.days)} days: {stats.words:,} words"
-        self.query_one("#stats-words", Label).update(f"{words}, about {stats.minutes:,} min")
+        self.query_one("#stats-words", Label).update(headline(stats))
         self.query_one("#stats-chart", Sparkline).data = [count for _, count in stats.days]
-        self.query_one("#stats-summary", Static).update(summary_text(stats))
+        summary = "\n".join(clean(line) for line in summary_lines(stats))
+        self.query_one("#stats-summary", Static).update(summary)
 
     def action_close(self) -> None:
         self.dismiss(None)
