@@ -8,7 +8,8 @@ screens and the widgets take their `BINDINGS` from `bindings(scope)`, the comman
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from textual.binding import Binding, BindingType
 
@@ -373,6 +374,20 @@ def bindings(scope: str) -> list[BindingType]:
     ]
 
 
+def with_keys(keymap: Mapping[str, str]) -> tuple[Action, ...]:
+    """The registry with a keymap's keys in force: an entry replaces every key of its action."""
+    return tuple(
+        replace(action, keys=keymap[action.id], aliases="") if action.id in keymap else action
+        for action in ACTIONS
+    )
+
+
+def keys_in_force(action: Action, keymap: Mapping[str, str]) -> str:
+    """The keys of an action as the help shows them ("" when it has none), under `keymap`."""
+    keys = keymap.get(action.id) or action.all_keys
+    return " ".join(key_label(key) for key in _split(keys))
+
+
 def palette(*scopes: str) -> tuple[Action, ...]:
     """The palette entries of these owners, in registry order."""
     return tuple(action for scope in scopes for action in in_scope(scope) if action.palette)
@@ -433,10 +448,10 @@ def _row(members: list[Action]) -> HelpRow:
     return HelpRow(tuple(keys), tuple(aliases), lead.help or lead.tooltip, lead.section)
 
 
-def help_rows() -> list[HelpRow]:
+def help_rows(registry: tuple[Action, ...] = ACTIONS) -> list[HelpRow]:
     """Every key table row, in registry order of each row's first action."""
     groups: dict[str, list[Action]] = {}
-    for action in ACTIONS:
+    for action in registry:
         if action.keys:
             groups.setdefault(f"row:{action.row}" if action.row else action.id, []).append(action)
     return [_row(members) for members in groups.values()]
@@ -446,10 +461,10 @@ def _table(heading: str, lines: list[str]) -> str:
     return "\n".join([f"## {heading}", "", "| Key | What it does |", "| :-- | :-- |", *lines])
 
 
-def help_tables() -> str:
-    """The help's key tables as Markdown: a table per section, then a list of the actions
-    only the palette offers, by their palette titles."""
-    rows = help_rows()
+def help_tables(keymap: Mapping[str, str] | None = None) -> str:
+    """The help's key tables as Markdown, with the keys of `keymap` in force: a table per
+    section, then a list of the actions only the palette offers, by their palette titles."""
+    rows = help_rows(with_keys(keymap) if keymap else ACTIONS)
     tables = [
         _table(heading, [row.markdown() for row in rows if row.section == section])
         for section, heading in SECTIONS.items()
