@@ -29,7 +29,10 @@ class LinksScreen(Screen[str | None]):
 
     DEFAULT_CSS = """
     LinksScreen {
-        & > #links-title { width: 100%; padding: 0 1; background: $panel; text-style: bold; }
+        & > #links-title {
+            width: 100%; height: 1; padding: 0 1; background: $panel; text-style: bold;
+            text-wrap: nowrap; text-overflow: ellipsis;
+        }
         & > #links-list { height: 1fr; min-width: 10; }
     }
     """

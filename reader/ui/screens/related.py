@@ -38,7 +38,10 @@ class RelatedScreen(Screen[str | None]):
 
     DEFAULT_CSS = """
     RelatedScreen {
-        & > #related-title { width: 100%; padding: 0 1; background: $panel; text-style: bold; }
+        & > #related-title {
+            width: 100%; height: 1; padding: 0 1; background: $panel; text-style: bold;
+            text-wrap: nowrap; text-overflow: ellipsis;
+        }
         & > #related-list { height: 1fr; min-width: 10; }
     }
     """

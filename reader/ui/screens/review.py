@@ -49,7 +49,10 @@ class ReviewScreen(Screen[tuple[str, int] | None]):
 
     DEFAULT_CSS = """
     ReviewScreen {
-        & > #review-title { width: 100%; padding: 0 1; background: $panel; text-style: bold; }
+        & > #review-title {
+            width: 100%; height: 1; padding: 0 1; background: $panel; text-style: bold;
+            text-wrap: nowrap; text-overflow: ellipsis;
+        }
         & > #review-list { height: 1fr; min-width: 10; }
     }
     """

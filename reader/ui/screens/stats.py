@@ -25,7 +25,10 @@ class StatsScreen(Screen[None]):
 
     DEFAULT_CSS = """
     StatsScreen {
-        & > #stats-title { width: 100%; padding: 0 1; background: $panel; text-style: bold; }
+        & > #stats-title {
+            width: 100%; height: 1; padding: 0 1; background: $panel; text-style: bold;
+            text-wrap: nowrap; text-overflow: ellipsis;
+        }
         & #stats-body { height: 1fr; padding: 0 1; min-width: 10; }
         & #stats-chart { height: 4; margin: 1 0 0 0; min-width: 4; }
     }
