@@ -47,7 +47,8 @@ def command_review(args: argparse.Namespace) -> int:
     if args.grade and not args.id:
         raise UsageError(f"which highlight? `reader review {args.grade} ID`")
     today = date.today()
-    with _store() as store:
+    # The library gives the highlights' articles their current titles, as the app shows them.
+    with open_library(args.library) as library, _store() as store:
         if args.grade:
             highlight = _find(store.highlights(), args.id)
             state = grade_highlight(store, highlight.uuid, args.grade, today)
@@ -56,11 +57,14 @@ def command_review(args: argparse.Namespace) -> int:
             return EXIT_OK
         per_day = config.load().config.review_per_day
         chosen = todays(store.highlights(), review_states(store), today, per_day)
+        titles = {h.uuid: meta.title for h in chosen if (meta := library.get(h.article_id))}
     for number, highlight in enumerate(chosen, 1):
+        title = titles.get(highlight.uuid, highlight.title)
         if args.json:
-            sys.stdout.write(safe_json(json.dumps(_record(highlight), ensure_ascii=False)) + "\n")
+            record = json.dumps({**_record(highlight), "title": title}, ensure_ascii=False)
+            sys.stdout.write(safe_json(record) + "\n")
         else:
-            _print(number, highlight)
+            _print(number, highlight, title)
     if not chosen and not args.json:
         print("reader: nothing to review today", file=sys.stderr)
     return EXIT_OK
@@ -89,9 +93,9 @@ def _record(highlight: Highlight) -> dict[str, object]:
     }
 
 
-def _print(number: int, highlight: Highlight) -> None:
+def _print(number: int, highlight: Highlight, title: str) -> None:
     out = sys.stdout
-    out.write(f"{number}. {safe_line(highlight.title)}  [{highlight.uuid[:8]}]\n")
+    out.write(f"{number}. {safe_line(title)}  [{highlight.uuid[:8]}]\n")
     out.write(f"   “{safe_line(' '.join(highlight.quote.split()))}”\n")
     for line in (highlight.note or "").strip().splitlines():
         out.write(f"   — {safe_line(line)}\n")

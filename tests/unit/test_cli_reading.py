@@ -121,3 +121,16 @@ def test_stats_with_nothing_read(capsys) -> None:
     code, out, _ = run(capsys, "stats", "-l", SAMPLE)
     assert code == 0
     assert "Streak: 0 days" in out and "none yet" in out
+
+
+def test_review_shows_the_article_title_of_today(capsys) -> None:
+    from reader.library import Library
+
+    with Library([SAMPLE_DATA]) as library:
+        library.scan()
+        first = library.rows()[0]
+    with Store.open() as store:
+        store.add_highlight(first.id, first.path, "An old title", "a quote")
+    code, out, _ = run(capsys, "review", "-l", SAMPLE, "--json")
+    assert code == 0
+    assert json.loads(out)["title"] == first.title
