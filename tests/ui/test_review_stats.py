@@ -175,3 +175,23 @@ async def test_stats_count_a_streak_and_tags(library: Library) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_the_new_screens_in_a_20x6_terminal(library: Library) -> None:
+    store = Store.in_memory()
+    highlight_all(store, library, per_article=1)
+    app = make(library, store)
+    async with app.run_test(size=(20, 6)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        for key in ("D", "S", "M", "L"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert not isinstance(app.screen, MainScreen), key
+            await pilot.resize_terminal(40, 10)
+            await pilot.resize_terminal(20, 6)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, MainScreen)
+        assert app.is_running
