@@ -68,6 +68,20 @@ def checked_url(url: str | None) -> str:
     return url
 
 
+def browser_takes_the_terminal() -> bool:
+    """Whether the browser `open_in_browser` would start runs in this terminal (lynx, w3m, or
+    a command named by BROWSER) rather than in a window of its own, and waits until closed."""
+    try:
+        controller = webbrowser.get()
+    except webbrowser.Error:
+        return False
+    if isinstance(controller, webbrowser.BackgroundBrowser):
+        return False
+    if isinstance(controller, webbrowser.UnixBrowser):
+        return not controller.background
+    return isinstance(controller, webbrowser.GenericBrowser)
+
+
 def open_in_browser(url: str | None) -> str:
     """Open a web address in the system browser (the BROWSER variable names one); the url.
 

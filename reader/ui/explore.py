@@ -7,8 +7,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from reader.links import OpenError, article_links, open_in_browser
+from reader.links import article_links
 from reader.models import ArticleMeta
+from reader.ui.browser import open_url
 
 if TYPE_CHECKING:
     from reader.stats import ReadingStats
@@ -48,18 +49,7 @@ class Explorer:
         if not meta.url:
             self._screen.notify("This article has no web address", severity="warning")
             return
-        url = meta.url
-        self._screen.run_worker(lambda: self._open(url), thread=True, group="browser")
-
-    def _open(self, url: str) -> None:
-        # A browser named by BROWSER runs until it exits: never on the UI thread.
-        app = self._screen.app
-        try:
-            opened = open_in_browser(url)
-        except OpenError as error:
-            app.call_from_thread(self._screen.notify, str(error), severity="warning")
-            return
-        app.call_from_thread(self._screen.notify, f"Opened {opened}", timeout=3)
+        open_url(self._screen, meta.url)
 
     def links(self) -> None:
         """List the open article's links: enter opens one, `a` saves it to the library."""

@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
-from reader.links import Link, OpenError, open_in_browser
+from reader.links import Link
 from reader.ui import actions
+from reader.ui.browser import open_url
 from reader.ui.plain import clean
 
 
@@ -80,17 +81,7 @@ class LinksScreen(Screen[str | None]):
         """Open the link under the cursor in the system browser."""
         if (link := self.current) is not None:
             self.opened.append(link.url)
-            self._open(link.url)
-
-    @work(thread=True, group="browser")
-    def _open(self, url: str) -> None:
-        # A browser named by BROWSER runs until it exits: never on the UI thread.
-        try:
-            open_in_browser(url)
-        except OpenError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="warning")
-            return
-        self.app.call_from_thread(self.notify, f"Opened {url}", timeout=3)
+            open_url(self, link.url)
 
     def action_add_link(self) -> None:
         """Close the list with the link's address, to be saved into the library."""
