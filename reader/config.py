@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 from reader import paths
@@ -24,6 +24,12 @@ class Config:
     """Article list order: "date" (newest first) or "title"."""
     measure: int = 72
     """Width of the reading column, in cells."""
+    review_per_day: int = 5
+    """Highlights offered by the daily review each day."""
+    keys_preset: str = "vim"
+    """The ready-made key set: "vim" or "newsboat"."""
+    keys: dict[str, str] = field(default_factory=dict)
+    """The `[keys]` table: action id ("main.links") -> keys ("L" or "ctrl+l,L")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,18 +70,35 @@ def _from_mapping(raw: dict[str, object]) -> Config:
         config = replace(config, sort="date")
     if not 20 <= config.measure <= 200:
         config = replace(config, measure=72)
+    if not 1 <= config.review_per_day <= 100:
+        config = replace(config, review_per_day=5)
+    # Checked when applied (reader.ui.keymap), where a bad entry is one warning line.
+    config = replace(config, keys={str(k): v for k, v in config.keys.items()})
     return config
+
+
+def _quoted(value: str) -> str:
+    """A TOML basic string (control characters escaped, so the file stays one valid line)."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def _to_toml(config: Config) -> str:
     lines = ["# reader settings"]
+    tables: list[str] = []
     for key, value in asdict(config).items():
-        if isinstance(value, str):
-            escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-            lines.append(f'{key} = "{escaped}"')
+        if isinstance(value, dict):
+            tables += [
+                "",
+                f"[{key}]",
+                *(f"{_quoted(k)} = {_quoted(str(v))}" for k, v in value.items()),
+            ]
+        elif isinstance(value, str):
+            lines.append(f"{key} = {_quoted(value)}")
         else:
             lines.append(f"{key} = {value}")
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, *tables]) + "\n"
 
 
 def save(config: Config, path: Path | None = None) -> None:

@@ -24,6 +24,8 @@ COMMAND_GROUPS: dict[str, tuple[str, ...]] = {
     "reader.cli.annotations": ("bookmark", "bookmarks", "note", "notes", "export", "import"),
     "reader.cli.doctor": ("doctor",),
     "reader.cli.feeds": ("feeds",),
+    "reader.cli.insights": ("related",),
+    "reader.cli.reading": ("review", "stats"),
     "reader.cli.search": ("search", "index"),
     "reader.cli.serve": ("serve",),
     "reader.cli.web": ("add",),

@@ -401,6 +401,19 @@ class SearchIndex:
                 raise
             return self._tell(SearchResults(parsed, (), 0, HINT_FAILED, Marker()))
 
+    def related(self, article_id: str, limit: int = 10) -> list[Hit]:
+        """The articles most like one (never itself), best first; none if the index fails."""
+        from reader.search.related import more_like
+
+        try:
+            self._check()
+            found = more_like(self._index, article_id, limit)
+        except BaseException as error:
+            if _is_fatal(error):
+                raise
+            return []
+        return [_hit(doc, score, Marker(), snippets=False) for doc, score in found]
+
     def _search(
         self, parsed: Query, limit: int, order: str, state: StateFilters | None, snippets: bool
     ) -> SearchResults:

@@ -8,11 +8,15 @@ screens and the widgets take their `BINDINGS` from `bindings(scope)`, the comman
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from textual.binding import Binding, BindingType
 
-SCOPES = ("list", "pane", "main", "search", "app", "help", "note", "notebook", "prompt", "confirm")
+SCOPES = (
+    "list", "pane", "main", "search", "app", "help", "note", "notebook", "prompt", "confirm",
+    "links", "related", "review", "stats",
+)  # fmt: skip
 """Owners of actions: "app" is the app, "list", "pane" and "search" the main screen's article
 list, reading pane and search input, the others a screen each."""
 
@@ -25,6 +29,8 @@ SECTIONS = {
     "app": "Everywhere",
     "note": "In the note editor",
     "notebook": "In the notebook",
+    "links": "In the link list and related articles",
+    "review": "In the daily review and the stats",
     "dialog": "In a question or a prompt",
     "help": "In this help",
 }
@@ -176,7 +182,7 @@ ACTIONS: tuple[Action, ...] = (
            tooltip="Search the library: words, phrases, filters",
            help="Search: results show as you type; `enter` goes to them",
            section="search", palette="Search"),
-    Action("main", "search-order", "toggle_search_order", "o", label="Order",
+    Action("main", "search-order", "toggle_search_order", "O", label="Order",
            tooltip="List search results by relevance or newest first",
            help="Order search results by relevance or by date",
            section="search", palette="Search order: relevance or date"),
@@ -199,6 +205,26 @@ ACTIONS: tuple[Action, ...] = (
     Action("main", "prev-article", "step_article(-1)", "left_square_bracket", label="Previous",
            tooltip="Open the article before the open one", row="step", section="articles",
            palette="Previous article"),
+    Action("main", "open-browser", "open_browser", "o", label="Browser",
+           tooltip="Open the article's web address in the system browser",
+           help="Open the article's web page in your browser (the `BROWSER` variable names one)",
+           section="articles", palette="Open in the browser"),
+    Action("main", "links", "links", "L", label="Links",
+           tooltip="List the article's links: open one, or add it to the library",
+           help="Link list: the article's links; `enter` opens one, `a` adds it to the library",
+           section="articles", palette="Links of the article"),
+    Action("main", "related", "related", "M", label="More like this",
+           tooltip="List the articles most like this one",
+           help="More like this: the articles most like the open one; `enter` opens one",
+           section="articles", palette="More like this"),
+    Action("main", "review", "review", "D", label="Review",
+           tooltip="Today's highlights to review, chosen by spaced repetition",
+           help="Daily review of your highlights: `1` again, `2` keep, `3` done, `enter` "
+           "opens the passage", section="yours", palette="Daily review"),
+    Action("main", "stats", "stats", "S", label="Stats",
+           tooltip="Words read a day, your streak, finished articles, top sources and tags",
+           help="Reading stats: words read a day, streak, finished articles, sources and tags",
+           section="yours", palette="Reading stats"),
     Action("main", "toggle-sort", "toggle_sort", "s", label="Sort",
            tooltip="Sort by date or by title", help="Sort by date (newest first) or by title",
            section="articles"),
@@ -274,6 +300,40 @@ ACTIONS: tuple[Action, ...] = (
            tooltip="Close the notebook", section="notebook"),
     Action("notebook", "entries", "focus_entries", "down", label="Entries",
            tooltip="From the filter down to the entries", section="notebook"),
+    # The link list and the related articles (`enter` opens: the list's own key).
+    Action("links", "close", "close", "escape,q", label="Close", footer=True,
+           tooltip="Close the link list", section="links"),
+    Action("links", "add", "add_link", "a", label="Add to library", footer=True,
+           tooltip="Save the link's page into your library",
+           help="In the link list: add the link's page to your library", section="links"),
+    Action("links", "open", "open_link", "o", label="Open", footer=True,
+           tooltip="Open the link in the browser",
+           help="In the link list: open the link in your browser (also `enter`)",
+           section="links"),
+    Action("related", "close", "close", "escape,q", label="Close", footer=True,
+           tooltip="Close the related articles", section="links"),
+    # The daily review.
+    Action("review", "again", "grade('again')", "1", label="Again", footer=True,
+           tooltip="Show this highlight again tomorrow",
+           help="Again: the highlight comes back tomorrow", section="review"),
+    Action("review", "keep", "grade('keep')", "2", label="Keep", footer=True,
+           tooltip="Keep this highlight: it comes back later each time",
+           help="Keep: the highlight comes back later each time you keep it", section="review"),
+    Action("review", "done", "grade('done')", "3", label="Done", footer=True,
+           tooltip="Retire this highlight from the review",
+           help="Done: the highlight leaves the review (it stays in your notebook)",
+           section="review"),
+    Action("review", "open", "open_passage", "o", label="Open", footer=True,
+           tooltip="Open the highlight's article at the passage",
+           help="Open the highlight's article at the passage (also `enter`)", section="review"),
+    Action("review", "down", "move(1)", "j", label="Next", tooltip="Next highlight",
+           help="Next / previous highlight (also `↓` `↑`)", row="review-move", section="review"),
+    Action("review", "up", "move(-1)", "k", label="Previous", tooltip="Previous highlight",
+           row="review-move", section="review"),
+    Action("review", "close", "close", "escape,q", label="Close", footer=True,
+           tooltip="Close the review", section="review"),
+    Action("stats", "close", "close", "escape,q", label="Close", footer=True,
+           tooltip="Close the stats", section="review"),
     # Dialogs.
     Action("prompt", "cancel", "cancel", "escape", label="Cancel", footer=True,
            tooltip="Close without answering",
@@ -312,6 +372,20 @@ def bindings(scope: str) -> list[BindingType]:
         for action in in_scope(scope)
         if action.keys and not action.bound_by_textual
     ]
+
+
+def with_keys(keymap: Mapping[str, str]) -> tuple[Action, ...]:
+    """The registry with a keymap's keys in force: an entry replaces every key of its action."""
+    return tuple(
+        replace(action, keys=keymap[action.id], aliases="") if action.id in keymap else action
+        for action in ACTIONS
+    )
+
+
+def keys_in_force(action: Action, keymap: Mapping[str, str]) -> str:
+    """The keys of an action as the help shows them ("" when it has none), under `keymap`."""
+    keys = keymap.get(action.id) or action.all_keys
+    return " ".join(key_label(key) for key in _split(keys))
 
 
 def palette(*scopes: str) -> tuple[Action, ...]:
@@ -374,10 +448,10 @@ def _row(members: list[Action]) -> HelpRow:
     return HelpRow(tuple(keys), tuple(aliases), lead.help or lead.tooltip, lead.section)
 
 
-def help_rows() -> list[HelpRow]:
+def help_rows(registry: tuple[Action, ...] = ACTIONS) -> list[HelpRow]:
     """Every key table row, in registry order of each row's first action."""
     groups: dict[str, list[Action]] = {}
-    for action in ACTIONS:
+    for action in registry:
         if action.keys:
             groups.setdefault(f"row:{action.row}" if action.row else action.id, []).append(action)
     return [_row(members) for members in groups.values()]
@@ -387,10 +461,10 @@ def _table(heading: str, lines: list[str]) -> str:
     return "\n".join([f"## {heading}", "", "| Key | What it does |", "| :-- | :-- |", *lines])
 
 
-def help_tables() -> str:
-    """The help's key tables as Markdown: a table per section, then a list of the actions
-    only the palette offers, by their palette titles."""
-    rows = help_rows()
+def help_tables(keymap: Mapping[str, str] | None = None) -> str:
+    """The help's key tables as Markdown, with the keys of `keymap` in force: a table per
+    section, then a list of the actions only the palette offers, by their palette titles."""
+    rows = help_rows(with_keys(keymap) if keymap else ACTIONS)
     tables = [
         _table(heading, [row.markdown() for row in rows if row.section == section])
         for section, heading in SECTIONS.items()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
@@ -22,6 +23,7 @@ from reader.sanitize import safe_line, safe_text
 from reader.store import Store
 from reader.ui import actions
 from reader.ui.incoming import FeedsOpener
+from reader.ui.keymap import build as build_keymap
 from reader.ui.screens.main import MainScreen
 
 if TYPE_CHECKING:
@@ -82,7 +84,13 @@ class ReaderApp(App[None]):
         self.store = store if store is not None else Store.in_memory()
         """The user's own data; the caller opens it and closes it after the app exits."""
         self.feeds = feeds
+        self.today: Callable[[], date] = date.today
+        """Today's date, for the daily review and the stats (tests fix it)."""
         self._config_warning = loaded.warning
+        keymap = build_keymap(self.settings.keys_preset, self.settings.keys)
+        self.keymap: dict[str, str] = keymap.keys
+        """The keys in force that differ from the registry's, by action id."""
+        self._keymap_warning = keymap.warning
         self._save_lock = threading.Lock()
 
     def get_default_screen(self) -> Screen[None]:
@@ -100,8 +108,11 @@ class ReaderApp(App[None]):
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         self.theme_changed_signal.subscribe(self, self._on_theme_changed)
-        if self._config_warning:
-            self.notify(self._config_warning, title="Settings", severity="warning")
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        for warning in (self._config_warning, self._keymap_warning):
+            if warning:
+                self.notify(warning, title="Settings", severity="warning")
         for notice in self.store.notices:  # repairs and restores made while opening the store
             self.notify(notice, title="Your data", severity="warning", timeout=10)
         self.library.listen(self._cache_notice)  # a cache that cannot be written, say
@@ -145,7 +156,7 @@ class ReaderApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
         else:
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.keymap))
 
     def notify(
         self,

@@ -27,8 +27,10 @@ class ReaderCommands(Provider):
         entries: list[tuple[str, str, Callable[[], Any]]] = []
         if isinstance(self.screen, MainScreen):
             run = self.screen.run_action
+            keymap: dict[str, str] = getattr(self.app, "keymap", {})
             entries = [
-                (a.palette, a.tooltip, partial(run, _target(a))) for a in palette_entries("main")
+                (a.palette, _described(a, keymap), partial(run, _target(a)))
+                for a in palette_entries("main")
             ]
         system = self.app.get_system_commands(self.screen)
         return entries + [(c.title, c.help, c.callback) for c in system]
@@ -42,6 +44,12 @@ class ReaderCommands(Provider):
         for title, text, run in self._commands():
             if (score := matcher.match(title)) > 0:
                 yield Hit(score, matcher.highlight(title), run, help=text)
+
+
+def _described(action: actions.Action, keymap: dict[str, str]) -> str:
+    """The palette's help line: the tooltip, then the keys in force ("key: b")."""
+    keys = actions.keys_in_force(action, keymap)
+    return f"{action.tooltip} (key: {keys})" if keys else action.tooltip
 
 
 def _target(action: actions.Action) -> str:

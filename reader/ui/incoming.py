@@ -94,6 +94,11 @@ class Incoming:
             self._show_activity(f"saving {items[0]}{more} …")
             self.add_items(items)
 
+    def add_link(self, url: str) -> None:
+        """Save a link's page into the library (from the link list), as `a` would."""
+        self._show_activity(f"saving {url} …")
+        self.add_items([url])
+
     def add_items(self, items: Sequence[str]) -> None:
         """Save each item in turn in a thread worker."""
         self._screen.run_worker(lambda: self._add(items), thread=True, group="add")

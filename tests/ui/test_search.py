@@ -217,7 +217,7 @@ async def test_order_toggles_between_relevance_and_date(search_app) -> None:
     async with search_app().run_test(size=(100, 30)) as pilot:
         main = await search(pilot, "summit")
         ranked = [meta.id for meta in _rows(main)]
-        await pilot.press("enter", "o")
+        await pilot.press("enter", "O")
         await settle(pilot)
         assert main.search_bar.search_order == "date"
         assert main.search_bar.results is not None and not main.search_bar.results.ranked
@@ -225,7 +225,7 @@ async def test_order_toggles_between_relevance_and_date(search_app) -> None:
         assert dates == sorted(dates, reverse=True)
         assert sorted(meta.id for meta in _rows(main)) == sorted(ranked)
         assert info(main).endswith("newest first")
-        await pilot.press("o")
+        await pilot.press("O")
         await settle(pilot)
         assert [meta.id for meta in _rows(main)] == ranked
 
@@ -266,7 +266,7 @@ async def test_a_nasty_query_shows_a_hint_and_does_not_crash(search_app) -> None
         assert text.startswith("no results · ")
         assert "quote" in text
         assert main.search_bar.info.has_class("-hint")
-        for key in ("up", "down", "enter", "o", "n", "N"):
+        for key in ("up", "down", "enter", "O", "n", "N"):
             await pilot.press(key)
         await settle(pilot)
         assert pilot.app.is_running

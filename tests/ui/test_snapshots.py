@@ -72,3 +72,57 @@ class TestScreens:
             assert snap_compare(app, terminal_size=(100, 40), run_before=open_first)
         finally:
             library.close()
+
+
+class TestReviewAndStats:
+    """The daily review and the stats, on fixed highlights, reading and dates."""
+
+    @staticmethod
+    def app_with_data(make_app, library):
+        from datetime import date, timedelta
+
+        from reader.store import Store
+        from reader.store.reading_log import record_progress
+
+        store = Store.in_memory()
+        listed = library.rows()
+        ids = [listed[i].id for i in range(len(listed))]
+        for n, article_id in enumerate(ids):
+            article = library.load(article_id)
+            note = "The ports matter more than the line." if n == 0 else None
+            text = article.blocks[0].text
+            store.add_highlight(article_id, article.meta.path, article.title, text, note=note)
+        today = date(2026, 3, 10)
+        for back, words in enumerate((420, 0, 910, 300, 660, 0, 0, 120, 800)):
+            article_id = ids[back % len(ids)]
+            record_progress(store, f"{article_id}-{back}", words, 1.0, today - timedelta(back))
+        store.set_read(ids[0], listed[0].path, listed[0].title)
+        store.add_bookmark(ids[0], listed[0].path, listed[0].title, tags=["Caspian", "rail"])
+        record_progress(store, ids[0], 100, 1.0, today)
+        app = make_app(store=store)
+        app.today = lambda: today
+        return app
+
+    @staticmethod
+    async def press(pilot: Pilot[None], key: str) -> None:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+
+    def test_review(self, snap_compare, make_app, library) -> None:
+        """Four highlights with their titles and quotes, the first with its note, one graded
+        "keep" and the cursor on the second; "3 of 4 left today" in the title."""
+
+        async def grade_one(pilot: Pilot[None]) -> None:
+            await self.press(pilot, "D")
+            await pilot.press("2")
+            await pilot.pause()
+
+        app = self.app_with_data(make_app, library)
+        assert snap_compare(app, terminal_size=SIZE, run_before=grade_one)
+
+    def test_stats(self, snap_compare, make_app, library) -> None:
+        """Words a day over 28 days as a sparkline, a one-day streak, one finished article,
+        the top sources (places) and tags."""
+        app = self.app_with_data(make_app, library)
+        assert snap_compare(app, terminal_size=SIZE, run_before=lambda p: self.press(p, "S"))

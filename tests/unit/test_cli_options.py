@@ -70,6 +70,9 @@ ARGUMENTS = {
     "doctor": [],
     "add": ["https://example.org/page"],
     "feeds": ["list"],
+    "related": ["abcdef12"],
+    "review": [],
+    "stats": [],
     "serve": ["--port", "0"],
 }
 """Arguments that make each command run, but for the library it is given."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
@@ -18,9 +19,10 @@ HELP_FILE = Path(__file__).resolve().parent.parent / "help.md"
 KEY_TABLES = "<!-- key tables -->"
 
 
-def help_text() -> str:
-    """The help as Markdown: help.md with the registry's key tables in it."""
-    return HELP_FILE.read_text(encoding="utf-8").replace(KEY_TABLES, actions.help_tables())
+def help_text(keymap: Mapping[str, str] | None = None) -> str:
+    """The help as Markdown: help.md with the registry's key tables (the keys in force) in it."""
+    tables = actions.help_tables(keymap)
+    return HELP_FILE.read_text(encoding="utf-8").replace(KEY_TABLES, tables)
 
 
 class HelpScreen(ModalScreen[None]):
@@ -28,13 +30,17 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = actions.bindings("help")
 
+    def __init__(self, keymap: Mapping[str, str] | None = None) -> None:
+        super().__init__()
+        self._keymap = dict(keymap or {})
+
     @property
     def body(self) -> VerticalScroll:
         return self.query_one("#help-body", VerticalScroll)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
-            yield Markdown(help_text())
+            yield Markdown(help_text(self._keymap))
 
     def action_scroll(self, where: str) -> None:
         """Scroll the key table as the reading pane scrolls an article."""

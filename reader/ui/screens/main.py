@@ -28,8 +28,10 @@ from reader.sources import LoadError
 from reader.store import Store
 from reader.ui import actions
 from reader.ui.annotator import Annotator
+from reader.ui.explore import Explorer
 from reader.ui.incoming import FeedsOpener, Incoming
 from reader.ui.library_keeper import LibraryKeeper
+from reader.ui.reading_log import ReadingRecorder
 from reader.ui.results import ResultRows
 from reader.ui.user_data import IdRows
 from reader.ui.widgets.article_list import ArticleList
@@ -68,6 +70,7 @@ class MainScreen(Screen[None]):
     status = getters.query_one(StatusLine)
     search_bar = getters.query_one(SearchBar)
     annotator = getters.query_one(Annotator)
+    recorder = getters.query_one(ReadingRecorder)
 
     @dataclass
     class ArticleLoaded(Message):
@@ -112,6 +115,8 @@ class MainScreen(Screen[None]):
         """Scans the library, keeps the search index and watches the folders."""
         self.incoming = Incoming(self, feeds)
         """Saves web pages and files, and refreshes feeds."""
+        self.explorer = Explorer(self)
+        """Opens the browser, the link list, related articles, the review and the stats."""
         self.activity = ""
         """What a background job is doing, shown beside the article count ("": nothing)."""
 
@@ -126,6 +131,7 @@ class MainScreen(Screen[None]):
             yield EmptyLibrary(paths.user_library_dir(), id="empty")
         yield StatusLine(id="status")
         yield Annotator(self._store, pane, articles)
+        yield ReadingRecorder(self._store)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -263,6 +269,8 @@ class MainScreen(Screen[None]):
         if self.opened_id is not None:
             self.status.progress = message.progress
         self.annotator.scrolled(message.progress, self.opened_id)
+        if self.opened_id is not None:
+            self.recorder.progressed(self.reading_pane.article, message.progress)
 
     def action_step_article(self, delta: int) -> None:
         """Open the article `delta` rows after (or before) the open one."""
@@ -369,9 +377,9 @@ class MainScreen(Screen[None]):
     def action_notebook(self) -> None:
         from reader.ui.screens.notebook import NotebookScreen
 
-        self.app.push_screen(NotebookScreen(self.annotator.user, self.library), self._jump)
+        self.app.push_screen(NotebookScreen(self.annotator.user, self.library), self.jump)
 
-    def _jump(self, target: tuple[str, int] | None) -> None:
+    def jump(self, target: tuple[str, int] | None) -> None:
         """Open the article a notebook entry points at, with the cursor on its paragraph."""
         if target is None:
             return
@@ -394,6 +402,23 @@ class MainScreen(Screen[None]):
 
     def action_remove_samples(self) -> None:
         self.keeper.remove_samples()
+
+    # --- beyond the article: the Explorer does the work ----------------------------------
+
+    def action_open_browser(self) -> None:
+        self.explorer.open_browser()
+
+    def action_links(self) -> None:
+        self.explorer.links()
+
+    def action_related(self) -> None:
+        self.explorer.related()
+
+    def action_review(self) -> None:
+        self.explorer.review()
+
+    def action_stats(self) -> None:
+        self.explorer.stats()
 
     def action_add_article(self) -> None:
         self.incoming.add_article()
