@@ -24,6 +24,8 @@ class Config:
     """Article list order: "date" (newest first) or "title"."""
     measure: int = 72
     """Width of the reading column, in cells."""
+    sync_folder: str = ""
+    """A folder shared with other machines by a file-sync tool; empty: no sync."""
 
 
 @dataclass(frozen=True, slots=True)

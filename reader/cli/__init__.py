@@ -24,13 +24,14 @@ COMMAND_GROUPS: dict[str, tuple[str, ...]] = {
     "reader.cli.doctor": ("doctor",),
     "reader.cli.feeds": ("feeds",),
     "reader.cli.search": ("search", "index"),
+    "reader.cli.sync": ("sync",),
     "reader.cli.web": ("add",),
 }
 """Command modules and the commands each registers. They are imported only to run a command,
 so opening the app does not pay for them; a test checks the names match the parsers."""
 
 
-NO_LIBRARY = frozenset({"add", "feeds"})
+NO_LIBRARY = frozenset({"add", "feeds", "sync"})
 """Commands that always work on the user's own library folder, so -l has no meaning there."""
 
 AFTER = "library_after"

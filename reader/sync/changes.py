@@ -1,0 +1,179 @@
+"""Between the store and the merge: the changes made since the last sync, and applying merges.
+
+A snapshot of what this machine last exported (or took in) is kept locally; comparing the
+store with it at sync time finds every change, whichever code path made it, so no write
+path of the app needs to know about sync.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from reader.store.validate import doc_problem
+from reader.sync.clock import Stamp
+from reader.sync.crdt import Entry, Record
+from reader.sync.rules import (
+    HINT_FIELDS,
+    SET_FIELDS,
+    TEXT_FIELDS,
+    key_of,
+    local_fields,
+    special,
+    syncs,
+)
+
+Doc = dict[str, Any]
+Tables = dict[str, dict[str, Any]]
+Snapshot = dict[str, dict[str, list[Any]]]
+"""Per table, per record key: [the document as last synced, its live text versions]."""
+
+_MISSING = object()
+
+
+def local_changes(
+    source: str, tables: Tables, snapshot: Snapshot, tick: Callable[[], Stamp]
+) -> list[Entry]:
+    """One entry for each record created, changed or removed since the snapshot."""
+    out: list[Entry] = []
+    for table in sorted(set(tables) | set(snapshot)):
+        if not syncs(source, table):
+            continue
+        docs = tables.get(table)
+        old_table = snapshot.get(table) or {}
+        seen: set[str] = set()
+        for doc in (docs or {}).values() if isinstance(docs, dict) else ():
+            key = key_of(source, table, doc) if isinstance(doc, dict) else None
+            if key is None or key in seen:
+                continue
+            seen.add(key)
+            old = old_table.get(key)
+            entry = _change(source, table, doc, old)
+            if entry is not None:
+                out.append({"s": source, "t": table, "k": key, **entry, "h": list(tick())})
+        for key, (_, versions) in old_table.items():
+            if key not in seen:
+                gone: Entry = {"s": source, "t": table, "k": key, "d": 1}
+                if versions:
+                    gone["p"] = versions
+                out.append({**gone, "h": list(tick())})
+    return out
+
+
+def _elements(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _text(doc: Doc, field: str) -> str:
+    value = doc.get(field)
+    return value if isinstance(value, str) else ""
+
+
+def _change(source: str, table: str, new: Doc, old: list[Any] | None) -> Entry | None:
+    skip = special(source, table)
+    text_field = TEXT_FIELDS.get((source, table))
+    entry: Entry = {}
+    if old is None:
+        sent = skip - HINT_FIELDS
+        entry["c"] = 1
+        entry["f"] = {k: v for k, v in new.items() if k not in sent}
+        before: Doc = {}
+        versions: list[Any] = []
+    else:
+        before, versions = old[0], old[1]
+        changed = {k: v for k, v in new.items() if k not in skip and before.get(k, _MISSING) != v}
+        removed = [k for k in before if k not in skip and k not in new]
+        if changed:
+            entry["f"] = changed
+        if removed:
+            entry["r"] = removed
+    groups = {}
+    for name in SET_FIELDS - local_fields(source):
+        if name not in new:
+            continue
+        now, then = _elements(new[name]), set(_elements(before.get(name)))
+        delta = {e: 1 for e in now if e not in then}
+        delta.update({e: 0 for e in then if e not in set(now)})
+        if delta or name not in before:
+            groups[name] = delta
+    if groups:
+        entry["g"] = groups
+    text = _text(new, text_field) if text_field is not None else None
+    if text is not None and (old is None or text != _text(before, str(text_field))):
+        entry["x"] = text
+        if versions:
+            entry["p"] = versions
+    return entry or None
+
+
+def apply(
+    source: str, tables: Tables, records: dict[str, dict[str, Record]]
+) -> tuple[Tables, Snapshot, int]:
+    """The tables with the merged records in, the new snapshot, and how many records changed.
+
+    Records that no log knows (none was ever exported) are left as they are; each machine
+    keeps its own value of its local fields (the path of an article in its library).
+    """
+    out: Tables = dict(tables)
+    snapshot: Snapshot = {}
+    changed = 0
+    for table in sorted(set(tables) | set(records)):
+        if not syncs(source, table):
+            continue
+        docs = tables.get(table)
+        docs = docs if isinstance(docs, dict) else {}
+        new_docs, snap, count = _apply_table(source, table, docs, records.get(table, {}))
+        snapshot[table] = snap
+        if count:
+            out[table] = new_docs
+            changed += count
+    return out, snapshot, changed
+
+
+def _apply_table(
+    source: str, table: str, docs: dict[str, Any], records: dict[str, Record]
+) -> tuple[dict[str, Any], dict[str, list[Any]], int]:
+    text_field = TEXT_FIELDS.get((source, table))
+    keep = local_fields(source)
+    out: dict[str, Any] = {}
+    snap: dict[str, list[Any]] = {}
+    known: set[str] = set()
+    changed = 0
+    for doc_id, doc in docs.items():
+        key = key_of(source, table, doc) if isinstance(doc, dict) else None
+        if key is None or key in known:
+            out[doc_id] = doc
+            continue
+        known.add(key)
+        record = records.get(key)
+        if record is None:
+            out[doc_id] = doc
+            continue
+        if not record.visible(text_field):
+            changed += 1
+            continue
+        merged = record.document(text_field)
+        for name in keep:
+            merged.pop(name, None)
+            if name in doc:
+                merged[name] = doc[name]
+        if doc_problem(table, merged) is not None:
+            out[doc_id] = doc  # never replace a usable record with an unusable one
+            continue
+        if merged != doc:
+            changed += 1
+        out[doc_id] = merged
+        snap[key] = [merged, [list(s) for s in record.live_texts()] if text_field else []]
+    next_id = max((int(i) for i in docs if i.isdigit()), default=0) + 1
+    for key in sorted(records.keys() - known):
+        record = records[key]
+        if not record.visible(text_field):
+            continue
+        merged = record.document(text_field)
+        if doc_problem(table, merged) is not None:
+            continue
+        out[str(next_id)] = merged
+        next_id += 1
+        changed += 1
+        snap[key] = [merged, [list(s) for s in record.live_texts()] if text_field else []]
+    return out, snap, changed
