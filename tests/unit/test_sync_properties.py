@@ -131,7 +131,5 @@ class SyncMachines(RuleBasedStateMachine):
                     assert len(ids) == len(set(ids))
 
 
-SyncMachines.TestCase.settings = settings(
-    max_examples=40, stateful_step_count=30, deadline=None
-)
+SyncMachines.TestCase.settings = settings(max_examples=40, stateful_step_count=30, deadline=None)
 TestSyncMachines = SyncMachines.TestCase
