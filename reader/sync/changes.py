@@ -107,49 +107,50 @@ def _change(source: str, table: str, new: Doc, old: list[Any] | None) -> Entry |
 
 
 def apply(
-    source: str, tables: Tables, records: dict[str, dict[str, Record]]
+    source: str, tables: Tables, records: dict[str, dict[str, Record]], snapshot: Snapshot
 ) -> tuple[Tables, Snapshot, int]:
-    """The tables with the merged records in, the new snapshot, and how many records changed.
+    """The tables with the changed records merged in, the new snapshot, and how many changed.
 
-    Records that no log knows (none was ever exported) are left as they are; each machine
-    keeps its own value of its local fields (the path of an article in its library).
+    Only the records in `records` (those touched since the last sync) are looked at; each
+    machine keeps its own value of its local fields (the path of an article in its library).
     """
     out: Tables = dict(tables)
-    snapshot: Snapshot = {}
+    new_snapshot: Snapshot = dict(snapshot)
     changed = 0
-    for table in sorted(set(tables) | set(records)):
+    for table, touched in sorted(records.items()):
         if not syncs(source, table):
             continue
         docs = tables.get(table)
         docs = docs if isinstance(docs, dict) else {}
-        new_docs, snap, count = _apply_table(source, table, docs, records.get(table, {}))
-        snapshot[table] = snap
+        snap = new_snapshot[table] = dict(snapshot.get(table) or {})
+        new_docs, count = _apply_table(source, table, docs, touched, snap)
         if count:
             out[table] = new_docs
             changed += count
-    return out, snapshot, changed
+    return out, new_snapshot, changed
 
 
 def _apply_table(
-    source: str, table: str, docs: dict[str, Any], records: dict[str, Record]
-) -> tuple[dict[str, Any], dict[str, list[Any]], int]:
+    source: str,
+    table: str,
+    docs: dict[str, Any],
+    records: dict[str, Record],
+    snap: dict[str, list[Any]],
+) -> tuple[dict[str, Any], int]:
     text_field = TEXT_FIELDS.get((source, table))
     keep = local_fields(source)
     out: dict[str, Any] = {}
-    snap: dict[str, list[Any]] = {}
     known: set[str] = set()
     changed = 0
     for doc_id, doc in docs.items():
         key = key_of(source, table, doc) if isinstance(doc, dict) else None
-        if key is None or key in known:
+        if key is None or key in known or key not in records:
             out[doc_id] = doc
             continue
         known.add(key)
-        record = records.get(key)
-        if record is None:
-            out[doc_id] = doc
-            continue
+        record = records[key]
         if not record.visible(text_field):
+            snap.pop(key, None)
             changed += 1
             continue
         merged = record.document(text_field)
@@ -157,7 +158,7 @@ def _apply_table(
             merged.pop(name, None)
             if name in doc:
                 merged[name] = doc[name]
-        if doc_problem(table, merged) is not None:
+        if merged != doc and doc_problem(table, merged) is not None:
             out[doc_id] = doc  # never replace a usable record with an unusable one
             continue
         if merged != doc:
@@ -168,6 +169,7 @@ def _apply_table(
     for key in sorted(records.keys() - known):
         record = records[key]
         if not record.visible(text_field):
+            snap.pop(key, None)
             continue
         merged = record.document(text_field)
         if doc_problem(table, merged) is not None:
@@ -176,4 +178,4 @@ def _apply_table(
         next_id += 1
         changed += 1
         snap[key] = [merged, [list(s) for s in record.live_texts()] if text_field else []]
-    return out, snap, changed
+    return out, changed

@@ -11,7 +11,7 @@ idempotent, so machines that saw the same entries hold the same records.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from reader.sync.clock import Stamp
@@ -55,7 +55,8 @@ class Record:
                     self.elements[(name, element)] = (stamp, bool(present))
         if "x" in entry:
             self.texts[stamp] = entry["x"]
-        self.superseded.update(entry.get("p") or ())
+        for superseded in entry.get("p") or ():
+            self.superseded.add(tuple(superseded))
 
     def _set(self, name: str, stamp: Stamp, value: Any) -> None:
         known = self.fields.get(name)
@@ -78,15 +79,15 @@ class Record:
 
     def document(self, text_field: str | None) -> dict[str, Any]:
         """The record as a stored document."""
-        doc = {
-            name: value
-            for name, (stamp, value) in self.fields.items()
-            if value is not ABSENT and self.shown(stamp, text_field)
-        }
+        gone = None if text_field is not None else self.gone
+        if gone is None:
+            doc = {n: v for n, (_, v) in self.fields.items() if v is not ABSENT}
+        else:
+            doc = {n: v for n, (s, v) in self.fields.items() if v is not ABSENT and s > gone}
         ordered = sorted(
             (stamp, element, name)
             for (name, element), (stamp, present) in self.elements.items()
-            if present and self.shown(stamp, text_field)
+            if present and (gone is None or stamp > gone)
         )
         for _, element, name in ordered:
             if isinstance(doc.get(name), list):
@@ -107,71 +108,89 @@ def joined(texts: Iterable[str]) -> str:
 
 
 class Merged:
-    """Every record that entries were seen for, by (source, table, key)."""
+    """Records by (source, table, key): those saved by the last sync, and those changed since.
 
-    def __init__(self) -> None:
+    Saved records stay in their compact saved form until an entry touches them, so a sync
+    costs in proportion to what changed, not to everything ever synced.
+    """
+
+    def __init__(self, saved: dict[str, Any] | None = None) -> None:
+        self.saved: dict[str, Any] = saved or {}
         self.records: dict[Key, Record] = {}
         self.latest: Stamp | None = None
 
+    def record(self, key: Key) -> Record:
+        """The record with this key, as every entry seen so far makes it."""
+        found = self.records.get(key)
+        if found is None:
+            found = self.records[key] = Record()
+            for entry in self.saved.get(key[0], {}).get(key[1], {}).get(key[2], ()):
+                found.take(tuple(entry["h"]), entry)
+        return found
+
     def take(self, stamp: Stamp, entry: Entry) -> None:
         """Fold one entry in."""
-        key = (entry["s"], entry["t"], entry["k"])
-        record = self.records.get(key)
-        if record is None:
-            record = self.records[key] = Record()
-        record.take(stamp, entry)
+        self.record((entry["s"], entry["t"], entry["k"])).take(stamp, entry)
         if self.latest is None or stamp > self.latest:
             self.latest = stamp
 
-    def tables(self, source: str) -> dict[str, dict[str, Record]]:
-        """The records of one source file, by table and key."""
+    def changed(self, source: str) -> dict[str, dict[str, Record]]:
+        """The records of one source file touched since the last sync, by table and key."""
         out: dict[str, dict[str, Record]] = {}
         for (s, table, key), record in self.records.items():
             if s == source:
                 out.setdefault(table, {})[key] = record
         return out
 
+    def to_save(self, text_fields: dict[tuple[str, str], str]) -> dict[str, Any]:
+        """Every record in its compact saved form, for the next sync."""
+        saved = {source: dict(tables) for source, tables in self.saved.items()}
+        copied: set[tuple[str, str]] = set()
+        for (source, table, key), record in self.records.items():
+            tables = saved.setdefault(source, {})
+            if (source, table) not in copied:  # copied once, not once per record
+                tables[table] = dict(tables.get(table, {}))
+                copied.add((source, table))
+            tables[table][key] = record_entries(record, text_fields.get((source, table)))
+        return saved
+
 
 def compacted(records: dict[Key, Record], text_fields: dict[tuple[str, str], str]) -> list[Entry]:
     """Entries that fold to the same records, without those later ones made redundant."""
     out: list[Entry] = []
     for (source, table, key), record in records.items():
-        text_field = text_fields.get((source, table))
-        by_stamp: dict[Stamp, Entry] = {}
-        at = _grouper(by_stamp, {"s": source, "t": table, "k": key})
-        if record.made is not None and record.shown(record.made, None):
-            at(record.made)["c"] = 1
-        if record.gone is not None:
-            at(record.gone)["d"] = 1
-        for name, (stamp, value) in record.fields.items():
-            if record.shown(stamp, text_field) or stamp == record.gone:
-                entry = at(stamp)
-                if value is ABSENT:
-                    entry.setdefault("r", []).append(name)
-                else:
-                    entry.setdefault("f", {})[name] = value
-        for (name, element), (stamp, present) in record.elements.items():
-            if record.shown(stamp, text_field):
-                at(stamp).setdefault("g", {}).setdefault(name, {})[element] = int(present)
-        for stamp in record.live_texts():
-            at(stamp)["x"] = record.texts[stamp]
-        if record.superseded:
-            last = max(by_stamp) if by_stamp else None
-            if last is not None:
-                by_stamp[last]["p"] = [list(s) for s in sorted(record.superseded)]
-        for stamp, entry in sorted(by_stamp.items()):
-            entry["h"] = list(stamp)
-            out.append(entry)
+        head = {"s": source, "t": table, "k": key}
+        out.extend({**head, **e} for e in record_entries(record, text_fields.get((source, table))))
     return out
 
 
-def _grouper(by_stamp: dict[Stamp, Entry], head: Entry) -> Callable[[Stamp], Entry]:
-    """A function giving the compacted entry for a stamp, made on first use."""
-
-    def at(stamp: Stamp) -> Entry:
-        found = by_stamp.get(stamp)
-        if found is None:
-            found = by_stamp[stamp] = dict(head)
-        return found
-
-    return at
+def record_entries(record: Record, text_field: str | None) -> list[Entry]:
+    """The fewest entries (without their record key) that fold to this record."""
+    by_stamp: dict[Stamp, Entry] = {}
+    gone = None if text_field is not None else record.gone
+    if record.made is not None and (record.gone is None or record.made > record.gone):
+        by_stamp[record.made] = {"c": 1}
+    if record.gone is not None:
+        by_stamp.setdefault(record.gone, {})["d"] = 1
+    for name, (stamp, value) in record.fields.items():
+        if gone is None or stamp >= gone:
+            entry = by_stamp.get(stamp)
+            if entry is None:
+                entry = by_stamp[stamp] = {}
+            if value is ABSENT:
+                entry.setdefault("r", []).append(name)
+            else:
+                entry.setdefault("f", {})[name] = value
+    for (name, element), (stamp, present) in record.elements.items():
+        if gone is None or stamp > gone:
+            groups = by_stamp.setdefault(stamp, {}).setdefault("g", {})
+            groups.setdefault(name, {})[element] = int(present)
+    for stamp in record.live_texts():
+        by_stamp.setdefault(stamp, {})["x"] = record.texts[stamp]
+    if record.superseded and by_stamp:
+        by_stamp[max(by_stamp)]["p"] = [list(s) for s in sorted(record.superseded)]
+    out = []
+    for stamp, entry in sorted(by_stamp.items()):
+        entry["h"] = list(stamp)
+        out.append(entry)
+    return out

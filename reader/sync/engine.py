@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from reader import paths
 from reader.files import atomic_write
@@ -100,10 +101,12 @@ def _run(
     own_dir = folder / MACHINES / machine
     _write_info(own_dir, machine, None)  # first, so a read-only folder stops us before anything
     saved = load(home)
-    logs = read_logs(folder)
+    if saved.folder != str(folder):
+        saved = State(clock=saved.clock, damaged=True)  # another folder: start afresh there
+    logs = read_logs(folder, saved.logs)
     own = logs.get(machine, journal.LogRead())
     clock = Clock(machine, saved.clock, wall)
-    merged = Merged()
+    merged = Merged(saved.records)
     report = SyncReport(machine, machines=len(logs.keys() - {machine}))
     for log in logs.values():
         report.skipped += log.skipped
@@ -112,42 +115,65 @@ def _run(
     if merged.latest is not None:
         clock.see(merged.latest)
     snapshots = saved.snapshots
-    if saved.damaged or saved.folder != str(folder) or len(own.entries) < saved.own_entries:
+    if saved.damaged or own.full:
+        # The state file, or this machine's own log, is not what the last sync left:
+        # take what the log says was exported, and send again whatever differs from it.
+        own = journal.read(own_dir / journal.LOG_NAME)
         snapshots = _rebuilt(own.entries)
+    own_count = len(own.entries) + (0 if own.full else saved.own_entries)
     new_snapshots: dict[str, Snapshot] = {}
-    own_new: list[tuple[Stamp, Entry]] = []
     for source, path in data_files(data).items():
-        storage = _storage(source, path, lock_timeout)
-        try:
-            with storage.transaction():
-                tables = storage.read()
-                local = local_changes(source, tables, snapshots.get(source, {}), clock.tick)
-                _append(own_dir / journal.LOG_NAME, local)
-                for item in local:
-                    checked = journal.checked(item)
-                    if checked is not None:
-                        merged.take(*checked)
-                        own_new.append(checked)
-                new_tables, new_snapshots[source], count = apply(
-                    source, tables, merged.tables(source)
-                )
-                if count:
-                    storage.write(new_tables)
-        finally:
-            storage.close()
-        report.sent += len(local)
-        report.changed += count
-    own_entries = own.entries + own_new
-    own_count = _compact(own_dir / journal.LOG_NAME, own_entries)
-    seen = {
-        name: {"size": log.size, "entries": len(log.entries), "at": _now()}
-        for name, log in logs.items()
-        if name != machine
+        sent, changed, new_snapshots[source] = _exchange(
+            source, path, lock_timeout, snapshots.get(source, {}), merged, clock, own_dir
+        )
+        report.sent += sent
+        report.changed += changed
+    own_count += report.sent
+    records = merged.to_save(TEXT_FIELDS)
+    log_path = own_dir / journal.LOG_NAME
+    if own_count > 2 * sum(_count(records)) + COMPACT_SLACK:
+        own_count = _compact(log_path)
+    at = _now()
+    positions = {
+        name: {"size": log.consumed, "crc": log.crc, "at": at} for name, log in logs.items()
     }
-    state = State(str(folder), clock.last, new_snapshots, own_count, {**saved.seen, **seen})
-    save(home, state)
+    size, crc = journal.position(log_path)
+    positions[machine] = {"size": size, "crc": crc, "at": at}
+    save(home, State(str(folder), clock.last, new_snapshots, own_count, positions, records))
     _write_info(own_dir, machine, own_count)
     return report
+
+
+def _count(records: dict[str, Any]) -> list[int]:
+    return [len(keys) for tables in records.values() for keys in tables.values()]
+
+
+def _exchange(
+    source: str,
+    path: Path,
+    lock_timeout: float,
+    snapshot: Snapshot,
+    merged: Merged,
+    clock: Clock,
+    own_dir: Path,
+) -> tuple[int, int, Snapshot]:
+    """Log this file's local changes and merge everything into it, in one transaction."""
+    storage = _storage(source, path, lock_timeout)
+    try:
+        with storage.transaction():
+            tables = storage.read()
+            local = local_changes(source, tables, snapshot, clock.tick)
+            _append(own_dir / journal.LOG_NAME, local)
+            for item in local:
+                merged.take((item["h"][0], item["h"][1], item["h"][2]), item)
+            new_tables, new_snapshot, count = apply(
+                source, tables, merged.changed(source), snapshot
+            )
+            if count:
+                storage.write(new_tables)
+    finally:
+        storage.close()
+    return len(local), count, new_snapshot
 
 
 def _rebuilt(entries: list[tuple[Stamp, Entry]]) -> dict[str, Snapshot]:
@@ -155,15 +181,13 @@ def _rebuilt(entries: list[tuple[Stamp, Entry]]) -> dict[str, Snapshot]:
     own = Merged()
     for stamp, entry in entries:
         own.take(stamp, entry)
-    return {source: apply(source, {}, own.tables(source))[1] for source in SOURCES}
+    return {source: apply(source, {}, own.changed(source), {})[1] for source in SOURCES}
 
 
-def _compact(path: Path, entries: list[tuple[Stamp, Entry]]) -> int:
-    """Rewrite the own log without superseded entries when it grew well past its records."""
-    keys = {(e["s"], e["t"], e["k"]) for _, e in entries}
-    if len(entries) <= 2 * len(keys) + COMPACT_SLACK:
-        return len(entries)
+def _compact(path: Path) -> int:
+    """Rewrite the own log without the entries later ones made redundant."""
     own = Merged()
+    entries = journal.read(path).entries
     for stamp, entry in entries:
         own.take(stamp, entry)
     kept = compacted(own.records, TEXT_FIELDS)
@@ -174,8 +198,8 @@ def _compact(path: Path, entries: list[tuple[Stamp, Entry]]) -> int:
     return len(kept)
 
 
-def read_logs(folder: Path) -> dict[str, journal.LogRead]:
-    """Every machine's log in the folder, by machine id (unreadable ones count as empty)."""
+def read_logs(folder: Path, known: dict[str, dict[str, Any]]) -> dict[str, journal.LogRead]:
+    """Every machine's log in the folder from where it was last read, by machine id."""
     logs: dict[str, journal.LogRead] = {}
     try:
         names = sorted(os.listdir(folder / MACHINES))
@@ -184,8 +208,10 @@ def read_logs(folder: Path) -> dict[str, journal.LogRead]:
     for name in names:
         if name.startswith("."):
             continue  # a sync tool's temp folder, or ours mid-rename
+        position = known.get(name)
+        start = (position["size"], position["crc"]) if position else None
         try:
-            logs[name] = journal.read(folder / MACHINES / name / journal.LOG_NAME)
+            logs[name] = journal.read(folder / MACHINES / name / journal.LOG_NAME, start)
         except OSError:
             logs[name] = journal.LogRead(skipped=1)
     return logs
@@ -275,7 +301,7 @@ def sync_status(folder: Path, *, data: Path | None = None) -> SyncStatus:
     home = data / "sync"
     machine = machine_id(home)
     saved = load(home)
-    logs = read_logs(folder)
+    logs = read_logs(folder, {})
     pending = 0
     for source, path in data_files(data).items():
         storage = _storage(source, path, DEFAULT_TIMEOUT)
@@ -289,7 +315,7 @@ def sync_status(folder: Path, *, data: Path | None = None) -> SyncStatus:
     status = SyncStatus(folder, machine, pending)
     for name, log in logs.items():
         info = previous_info(folder / MACHINES / name)
-        seen = saved.seen.get(name) or {}
+        seen = saved.logs.get(name) or {}
         status.machines.append(
             MachineStatus(
                 id=name,
@@ -297,7 +323,7 @@ def sync_status(folder: Path, *, data: Path | None = None) -> SyncStatus:
                 synced=str(info.get("synced") or ""),
                 entries=len(log.entries),
                 merged=str(seen.get("at") or "") if name != machine else "",
-                waiting=name != machine and seen.get("size") != log.size,
+                waiting=name != machine and seen.get("size") != log.consumed,
             )
         )
     return status

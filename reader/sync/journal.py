@@ -35,32 +35,56 @@ def encode(entry: Entry) -> bytes:
 
 @dataclass
 class LogRead:
-    """The usable entries of a log, with their stamps, and how many lines were skipped."""
+    """The entries of a log read since `known`, and where the next read may start."""
 
     entries: list[tuple[Stamp, Entry]] = field(default_factory=list)
     skipped: int = 0
+    """Damaged or torn lines met (read again next time)."""
     size: int = 0
+    consumed: int = 0
+    """Bytes of whole, usable lines from the start: the next read starts after them."""
+    crc: int = 0
+    """CRC-32 of those bytes: if they change (a compaction, a damaged copy), read it all."""
+    full: bool = True
+    """Whether the log was read from its start."""
 
 
-def read(path: Path) -> LogRead:
-    """Every entry of a log whose checksum and shape hold; a missing file has none."""
-    result = LogRead()
+def read(path: Path, known: tuple[int, int] | None = None) -> LogRead:
+    """The log's entries after the `known` (consumed, crc) prefix, or all when it changed."""
     try:
         with open(path, "rb") as handle:
             raw = handle.read(LOG_LIMIT)
     except FileNotFoundError:
-        return result
-    result.size = len(raw)
-    lines = raw.split(b"\n")
-    if lines and lines[-1]:
-        result.skipped += 1  # a torn last line, still being written or copied
-    for line in lines[:-1]:
-        parsed = decode(line)
-        if parsed is None:
-            result.skipped += bool(line)
-        else:
+        raw = b""
+    start, full = 0, True
+    if known is not None and len(raw) >= known[0] and zlib.crc32(raw[: known[0]]) == known[1]:
+        start, full = known[0], False
+    result = LogRead(size=len(raw), full=full)
+    pieces = raw[start:].split(b"\n")
+    offset, first_bad = start, None
+    for line in pieces[:-1]:
+        parsed = decode(line) if line else None
+        if parsed is not None:
             result.entries.append(parsed)
+        elif line:
+            result.skipped += 1
+            first_bad = offset if first_bad is None else first_bad
+        offset += len(line) + 1
+    if pieces[-1]:
+        result.skipped += 1  # a torn last line, still being written or copied
+    result.consumed = offset if first_bad is None else first_bad
+    result.crc = zlib.crc32(raw[: result.consumed])
     return result
+
+
+def position(path: Path) -> tuple[int, int]:
+    """(size, CRC-32) of a whole log, as `read` takes it to start after it."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(LOG_LIMIT)
+    except FileNotFoundError:
+        raw = b""
+    return len(raw), zlib.crc32(raw)
 
 
 def decode(line: bytes) -> tuple[Stamp, Entry] | None:
@@ -74,7 +98,7 @@ def decode(line: bytes) -> tuple[Stamp, Entry] | None:
         value = json.loads(body)
     except (ValueError, RecursionError):
         return None
-    if "\\ud" in body.decode("utf-8", "replace").lower():
+    if b"\\ud" in body or b"\\uD" in body:
         value = _clean(value)  # lone surrogates from a hand-made line: never stored as such
     return checked(value)
 

@@ -56,8 +56,10 @@ class State:
     """Per source file, what was last exported or taken in; None-like when rebuilt."""
     own_entries: int = 0
     """How many entries this machine's log held after the last sync."""
-    seen: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """Per other machine: its log's size and entry count when last read, and when."""
+    logs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per machine: how far its log was read ("size", "crc") and when ("at")."""
+    records: dict[str, Any] = field(default_factory=dict)
+    """Every record merged so far, in its compact form (see crdt.Merged)."""
     damaged: bool = False
 
 
@@ -71,17 +73,19 @@ def load(folder: Path) -> State:
     except (OSError, ValueError, RecursionError):
         return State(damaged=True)
     try:
-        snapshots = raw["snapshots"]
-        if not isinstance(snapshots, dict) or not all(
-            isinstance(s, dict) for s in snapshots.values()
-        ):
+        snapshots, logs, records = raw["snapshots"], raw["logs"], raw["records"]
+        if not all(isinstance(v, dict) for v in (snapshots, logs, records)):
             raise TypeError
+        for log in logs.values():
+            if not (isinstance(log["size"], int) and isinstance(log["crc"], int)):
+                raise TypeError
         return State(
             folder=str(raw["folder"]),
             clock=stamp_of(raw.get("clock")),
             snapshots=snapshots,
             own_entries=int(raw.get("own_entries") or 0),
-            seen=dict(raw.get("seen") or {}),
+            logs=logs,
+            records=records,
         )
     except (KeyError, TypeError, ValueError):
         return State(damaged=True)
@@ -94,8 +98,11 @@ def save(folder: Path, state: State) -> None:
         "folder": state.folder,
         "clock": list(state.clock) if state.clock else None,
         "own_entries": state.own_entries,
-        "seen": state.seen,
+        "logs": state.logs,
         "snapshots": state.snapshots,
+        "records": state.records,
     }
     body = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    atomic_write(folder / STATE_FILE, body)
+    # Derived data: a power cut that brings back an older state only means changes are
+    # sent or read again, which merging twice leaves as they are; so no fsync.
+    atomic_write(folder / STATE_FILE, body, durable=False)
