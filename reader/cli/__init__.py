@@ -126,6 +126,9 @@ def run_app(chosen: Sequence[Path]) -> int:
                 library=library, config=config.load(), store=store, index=index, feeds=feeds
             )
             app.run()
+            failed = app.sync_keeper.at_quit()  # every write of the app is done by now
+            if failed:
+                print(f"reader: sync: {failed}", file=sys.stderr)
         finally:
             index.close()
             feeds.close()
