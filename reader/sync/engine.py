@@ -23,7 +23,7 @@ from typing import Any
 from reader import paths
 from reader.files import atomic_write
 from reader.store.backups import Backups
-from reader.store.errors import StoreError
+from reader.store.errors import StoreError, StoreLocked
 from reader.store.lock import DEFAULT_TIMEOUT, FileLock
 from reader.store.storage import FileStorage
 from reader.sync import journal
@@ -80,8 +80,15 @@ def sync(
         lock = FileLock(home / "sync.lock", lock_timeout)
     except OSError as error:
         raise SyncError(f"cannot keep sync state in {home}: {_reason(error)}") from None
-    with lock:
+    try:
+        lock.acquire()
+    except StoreLocked as error:
+        who = f" (pid {error.pid})" if error.pid else ""
+        raise SyncError(f"another sync of this machine is running{who}; try again") from None
+    try:
         return _run(folder, data, home, wall, lock_timeout)
+    finally:
+        lock.release()
 
 
 def checked_folder(folder: Path) -> Path:

@@ -10,6 +10,7 @@ import pytest
 from reader.feeds.registry import FeedRegistry
 from reader.store import Position
 from reader.store.fileio import decode
+from reader.store.lock import FileLock
 from reader.sync import SyncError, sync, sync_status
 from reader.sync.engine import MACHINES
 from tests.unit.sync_homes import shared_view, store_at
@@ -286,3 +287,24 @@ def test_status_counts_pending_changes_and_machines(tmp_path: Path, folder: Path
     assert status.pending == 0
     other = next(m for m in status.machines if m.id != status.machine)
     assert other.entries == 2 and other.waiting and other.synced
+
+
+def test_a_second_sync_of_one_machine_waits_then_says_so(tmp_path: Path, folder: Path) -> None:
+    (a,) = homes(tmp_path, 1)
+    sync(folder, data=a)
+    with FileLock(a / "sync" / "sync.lock"), pytest.raises(SyncError, match="another sync"):
+        sync(folder, data=a, lock_timeout=0.1)
+
+
+def test_a_line_torn_by_a_crash_is_ended_before_new_lines(tmp_path: Path, folder: Path) -> None:
+    a, b = homes(tmp_path, 2)
+    sync(folder, data=a)
+    [log_folder] = (folder / MACHINES).iterdir()
+    with open(log_folder / "changes.log", "ab") as log:
+        log.write(b'0badc0de {"s":"store","t":"bookm')  # killed in the middle of a line
+    with store_at(a) as store:
+        store.add_bookmark("art1", "/x", "One")
+    assert sync(folder, data=a).sent == 1
+    sync(folder, data=b)
+    with store_at(b) as store:
+        assert store.is_bookmarked("art1")
