@@ -241,7 +241,8 @@ def _write_info(own_dir: Path, machine: str, entries: int | None) -> None:
         info.update(id=machine, name=machine_name())
     try:
         own_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write(own_dir / INFO_NAME, json.dumps(info).encode(), mode=0o644)
+        # Only what --status shows elsewhere: not worth a flush to disk.
+        atomic_write(own_dir / INFO_NAME, json.dumps(info).encode(), mode=0o644, durable=False)
     except OSError as error:
         where = own_dir.parents[1]
         raise SyncError(f"cannot write to the sync folder {where}: {_reason(error)}") from None

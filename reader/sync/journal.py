@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from reader.files import atomic_write, fsync_dir
 from reader.sanitize import valid_unicode
 from reader.sync.clock import Stamp, stamp_of
@@ -29,7 +31,10 @@ LOG_LIMIT = 1 << 30
 
 def encode(entry: Entry) -> bytes:
     """One log line: the CRC-32 of the JSON text, a space, the JSON text, a newline."""
-    body = json.dumps(entry, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    try:
+        body = orjson.dumps(entry)
+    except TypeError:  # text orjson refuses (a lone surrogate): the standard library takes it
+        body = json.dumps(entry, separators=(",", ":")).encode("ascii")
     return b"%08x %s\n" % (zlib.crc32(body), body)
 
 
@@ -95,8 +100,13 @@ def decode(line: bytes) -> tuple[Stamp, Entry] | None:
     try:
         if int(line[:8], 16) != zlib.crc32(body):
             return None
-        value = json.loads(body)
-    except (ValueError, RecursionError):
+        value = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        try:
+            value = json.loads(body)  # orjson refuses escaped lone surrogates
+        except (ValueError, RecursionError):
+            return None
+    except ValueError:
         return None
     if b"\\ud" in body or b"\\uD" in body:
         value = _clean(value)  # lone surrogates from a hand-made line: never stored as such

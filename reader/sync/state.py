@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reader.files import atomic_write, atomic_write_text, read_text
+import orjson
+
+from reader.files import atomic_write, atomic_write_text, read_bytes, read_text
 from reader.sync.changes import Snapshot
 from reader.sync.clock import Stamp, stamp_of
 
@@ -67,7 +69,7 @@ def load(folder: Path) -> State:
     """The saved state; an empty one flagged `damaged` when the file is unreadable."""
     path = folder / STATE_FILE
     try:
-        raw = json.loads(read_text(path, STATE_LIMIT))
+        raw = orjson.loads(read_bytes(path, STATE_LIMIT))
     except FileNotFoundError:
         return State(damaged=True)
     except (OSError, ValueError, RecursionError):
@@ -102,7 +104,10 @@ def save(folder: Path, state: State) -> None:
         "snapshots": state.snapshots,
         "records": state.records,
     }
-    body = json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    try:
+        body = orjson.dumps(data)
+    except TypeError:  # text orjson refuses: the standard library takes anything
+        body = json.dumps(data, separators=(",", ":")).encode("ascii")
     # Derived data: a power cut that brings back an older state only means changes are
     # sent or read again, which merging twice leaves as they are; so no fsync.
     atomic_write(folder / STATE_FILE, body, durable=False)
