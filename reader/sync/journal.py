@@ -9,7 +9,6 @@ which a later read finds once the whole file has arrived.
 from __future__ import annotations
 
 import json
-import os
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from reader.files import atomic_write, fsync_dir
+from reader.files import append_lines, atomic_write
 from reader.sanitize import valid_unicode
 from reader.sync.clock import Stamp, stamp_of
 from reader.sync.crdt import Entry
@@ -164,23 +163,8 @@ def _texts(value: Any) -> bool:
 def append(path: Path, entries: Iterable[Entry]) -> None:
     """Add entries at the end of the log and flush them to disk before returning."""
     payload = b"".join(encode(e) for e in entries)
-    if not payload:
-        return
-    created = not path.exists()
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
-    try:
-        size = os.fstat(fd).st_size
-        if size and os.pread(fd, 1, size - 1) != b"\n":
-            # A line torn by a crash: end it, so the new lines are read whole.
-            payload = b"\n" + payload
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    if created:
-        fsync_dir(path.parent)
+    if payload:
+        append_lines(path, payload, mode=0o644)
 
 
 def rewrite(path: Path, entries: Iterable[Entry]) -> None:
