@@ -331,7 +331,7 @@ def sync_status(folder: Path, *, data: Path | None = None) -> SyncStatus:
                 synced=str(info.get("synced") or ""),
                 entries=len(log.entries),
                 merged=str(seen.get("at") or "") if name != machine else "",
-                waiting=name != machine and seen.get("size") != log.consumed,
+                waiting=name != machine and seen.get("size", 0) != log.consumed,
             )
         )
     return status

@@ -281,7 +281,9 @@ def test_status_counts_pending_changes_and_machines(tmp_path: Path, folder: Path
     with store_at(b) as store:
         store.add_bookmark("art1", "/x", "One")
         store.set_note("art1", "/x", "One", "n")
-    assert sync_status(folder, data=b).pending == 2
+    early = sync_status(folder, data=b)
+    assert early.pending == 2
+    assert [m.waiting for m in early.machines if m.id != early.machine] == [False]  # empty log
     sync(folder, data=b)
     status = sync_status(folder, data=a)
     assert status.pending == 0
