@@ -85,5 +85,6 @@ def _print_status(status: object) -> None:
         waiting = "; new changes to merge" if machine.waiting else ""
         print(
             f"{safe_line(machine.id)} ({safe_line(machine.name)}): last synced {safe_line(synced)},"
-            f" {machine.entries} changes in its log, merged here {merged}{waiting}"
+            f" {machine.entries} change{'s' if machine.entries != 1 else ''} in its log,"
+            f" merged here {merged}{waiting}"
         )
