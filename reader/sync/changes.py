@@ -158,7 +158,7 @@ def _apply_table(
             merged.pop(name, None)
             if name in doc:
                 merged[name] = doc[name]
-        if merged != doc and doc_problem(table, merged) is not None:
+        if merged != doc and not _usable(source, table, key, merged):
             out[doc_id] = doc  # never replace a usable record with an unusable one
             continue
         if merged != doc:
@@ -172,10 +172,15 @@ def _apply_table(
             snap.pop(key, None)
             continue
         merged = record.document(text_field)
-        if doc_problem(table, merged) is not None:
+        if not _usable(source, table, key, merged):
             continue
         out[str(next_id)] = merged
         next_id += 1
         changed += 1
         snap[key] = [merged, [list(s) for s in record.live_texts()] if text_field else []]
     return out, changed
+
+
+def _usable(source: str, table: str, key: str, doc: Doc) -> bool:
+    """Whether a merged document may be stored: well formed, and found again by its key."""
+    return doc_problem(table, doc) is None and key_of(source, table, doc) == key

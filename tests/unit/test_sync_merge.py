@@ -13,6 +13,7 @@ from reader.store.fileio import decode
 from reader.store.lock import FileLock
 from reader.sync import SyncError, sync, sync_status
 from reader.sync.engine import MACHINES
+from reader.sync.journal import encode
 from tests.unit.sync_homes import shared_view, store_at
 
 
@@ -310,3 +311,54 @@ def test_a_line_torn_by_a_crash_is_ended_before_new_lines(tmp_path: Path, folder
     sync(folder, data=b)
     with store_at(b) as store:
         assert store.is_bookmarked("art1")
+
+
+def test_hand_made_or_damaged_log_lines_never_reach_the_store(tmp_path: Path, folder: Path) -> None:
+    a, b = homes(tmp_path, 2)
+    with store_at(a) as store:
+        store.add_bookmark("art1", "/x", "One")
+    sync_all(folder, [a, b])
+    stranger = folder / MACHINES / "0123456789ab"
+    stranger.mkdir()
+    lines = [
+        encode(
+            {
+                "s": "store",
+                "t": "bookmarks",
+                "k": "x",
+                "h": [1, 0, "s"],
+                "c": 1,
+                "f": {"article_id": "not-x"},
+            }
+        ),
+        encode(
+            {
+                "s": "store",
+                "t": "notes",
+                "k": "y",
+                "h": [1, 1, "s"],
+                "c": 1,
+                "f": {"article_id": "y", "title": {"deep": [1] * 3}},
+                "x": 7,
+            }
+        ),
+        encode(
+            {
+                "s": "store",
+                "t": "meta",
+                "k": "1",
+                "h": [1, 2, "s"],
+                "c": 1,
+                "f": {"schema_version": 99},
+            }
+        ),
+        b"00000000 {not json}\n",
+        b"\xff\xfe garbage\n",
+    ]
+    (stranger / "changes.log").write_bytes(b"".join(lines))
+    report = sync(folder, data=b)
+    assert report.skipped == 4
+    with store_at(b) as store:
+        assert [m.article_id for m in store.bookmarks()] == ["art1"]
+        assert store.notes() == []
+    assert decode((b / "store.json").read_bytes())["meta"]["1"]["schema_version"] == 2
