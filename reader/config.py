@@ -30,6 +30,8 @@ class Config:
     """The ready-made key set: "vim" or "newsboat"."""
     keys: dict[str, str] = field(default_factory=dict)
     """The `[keys]` table: action id ("main.links") -> keys ("L" or "ctrl+l,L")."""
+    sync_folder: str = ""
+    """A folder shared with other machines by a file-sync tool; empty: no sync."""
 
 
 @dataclass(frozen=True, slots=True)

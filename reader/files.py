@@ -170,6 +170,26 @@ def rename(source: Path, target: Path) -> None:
     fsync_dir(target.parent)
 
 
+def append_lines(path: Path, payload: bytes, mode: int = PRIVATE) -> None:
+    """Append whole lines at the end of `path` (created) and flush them to disk.
+
+    A last line left without its newline (a writer killed mid-line) is ended first, so the
+    new lines are never glued to it.
+    """
+    created = not path.exists()
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, mode)
+    try:
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            payload = b"\n" + payload
+        _write_all(fd, payload)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    if created:
+        fsync_dir(path.parent)
+
+
 def fsync_dir(folder: Path) -> None:
     """Flush a folder's entries (renames, creations) to disk."""
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)

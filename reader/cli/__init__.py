@@ -28,13 +28,14 @@ COMMAND_GROUPS: dict[str, tuple[str, ...]] = {
     "reader.cli.reading": ("review", "stats"),
     "reader.cli.search": ("search", "index"),
     "reader.cli.serve": ("serve",),
+    "reader.cli.sync": ("sync",),
     "reader.cli.web": ("add",),
 }
 """Command modules and the commands each registers. They are imported only to run a command,
 so opening the app does not pay for them; a test checks the names match the parsers."""
 
 
-NO_LIBRARY = frozenset({"add", "feeds"})
+NO_LIBRARY = frozenset({"add", "feeds", "sync"})
 """Commands that always work on the user's own library folder, so -l has no meaning there."""
 
 AFTER = "library_after"
@@ -131,6 +132,9 @@ def run_app(chosen: Sequence[Path]) -> int:
                 library=library, config=config.load(), store=store, index=index, feeds=feeds
             )
             app.run()
+            failed = app.sync_keeper.at_quit()  # every write of the app is done by now
+            if failed:
+                print(f"reader: sync: {failed}", file=sys.stderr)
         finally:
             index.close()
             feeds.close()

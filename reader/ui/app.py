@@ -25,6 +25,7 @@ from reader.ui import actions
 from reader.ui.incoming import FeedsOpener
 from reader.ui.keymap import build as build_keymap
 from reader.ui.screens.main import MainScreen
+from reader.ui.sync_keeper import SyncKeeper
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -92,6 +93,8 @@ class ReaderApp(App[None]):
         """The keys in force that differ from the registry's, by action id."""
         self._keymap_warning = keymap.warning
         self._save_lock = threading.Lock()
+        self.sync_keeper = SyncKeeper(self, self.store, self.settings.sync_folder)
+        """Syncs through the settings' sync folder, if one is set."""
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen(
@@ -116,6 +119,7 @@ class ReaderApp(App[None]):
         for notice in self.store.notices:  # repairs and restores made while opening the store
             self.notify(notice, title="Your data", severity="warning", timeout=10)
         self.library.listen(self._cache_notice)  # a cache that cannot be written, say
+        self.sync_keeper.start()
 
     def _cache_notice(self, notice: str) -> None:
         """Show trouble the library worked around; scans tell it from their worker thread."""

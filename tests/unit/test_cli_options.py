@@ -74,6 +74,7 @@ ARGUMENTS = {
     "review": [],
     "stats": [],
     "serve": ["--port", "0"],
+    "sync": ["{tmp}"],
 }
 """Arguments that make each command run, but for the library it is given."""
 
