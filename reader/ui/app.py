@@ -9,7 +9,7 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.notifications import SeverityLevel
@@ -28,6 +28,7 @@ from reader.ui.screens.main import MainScreen
 from reader.ui.sync_keeper import SyncKeeper
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from textual.command import Provider
 
     from reader.search import SearchIndex
@@ -93,6 +94,7 @@ class ReaderApp(App[None]):
         """The keys in force that differ from the registry's, by action id."""
         self._keymap_warning = keymap.warning
         self._save_lock = threading.Lock()
+        self._leaving = False
         self.sync_keeper = SyncKeeper(self, self.store, self.settings.sync_folder)
         """Syncs through the settings' sync folder, if one is set."""
 
@@ -128,6 +130,22 @@ class ReaderApp(App[None]):
             show()
         else:
             self.call_from_thread(show)
+
+    def exit(
+        self,
+        result: None = None,
+        return_code: int = 0,
+        message: RenderableType | None = None,
+    ) -> None:
+        self._leaving = True
+        super().exit(result, return_code, message)
+
+    async def on_event(self, event: events.Event) -> None:
+        # A key typed just after `q` must not open a screen while the app is closing: its
+        # widgets would never be composed (`q n` crashed in the note editor).
+        if self._leaving and isinstance(event, events.Key):
+            return
+        await super().on_event(event)
 
     def on_ready(self) -> None:
         if isinstance(self.screen, MainScreen):

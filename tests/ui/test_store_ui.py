@@ -394,3 +394,16 @@ async def test_a_note_saved_in_the_app_is_found_by_search(
             assert results is not None
             assert [hit.id for hit in results.hits] == [first.id]
             assert results.hits[0].in_notes
+
+
+async def test_a_key_typed_just_after_quitting_opens_no_screen(app) -> None:
+    """`q n` typed together: the note editor opened while the app closed, and crashed."""
+    from textual import events
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.post_message(events.Key("q", "q"))
+        app.post_message(events.Key("n", "n"))
+        for _ in range(5):
+            await pilot.pause()
+        assert not any(isinstance(screen, NoteEditor) for screen in app.screen_stack)
