@@ -25,18 +25,35 @@ STATE_FILE = "state.json"
 
 
 def machine_id(folder: Path) -> str:
-    """This machine's id, made once (12 hex digits) and kept in the data dir."""
+    """This machine's id, made once (12 hex digits) and kept in the data dir.
+
+    The id is kept with where it was made (host name, the folder's device and inode): a data
+    dir copied whole to another machine, or to another place, makes itself a new id there,
+    so two machines never write one log.
+    """
     path = folder / MACHINE_FILE
-    try:
-        text = read_text(path, 1024).strip()
-    except (OSError, UnicodeDecodeError):
-        text = ""
-    if len(text) == 12 and all(c in "0123456789abcdef" for c in text):
-        return text
-    made = uuid.uuid4().hex[:12]
     folder.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(path, made + "\n")
+    here = _whereabouts(folder)
+    try:
+        lines = read_text(path, 1024).split("\n")
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    text = lines[0].strip() if lines else ""
+    if len(text) == 12 and all(c in "0123456789abcdef" for c in text):
+        if len(lines) > 1 and lines[1].strip() == here:
+            return text
+        if len(lines) < 2 or not lines[1].strip():  # written before ids said where they were made
+            atomic_write_text(path, f"{text}\n{here}\n")
+            return text
+    made = uuid.uuid4().hex[:12]
+    atomic_write_text(path, f"{made}\n{here}\n")
     return made
+
+
+def _whereabouts(folder: Path) -> str:
+    """Where a data dir lives: the host's name and the folder's device and inode."""
+    status = folder.stat()
+    return f"{machine_name()} {status.st_dev}:{status.st_ino}"
 
 
 def machine_name() -> str:

@@ -362,3 +362,25 @@ def test_hand_made_or_damaged_log_lines_never_reach_the_store(tmp_path: Path, fo
         assert [m.article_id for m in store.bookmarks()] == ["art1"]
         assert store.notes() == []
     assert decode((b / "store.json").read_bytes())["meta"]["1"]["schema_version"] == 2
+
+
+def test_a_data_dir_copied_to_another_machine_gets_its_own_log(
+    tmp_path: Path, folder: Path
+) -> None:
+    import shutil
+
+    a, b = homes(tmp_path, 2)
+    with store_at(a) as store:
+        store.add_bookmark("art1", "/a", "One")
+    sync(folder, data=a)
+    shutil.copytree(a, b)  # moving to a new machine by copying the data dir
+    with store_at(b) as store:
+        store.add_bookmark("art2", "/b", "Two")
+    with store_at(a) as store:
+        store.add_bookmark("art3", "/a", "Three")
+    sync_all(folder, [a, b])
+    assert len(list((folder / MACHINES).iterdir())) == 2
+    for data in (a, b):
+        with store_at(data) as store:
+            assert sorted(m.article_id for m in store.bookmarks()) == ["art1", "art2", "art3"]
+    assert shared_view(a) == shared_view(b)
