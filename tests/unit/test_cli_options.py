@@ -70,6 +70,7 @@ ARGUMENTS = {
     "doctor": [],
     "add": ["https://example.org/page"],
     "feeds": ["list"],
+    "fetch": [],
 }
 """Arguments that make each command run, but for the library it is given."""
 

@@ -1,0 +1,186 @@
+"""`reader import` end to end on real export files: counts, marks, duplicates and errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reader import paths
+from reader.cli import main
+from reader.store import Store
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "imports"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def imported(capsys: pytest.CaptureFixture[str], *names: str) -> list[dict]:
+    files = [str(FIXTURES / name) for name in names]
+    code, out, err = run(capsys, "import", *files, "--json")
+    assert code == 0, err
+    records = [json.loads(line) for line in out.splitlines()]
+    for record in records:
+        assert record["items"] == record["imported"] + record["duplicates"] + len(record["skipped"])
+    return records
+
+
+def listed(capsys: pytest.CaptureFixture[str]) -> dict[str, dict]:
+    _, out, _ = run(capsys, "list", "--json")
+    return {row["url"]: row for row in map(json.loads, out.splitlines()) if row["url"]}
+
+
+def found(capsys: pytest.CaptureFixture[str], query: str) -> set[str]:
+    _, out, _ = run(capsys, "search", query, "--json")
+    return {json.loads(line)["title"] for line in out.splitlines()}
+
+
+@pytest.mark.parametrize(
+    ("name", "counts"),
+    [
+        ("ril_export.html", (6, 4, 1, 1, 0, 4, 0, 0)),
+        ("part_000000.csv", (5, 4, 0, 1, 0, 4, 0, 0)),
+        ("pocket_export.zip", (6, 5, 0, 1, 0, 5, 3, 0)),
+        ("pocket_old_header.csv", (1, 1, 0, 0, 0, 1, 0, 0)),
+        ("instapaper-export.csv", (5, 4, 0, 1, 0, 4, 0, 1)),
+        ("bookmarks.html", (6, 4, 1, 1, 0, 4, 0, 1)),
+        ("wallabag.json", (5, 3, 0, 2, 1, 2, 2, 0)),
+        ("omnivore.zip", (3, 2, 0, 1, 1, 1, 2, 0)),
+    ],
+)
+def test_each_format_imports_its_items_and_the_second_time_nothing(
+    capsys, name: str, counts: tuple[int, ...]
+) -> None:
+    (first,) = imported(capsys, name)
+    keys = ("items", "imported", "duplicates", "articles", "links", "highlights", "notes")
+    got = (*[first[k] for k in keys[:3]], len(first["skipped"]), *[first[k] for k in keys[3:]])
+    assert got == counts
+    (again,) = imported(capsys, name)
+    assert again["imported"] == again["articles"] == again["links"] == again["highlights"] == 0
+    assert again["duplicates"] == first["imported"] + first["duplicates"]
+
+
+def test_marks_read_bookmark_tags_note_and_dates(capsys) -> None:
+    imported(capsys, "instapaper-export.csv")
+    rows = listed(capsys)
+    archived = rows["https://example.net/archived"]
+    assert archived["tags"] == ["tech", "long read"] and archived["date"] == "2023-11-14"
+    assert "Archived one" in found(capsys, "tag:tech")
+    assert "Archived one" in found(capsys, "is:read")
+    assert found(capsys, "is:bookmarked") == {"starred (example.net)"}
+    assert "In a folder" in found(capsys, "tag:recipes")
+    with Store.open(paths.data_dir() / "store.json") as store:
+        (note,) = store.notes()
+        assert note.text == "A note\nover lines" and note.title == "Archived one"
+
+
+def test_a_link_only_article_is_listed_searchable_and_says_it_is_not_fetched(capsys) -> None:
+    imported(capsys, "ril_export.html")
+    rows = listed(capsys)
+    row = rows["https://example.org/archived-story"]
+    assert row["title"] == "An archived story" and row["source"] == "example.org"
+    assert row["tags"] == ["long read"]
+    assert "An archived story" in found(capsys, "archived-story")
+    code, out, _ = run(capsys, "show", row["id"], "--plain")
+    assert code == 0 and "Not fetched yet" in out
+
+
+def test_the_same_page_from_two_formats_is_one_article(capsys) -> None:
+    imported(capsys, "ril_export.html")
+    (bookmarks,) = imported(capsys, "part_000000.csv")
+    assert bookmarks["duplicates"] == 0
+    before = len(listed(capsys))
+    html = (
+        b'<DT><A HREF="http://EXAMPLE.org/archived-story?utm_source=x#top">Again</A>\n'
+        b'<DT><A HREF="https://example.org/new-one">New</A>\n'
+    )
+    other = paths.data_dir().parent / "marks.html"
+    other.write_bytes(html)
+    code, out, _ = run(capsys, "import", str(other), "--json")
+    record = json.loads(out)
+    # Scheme, host case, tracking and fragment do not make another page.
+    assert code == 0 and record["format"] == "bookmarks"
+    assert (record["imported"], record["duplicates"]) == (1, 1)
+    assert len(listed(capsys)) == before + 1
+
+
+def test_highlights_anchor_in_the_article_text(capsys) -> None:
+    imported(capsys, "wallabag.json")
+    with Store.open(paths.data_dir() / "store.json") as store:
+        marks = {mark.quote: mark for mark in store.highlights()}
+    anchored = marks["Ferries keep to a timetable"]
+    assert anchored.block == 1 and anchored.suffix.startswith(" the tide sets")
+    assert anchored.note == "My note"
+    _, out, _ = run(capsys, "notes")
+    assert "> Ferries keep to a timetable\n" in out and "not in the text at all  (orphaned)" in out
+
+
+def test_dry_run_writes_nothing(capsys) -> None:
+    code, out, _ = run(capsys, "import", str(FIXTURES / "pocket_export.zip"), "--dry-run")
+    assert code == 0 and out.startswith("Would import")
+    assert not (paths.user_library_dir() / "web").exists()
+    assert not (paths.data_dir() / "store.json").exists()
+
+
+def test_format_option_overrides_detection_and_names_are_checked(capsys, tmp_path) -> None:
+    copy = tmp_path / "links.txt"
+    copy.write_bytes((FIXTURES / "pocket_old_header.csv").read_bytes())
+    code, out, _ = run(capsys, "import", str(copy), "--format", "instapaper", "--json")
+    record = json.loads(out)
+    assert code == 0 and record["format"] == "instapaper" and record["imported"] == 1
+    code, out, err = run(capsys, "import", str(copy), "--format", "nonesuch")
+    assert code == 2 and out == "" and err.count("\n") == 1 and "nonesuch" in err
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"just some words\n", b"\x00\x01\x02", b"PK\x03\x04 not really a zip", b"[1, 2, 3]"],
+)
+def test_an_unknown_file_is_one_line_and_exit_2(capsys, tmp_path, data: bytes) -> None:
+    path = tmp_path / "mystery"
+    path.write_bytes(data)
+    code, out, err = run(capsys, "import", str(path))
+    assert code == 2 and out == "" and err.count("\n") == 1 and err.startswith("reader: ")
+
+
+def test_nothing_is_imported_when_one_file_is_unknown(capsys, tmp_path) -> None:
+    path = tmp_path / "mystery"
+    path.write_bytes(b"what is this")
+    code, _, _ = run(capsys, "import", str(FIXTURES / "part_000000.csv"), str(path))
+    assert code == 2 and not (paths.user_library_dir() / "web").exists()
+
+
+def test_missing_file_and_library_option(capsys, tmp_path) -> None:
+    code, _, err = run(capsys, "import", str(tmp_path / "gone.csv"))
+    assert code == 2 and err.count("\n") == 1 and "gone.csv" in err
+    code, _, err = run(capsys, "import", str(FIXTURES / "part_000000.csv"), "-l", str(tmp_path))
+    assert code == 2 and "does not apply" in err
+
+
+def test_titles_with_escapes_are_sanitised_on_the_terminal(capsys, tmp_path) -> None:
+    path = tmp_path / "evil.csv"
+    path.write_text(
+        "title,url,time_added,tags,status\n"
+        '"\x1b]0;owned\x07Evil \x1b[31mred",https://example.com/evil,1,x\x1b[2J,unread\n'
+        "bad,\x1b[31mjavascript:alert(1),1,,unread\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "import", str(path))
+    assert code == 0 and "\x1b" not in out + err
+    text = next((paths.user_library_dir() / "web").glob("*.md")).read_text(encoding="utf-8")
+    assert "\x1b" not in text and "\x07" not in text
+
+
+def test_the_apps_own_json_export_still_restores(capsys) -> None:
+    imported(capsys, "instapaper-export.csv")
+    export = paths.data_dir().parent / "export.json"
+    assert run(capsys, "export", "--format", "json", "--out", str(export))[0] == 0
+    code, out, _ = run(capsys, "import", str(export), "--json")
+    record = json.loads(out)
+    assert code == 0 and record["format"] == "reader" and record["imported"] == 0
+    assert record["items"] == record["duplicates"] > 0
