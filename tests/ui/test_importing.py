@@ -1,0 +1,76 @@
+"""Pilot tests: "Import from a file…" in the palette brings an export into the open library."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from reader import paths
+from reader.library import Library
+from reader.store import Store
+from reader.ui.app import ReaderApp
+from reader.ui.screens.dialogs import PromptScreen
+from reader.ui.screens.main import MainScreen
+
+from .conftest import settle
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "imports"
+
+
+@pytest.fixture
+def user_library(news_dir: Path) -> Iterator[Library]:
+    """The default library: the user's own folder beside a folder of articles, scanned."""
+    paths.user_library_dir().mkdir(parents=True, exist_ok=True)
+    with Library([paths.user_library_dir(), news_dir], processes=0) as lib:
+        lib.scan()
+        yield lib
+
+
+async def import_from_palette(pilot: Pilot[None], path: str) -> None:
+    await pilot.press("ctrl+p", *"import from a file")
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, PromptScreen)
+    await pilot.press(*path, "enter")
+    for _ in range(4):  # the import, the scan it starts, the store re-read
+        await settle(pilot)
+
+
+def notices(app: ReaderApp) -> list[str]:
+    return [notice.message for notice in app._notifications]
+
+
+async def test_an_export_imported_from_the_palette_is_listed_with_its_marks(
+    user_library: Library,
+) -> None:
+    with Store.open(paths.data_dir() / "store.json") as store:
+        app = ReaderApp(library=user_library, store=store)
+        async with app.run_test(size=(110, 30)) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, MainScreen)
+            before = len(screen.article_list.rows)
+            await import_from_palette(pilot, str(FIXTURES / "instapaper-export.csv"))
+            assert any("(instapaper): 4 imported" in line for line in notices(app))
+            assert len(screen.article_list.rows) == before + 4
+            titles = {row.title for row in screen.article_list.rows}
+            assert {"Archived one", "In a folder"} <= titles
+        assert len(store.read_ids()) == 1 and len(store.bookmarked_ids()) == 1
+        (note,) = store.notes()
+        assert note.text == "A note\nover lines"
+
+
+async def test_a_file_that_is_no_export_is_one_error(user_library: Library, tmp_path) -> None:
+    mystery = tmp_path / "mystery.txt"
+    mystery.write_text("what is this\n", encoding="utf-8")
+    app = ReaderApp(library=user_library)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await import_from_palette(pilot, str(mystery))
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert len(errors) == 1 and "not an export reader knows" in errors[0].message
+        assert isinstance(app.screen, MainScreen)
