@@ -16,9 +16,12 @@ PENDING_KEY = "fetch"
 PENDING = "pending"
 """The value of PENDING_KEY until the page is fetched."""
 NOT_FETCHED = (
-    "*Not fetched yet.* This page was imported as a link: `reader fetch` saves its text here."
+    "*Not fetched yet.* This page was imported as a link: `reader fetch`, or \"Fetch imported "
+    "links\" in the app's command palette (`ctrl+p`), saves its text here."
 )
 """The first paragraph of a link-only article (the reading pane shows it)."""
+PENDING_SOURCE = "not fetched yet"
+"""Said after the site in a link-only article's source, so the list shows it."""
 
 
 def host_of(url: str) -> str:
@@ -75,11 +78,16 @@ def link_draft(item: ImportedItem, form: str) -> Draft:
         url=item.url,
         date=item.published.date() if item.published else None,
         site=host_of(item.url) or None,
-        source=host_of(item.url) or None,
+        source=pending_source(host_of(item.url)),
         saved=item.saved or datetime.now(UTC),
         tags=item.tags,
         extra={"imported": form, PENDING_KEY: PENDING},
     )
+
+
+def pending_source(site: str, state: str = PENDING_SOURCE) -> str:
+    """The source of a page not fetched yet: its site and the state, as the list shows it."""
+    return f"{site} · {state}" if site else state
 
 
 def book_key(item: ImportedItem) -> str:

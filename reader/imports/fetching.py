@@ -218,7 +218,7 @@ def _draft(
         author=author or None,
         date=day or _day(front.get("date")),
         site=site or str(front.get("site") or "") or None,
-        source=str(front.get("source") or "") or site or None,
+        source=site or str(front.get("site") or "") or None,
         saved=_moment(front.get("saved")),
         tags=tuple(str(tag) for tag in tags) if isinstance(tags, list) else (),
         extra=extra,
@@ -237,7 +237,8 @@ def _failed(item: Pending, reason: str) -> str:
         "fetch_last": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     body = f"{drafts.NOT_FETCHED}\n\nThe last try failed: {reason}\n\n<{item.url}>"
-    text = render_draft(replace(base, markdown=body, extra=extra))
+    source = drafts.pending_source(base.site or "", "fetch failed")
+    text = render_draft(replace(base, markdown=body, source=source, extra=extra))
     # YAML writes the tries as text; read back as a number they order the retries.
     return text.replace(f"fetch_tries: '{item.tries + 1}'", f"fetch_tries: {item.tries + 1}")
 

@@ -83,9 +83,11 @@ def test_a_link_only_article_is_listed_searchable_and_says_it_is_not_fetched(cap
     imported(capsys, "ril_export.html")
     rows = listed(capsys)
     row = rows["https://example.org/archived-story"]
-    assert row["title"] == "An archived story" and row["source"] == "example.org"
-    assert row["tags"] == ["long read"]
+    assert row["title"] == "An archived story"
+    assert row["source"] == "example.org · not fetched yet" and row["tags"] == ["long read"]
+    assert row["date"] == "2017-07-14"  # the day it was saved in Pocket
     assert "An archived story" in found(capsys, "archived-story")
+    assert "An archived story" in found(capsys, "source:example.org tag:long")
     code, out, _ = run(capsys, "show", row["id"], "--plain")
     assert code == 0 and "Not fetched yet" in out
 

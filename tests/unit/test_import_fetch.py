@@ -66,6 +66,9 @@ def test_pages_are_fetched_in_place_and_failures_recorded_then_retried(
     # The same file, so the same article: its id and tags stay.
     assert after[urls[0]]["id"] == before[urls[0]]["id"]
     assert after[urls[0]]["title"] == "Boats 1" and after[urls[0]]["tags"] == ["harbour"]
+    assert before[urls[0]]["source"] == "127.0.0.1 · not fetched yet"
+    assert after[urls[0]]["source"].startswith("127.0.0.1") and "·" not in after[urls[0]]["source"]
+    assert after[urls[2]]["source"] == "127.0.0.1 · fetch failed"
     _, out, _ = run(capsys, "show", after[urls[0]]["id"], "--plain")
     assert "ledger" in out and "Not fetched yet" not in out
     failed = Path(after[urls[2]]["path"]).read_text(encoding="utf-8")
