@@ -9,18 +9,19 @@ has is not added again, so importing a file twice changes nothing the second tim
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from reader.files import BatchWriter, read_text
 from reader.imports import drafts
+from reader.imports.fetching import pending_at
 from reader.imports.items import ImportedHighlight, ImportedItem, Parsed, SkippedItem
 from reader.imports.marks import MarkWriter, fold_quote
 from reader.library import Library
 from reader.sources.html_markdown import html_to_markdown
 from reader.store import Store
-from reader.web.save import Draft, file_name, saved_keys, write_draft
+from reader.web.save import Draft, file_name, render_draft, saved_keys, write_draft
 from reader.web.urls import url_key
 
 BATCH = 500
@@ -77,6 +78,8 @@ class Target:
     """Folded quotes the article has (None until first needed)."""
     text: str = ""
     """A book document's folded text: a quote found in it is there already."""
+    checked: bool = False
+    """Whether the file was read to tell if it is still a link-only article."""
 
 
 @dataclass
@@ -151,10 +154,12 @@ class Importer:
             self.known[key] = target
         if target is not None:
             fresh = self.marks.new_quotes(target, item.highlights)
-            if fresh:
+            filled = self._fill(target, item)
+            if fresh or filled:
                 report.imported += 1
             else:
                 report.duplicates += 1
+            report.articles += filled
             target.items.append(item)
             target.highlights += fresh
             return
@@ -172,12 +177,30 @@ class Importer:
             report.links += 1
 
     def _draft(self, item: ImportedItem) -> Draft:
-        markdown = item.content_markdown.strip()
-        if not markdown and item.content_html.strip():
-            markdown = html_to_markdown(item.content_html, base_url=item.url).strip()
+        markdown = _markdown(item)
         if markdown:
             return drafts.article_draft(item, markdown, self.form)
         return drafts.link_draft(item, self.form)
+
+    def _fill(self, target: Target, item: ImportedItem) -> bool:
+        """Give a link-only article the text another export brought; True if it did."""
+        if not (item.content_markdown.strip() or item.content_html.strip()):
+            return False
+        if target.has_text and not target.checked:
+            target.checked = True
+            target.has_text = target.path.parent != self.web or pending_at(target.path) is None
+        if target.has_text:
+            return False
+        markdown = _markdown(item)
+        if not markdown:
+            return False
+        tags = [tag for known in target.items for tag in known.tags]
+        whole = replace(item, tags=tuple(dict.fromkeys([*tags, *item.tags])))
+        draft = drafts.article_draft(whole, markdown, self.form)
+        if not self.dry_run:
+            self.batch.add(target.path, render_draft(draft).encode("utf-8", "replace"))
+        target.has_text = True
+        return True
 
     def _write(self, draft: Draft, folder: Path, key: str) -> Path:
         if self.dry_run:
@@ -244,6 +267,14 @@ class Importer:
         for target in targets:
             target.article_id = target.article_id or found.get(target.path)
         report.highlights, report.notes = self.marks.write(self.library, targets)
+
+
+def _markdown(item: ImportedItem) -> str:
+    """The item's text as Markdown ("" when it has none)."""
+    markdown = item.content_markdown.strip()
+    if not markdown and item.content_html.strip():
+        markdown = html_to_markdown(item.content_html, base_url=item.url).strip()
+    return markdown
 
 
 def _is_link(draft: Draft) -> bool:

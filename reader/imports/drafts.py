@@ -16,7 +16,7 @@ PENDING_KEY = "fetch"
 PENDING = "pending"
 """The value of PENDING_KEY until the page is fetched."""
 NOT_FETCHED = (
-    "*Not fetched yet.* This page was imported as a link: `reader fetch`, or \"Fetch imported "
+    '*Not fetched yet.* This page was imported as a link: `reader fetch`, or "Fetch imported '
     "links\" in the app's command palette (`ctrl+p`), saves its text here."
 )
 """The first paragraph of a link-only article (the reading pane shows it)."""

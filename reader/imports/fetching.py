@@ -71,13 +71,14 @@ def pending(folder: Path | None = None) -> list[Pending]:
     folder = folder or paths.user_library_dir() / drafts.WEB_FOLDER
     found = []
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
-        item = _pending_at(path)
+        item = pending_at(path)
         if item is not None:
             found.append(item)
     return sorted(found, key=lambda item: item.tries)
 
 
-def _pending_at(path: Path) -> Pending | None:
+def pending_at(path: Path) -> Pending | None:
+    """The link-only article at `path`, or None when the file holds a page's text."""
     try:
         text = read_text(path, HEAD_LIMIT)
     except (OSError, ValueError):

@@ -186,3 +186,23 @@ def test_the_apps_own_json_export_still_restores(capsys) -> None:
     record = json.loads(out)
     assert code == 0 and record["format"] == "reader" and record["imported"] == 0
     assert record["items"] == record["duplicates"] > 0
+
+
+def test_a_link_gets_the_text_another_export_brings(capsys, tmp_path) -> None:
+    links = tmp_path / "part_000000.csv"
+    links.write_text(
+        "title,url,time_added,tags,status\nTides,https://example.com/tides,1,sea,unread\n",
+        encoding="utf-8",
+    )
+    assert run(capsys, "import", str(links))[0] == 0
+    before = listed(capsys)["https://example.com/tides"]
+    (record,) = imported(capsys, "wallabag.json")
+    # The wallabag entry for that page is not a duplicate: it brought the page's text.
+    assert (record["imported"], record["articles"], record["duplicates"]) == (3, 1, 0)
+    after = listed(capsys)["https://example.com/tides"]
+    assert after["id"] == before["id"] and after["path"] == before["path"]
+    assert set(after["tags"]) == {"sea", "transport"} and after["source"] == "example.com"
+    _, out, _ = run(capsys, "show", after["id"], "--plain")
+    assert "twice a day" in out and "Not fetched yet" not in out
+    (again,) = imported(capsys, "wallabag.json")
+    assert again["imported"] == 0
