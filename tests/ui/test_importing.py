@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from reader import paths
 from reader.library import Library
@@ -74,3 +75,21 @@ async def test_a_file_that_is_no_export_is_one_error(user_library: Library, tmp_
         errors = [n for n in app._notifications if n.severity == "error"]
         assert len(errors) == 1 and "not an export reader knows" in errors[0].message
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_enter_pressed_twice_in_the_prompt_answers_once(user_library: Library) -> None:
+    app = ReaderApp(library=user_library)
+    async with app.run_test(size=(110, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"import from a file")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        # Both keys reach the prompt before it is gone: the second must not pop the main screen.
+        prompt.post_message(Input.Submitted(prompt.query_one(Input), "nowhere"))
+        prompt.post_message(Input.Submitted(prompt.query_one(Input), "nowhere"))
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert app.return_code is None
