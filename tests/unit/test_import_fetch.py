@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -144,3 +146,41 @@ def test_fetch_with_nothing_pending(capsys) -> None:
     code, out, _ = run(capsys, "fetch")
     assert code == 0 and out == "Fetched 0 pages, 0 failed, 0 still to fetch\n"
     assert not (paths.data_dir() / "store.json").exists()
+
+
+def test_a_killed_fetch_keeps_what_it_got_and_the_next_run_does_the_rest(
+    capsys, tmp_path, http_server
+) -> None:
+    http_server.routes["/p1"] = Route(PAGE.format(title="Boats 1", n=1).encode())
+    slow = Route(PAGE.format(title="Slow", n=2).encode(), delay=30)
+    http_server.routes["/p2"] = http_server.routes["/p3"] = slow
+    urls = [http_server.url(f"/p{n}") for n in (1, 2, 3)]
+    import_links(capsys, tmp_path, urls)
+    script = (
+        "import sys\n"
+        "from reader.imports import fetching\n"
+        "from reader.web.fetch import Limits\n"
+        "fetching.HOST_PAUSE = 0\n"
+        "host, port = sys.argv[1], int(sys.argv[2])\n"
+        "fetching.fetch_pending(limits=Limits(timeout=60, allow=frozenset({(host, port)})))\n"
+    )
+    host, port = place(http_server.url("/"))
+    worker = subprocess.Popen([sys.executable, "-c", script, host, str(port)])
+    try:
+        for _ in range(400):  # until the first page is in and the second is being fetched
+            if http_server.hits("/p2") and len(fetching.pending()) == 2:
+                break
+            time.sleep(0.05)
+        assert http_server.hits("/p2") == 1 and len(fetching.pending()) == 2
+    finally:
+        worker.kill()
+        worker.wait()
+    rows = listed(capsys)
+    assert rows[urls[0]]["title"] == "Boats 1"
+    assert [p.url for p in fetching.pending()] == urls[1:]
+    for n in (2, 3):
+        http_server.routes[f"/p{n}"] = Route(PAGE.format(title=f"Boats {n}", n=n).encode())
+    outcome = fetching.fetch_pending(limits=allow(http_server))
+    assert (outcome.fetched, outcome.failures, outcome.left) == (2, [], 0)
+    assert http_server.hits("/p1") == 1
+    assert not [p for p in (paths.user_library_dir() / "web").iterdir() if p.suffix != ".md"]
