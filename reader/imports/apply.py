@@ -17,7 +17,7 @@ from reader.files import BatchWriter, read_text
 from reader.imports import drafts
 from reader.imports.fetching import pending_at
 from reader.imports.items import ImportedHighlight, ImportedItem, Parsed, SkippedItem
-from reader.imports.marks import MarkWriter, fold_quote
+from reader.imports.marks import MarkWriter, fold_quote, needs_records
 from reader.library import Library
 from reader.sources.html_markdown import html_to_markdown
 from reader.store import Store
@@ -261,8 +261,10 @@ class Importer:
         """Scan the new files for their ids, then write every mark in one transaction."""
         from reader.refresh import refresh
 
+        targets = [target for target in self.known.values() if needs_records(target)]
+        if not targets:
+            return  # nothing for the store: the command's index refresh lists the files
         refresh(self.library, store=self.store)
-        targets = list(self.known.values())
         found = self.library.ids_at([t.path for t in targets if t.article_id is None])
         for target in targets:
             target.article_id = target.article_id or found.get(target.path)

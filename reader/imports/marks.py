@@ -79,7 +79,7 @@ class MarkWriter:
         }
         notes = 0
         for target in targets:
-            if target.article_id is None:
+            if target.article_id is None or not needs_records(target):
                 continue
             base = {"article_id": target.article_id, "path": str(target.path)}
             base["title"] = _title(library, target)
@@ -97,6 +97,13 @@ class MarkWriter:
             return True
         stored = self.store.note_for(target.article_id)
         return stored is not None and item.note.strip() in stored.text
+
+
+def needs_records(target: Target) -> bool:
+    """Whether an article's items ask anything of the store (most links ask nothing)."""
+    if target.highlights:
+        return True
+    return any(item.read or item.starred or item.note.strip() for item in target.items)
 
 
 def _title(library: Library, target: Target) -> str:
