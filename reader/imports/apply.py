@@ -8,7 +8,8 @@ has is not added again, so importing a file twice changes nothing the second tim
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -114,7 +115,7 @@ class Importer:
     ) -> Report:
         """Import every item into `report` (see the module's docstring); the report back."""
         try:
-            for count, entry in enumerate(parsed, 1):
+            for count, entry in enumerate(_guarded(parsed), 1):
                 report.items += 1
                 self._one(entry, report)
                 if len(self.batch) >= BATCH:
@@ -253,7 +254,9 @@ class Importer:
                     saved = write_draft(draft, self.books_dir, key, known=known, batch=self.batch)
                     target.path = saved.path
             elif not self.dry_run:
-                self.batch.add(book.path, _appended(book.path, book.marks))
+                # Unreadable now: the document stays as it was; its new quotes are still stored.
+                with contextlib.suppress(OSError, ValueError):
+                    self.batch.add(book.path, _appended(book.path, book.marks))
 
     # The store ----------------------------------------------------------------------
 
@@ -269,6 +272,23 @@ class Importer:
         for target in targets:
             target.article_id = target.article_id or found.get(target.path)
         report.highlights, report.notes = self.marks.write(self.library, targets)
+
+
+def _guarded(parsed: Iterable[Parsed]) -> Iterator[Parsed]:
+    """The items, and where a reader trips on the file, one skipped item for the rest of it:
+    what was read before stays imported, and the report still adds up."""
+    items = iter(parsed)
+    while True:
+        try:
+            entry = next(items)
+        except StopIteration:
+            return
+        # A format reader meeting a file no one foresaw: said in one line, not a traceback.
+        except Exception as error:
+            reason = f"cannot be read: {error or type(error).__name__}"
+            yield SkippedItem("the rest of the file", " ".join(reason.split())[:300])
+            return
+        yield entry
 
 
 def _markdown(item: ImportedItem) -> str:

@@ -98,3 +98,24 @@ def test_an_item_with_neither_address_nor_highlights_is_skipped_with_a_reason() 
     assert [(s.source, s.reason) for s in report.skipped] == [
         ("clipping 3", "no web address and no highlights")
     ]
+
+
+class Broken(Books):
+    """A format whose reader trips halfway through the file."""
+
+    def parse(self, source: ImportSource) -> Iterator[Parsed]:
+        yield from self.items
+        raise ValueError("bad\nbytes at offset 12")
+
+
+def test_a_reader_that_trips_keeps_what_it_read_and_says_why_once() -> None:
+    folder = paths.user_library_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    with Library([folder]) as library, Store.open(paths.data_dir() / "store.json") as store:
+        report = import_source(
+            ImportSource("books"), Broken([DUNE]), library=library, store=store, folder=folder
+        )
+    assert (report.items, report.imported, report.books) == (2, 1, 1)
+    assert [(s.source, s.reason) for s in report.skipped] == [
+        ("the rest of the file", "cannot be read: bad bytes at offset 12")
+    ]
