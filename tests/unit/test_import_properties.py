@@ -68,3 +68,40 @@ def test_items_are_imported_duplicates_or_skipped_and_twice_is_nothing(rows) -> 
     assert again.imported == 0 and again.links == 0
     pages = {normal_url(url) for _, url, _, _ in rows if url.startswith("http")}
     assert first.links == len(pages)
+
+
+TEXTS = st.one_of(
+    st.binary(max_size=300),
+    st.text(max_size=300).map(lambda text: text.encode("utf-8", "surrogatepass")),
+    st.lists(
+        st.sampled_from(
+            [
+                "title,url,time_added,tags,status\n",
+                "URL,Title,Selection,Folder\n",
+                '"a\nb",https://x.org/,1,t|u,archive\r\n',
+                "<DT><A HREF='https://x.org' ADD_DATE='99999999999999999999'>x</A>",
+                "<h1>Read Archive</h1><ul><li><a href='https://x.org' time_added='-1'>",
+                '[{"url": "https://x.org", "is_archived": "maybe", "annotations": [{}]}]',
+                '[{"slug": 1, "savedAt": [], "url": "https://x.org", "labels": {}}]',
+                "\ufeff",
+                "\x00",
+                "<DL><p><DD>",
+            ]
+        ),
+        max_size=6,
+    ).map(lambda parts: "".join(parts).encode("utf-8", "surrogatepass")),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(TEXTS)
+def test_every_format_reads_any_bytes_without_raising(data: bytes) -> None:
+    from reader.imports.items import ImportedItem, SkippedItem
+
+    source = source_from_bytes("any", data) if not data.startswith(b"PK") else None
+    if source is None:
+        return
+    for form in formats.FORMATS:
+        form.detect(source)
+        for entry in form.parse(source):
+            assert isinstance(entry, ImportedItem | SkippedItem)
