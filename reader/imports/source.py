@@ -27,7 +27,7 @@ def open_source(path: Path) -> ImportSource:
     try:
         data = read_bytes(path, MAX_FILE)
     except FileTooLarge:
-        raise SourceError(f"too large: more than {MAX_FILE // (1024 * 1024)} MB") from None
+        raise SourceError(f"cannot read: more than {MAX_FILE // (1024 * 1024)} MB") from None
     except OSError as error:
         raise SourceError(f"cannot read: {error.strerror or error}") from None
     return source_from_bytes(str(path), data)
