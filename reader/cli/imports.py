@@ -151,6 +151,13 @@ def _restore(args: argparse.Namespace, name: str, data: bytes) -> None:
     except (ValueError, RecursionError) as error:
         raise UsageError(f"{name} cannot be read as JSON ({error})") from None
     with session(args.library) as (_library, store):
+        if args.dry_run:
+            from reader.store import Store
+
+            # Merged into a copy in memory: counted as a real import would be, nothing saved.
+            scratch = Store.in_memory()
+            scratch.import_all(store.export_all())
+            store = scratch
         result = import_json(store, parsed)
     skipped = [{"item": reason.split(":", 1)[0], "reason": reason} for reason in result.skipped]
     if args.json:

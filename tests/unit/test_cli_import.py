@@ -206,3 +206,17 @@ def test_a_link_gets_the_text_another_export_brings(capsys, tmp_path) -> None:
     assert "twice a day" in out and "Not fetched yet" not in out
     (again,) = imported(capsys, "wallabag.json")
     assert again["imported"] == 0
+
+
+def test_a_dry_run_of_the_apps_own_export_counts_and_saves_nothing(
+    capsys, tmp_path, monkeypatch
+) -> None:
+    imported(capsys, "instapaper-export.csv")
+    export = tmp_path / "export.json"
+    assert run(capsys, "export", "--format", "json", "--out", str(export))[0] == 0
+    monkeypatch.setenv("READER_HOME", str(tmp_path / "elsewhere"))
+    store_file = paths.data_dir() / "store.json"
+    code, out, _ = run(capsys, "import", str(export), "--dry-run", "--json")
+    record = json.loads(out)
+    assert code == 0 and record["imported"] == record["items"] > 0
+    assert not store_file.exists()
