@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.files import BatchWriter, read_text
-from reader.imports import drafts
+from reader.imports import drafts, fetching
 from reader.imports.fetching import pending_at
 from reader.imports.items import ImportedHighlight, ImportedItem, Parsed, SkippedItem
 from reader.imports.marks import MarkWriter, fold_quote, needs_records
@@ -81,6 +81,8 @@ class Target:
     """A book document's folded text: a quote found in it is there already."""
     checked: bool = False
     """Whether the file was read to tell if it is still a link-only article."""
+    created: bool = False
+    """Whether this run wrote the article's file (from `items[0]`)."""
 
 
 @dataclass
@@ -156,7 +158,8 @@ class Importer:
         if target is not None:
             fresh = self.marks.new_quotes(target, item.highlights)
             filled = self._fill(target, item)
-            if fresh or filled:
+            tagged = not filled and self._retag(target, item)
+            if fresh or filled or tagged:
                 report.imported += 1
             else:
                 report.duplicates += 1
@@ -166,7 +169,7 @@ class Importer:
             return
         draft = self._draft(item)
         saved = self._write(draft, self.web, key)
-        target = Target(saved, draft.title, not _is_link(draft), quotes=set())
+        target = Target(saved, draft.title, not _is_link(draft), quotes=set(), created=True)
         target.items.append(item)
         target.highlights += self.marks.new_quotes(target, item.highlights)
         self.known[key] = target
@@ -183,14 +186,43 @@ class Importer:
             return drafts.article_draft(item, markdown, self.form)
         return drafts.link_draft(item, self.form)
 
+    def _retag(self, target: Target, item: ImportedItem) -> bool:
+        """Add the item's new tags to a link-only article's file; True if it had new ones.
+
+        Only a link-only article, a placeholder the import wrote, is rewritten: a page with
+        its text is the user's file, and keeps its tags as they are.
+        """
+        if not item.tags or not self._is_link_only(target):
+            return False
+        text: str | None
+        if target.created:  # written in this run: written again, whole, with every tag
+            had = {tag.lower() for known in target.items for tag in known.tags}
+            if not {tag.lower() for tag in item.tags} - had:
+                return False
+            tags = tuple(dict.fromkeys([*(t for i in target.items for t in i.tags), *item.tags]))
+            text = render_draft(drafts.link_draft(replace(target.items[0], tags=tags), self.form))
+        else:
+            self.batch.commit()  # the file as this run last wrote it
+            found = pending_at(target.path)
+            text = fetching.with_tags(found, item.tags) if found is not None else None
+            if text is None:
+                return False
+        if not self.dry_run:
+            self.batch.add(target.path, text.encode("utf-8", "replace"))
+        self.tags.update(tag.lower() for tag in item.tags)
+        return True
+
+    def _is_link_only(self, target: Target) -> bool:
+        if target.has_text and not target.checked:
+            target.checked = True
+            target.has_text = target.path.parent != self.web or pending_at(target.path) is None
+        return not target.has_text
+
     def _fill(self, target: Target, item: ImportedItem) -> bool:
         """Give a link-only article the text another export brought; True if it did."""
         if not (item.content_markdown.strip() or item.content_html.strip()):
             return False
-        if target.has_text and not target.checked:
-            target.checked = True
-            target.has_text = target.path.parent != self.web or pending_at(target.path) is None
-        if target.has_text:
+        if not self._is_link_only(target):
             return False
         markdown = _markdown(item)
         if not markdown:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -90,8 +90,8 @@ def pending_at(path: Path) -> Pending | None:
     url = front.get("url")
     if state not in (drafts.PENDING, FAILED) or not isinstance(url, str):
         return None
-    tries = front.get("fetch_tries")
-    return Pending(path, url, front, tries if isinstance(tries, int) else 0)
+    tries = str(front.get("fetch_tries") or "0")  # written as text in the front matter
+    return Pending(path, url, front, int(tries) if tries.isdigit() else 0)
 
 
 def _front(text: str) -> dict[str, Any]:
@@ -239,9 +239,30 @@ def _failed(item: Pending, reason: str) -> str:
     }
     body = f"{drafts.NOT_FETCHED}\n\nThe last try failed: {reason}\n\n<{item.url}>"
     source = drafts.pending_source(base.site or "", "fetch failed")
-    text = render_draft(replace(base, markdown=body, source=source, extra=extra))
-    # YAML writes the tries as text; read back as a number they order the retries.
-    return text.replace(f"fetch_tries: '{item.tries + 1}'", f"fetch_tries: {item.tries + 1}")
+    return render_draft(replace(base, markdown=body, source=source, extra=extra))
+
+
+def with_tags(item: Pending, tags: Sequence[str]) -> str | None:
+    """The link-only article's file again with `tags` added, or None when it has them all."""
+    front = item.front
+    known = (
+        [str(tag) for tag in front.get("tags") or []] if isinstance(front.get("tags"), list) else []
+    )
+    seen = {tag.lower() for tag in known}
+    added = [tag for tag in dict.fromkeys(tags) if tag.lower() not in seen]
+    if not added:
+        return None
+    try:
+        text = read_text(item.path, HEAD_LIMIT)
+    except (OSError, ValueError):
+        return None
+    end = text.find("\n---\n", 4)
+    body = text[end + 5 :] if text.startswith("---\n") and end > 0 else ""
+    base = _draft(item, str(front.get("title") or ""), body, None, None, None)
+    state = {key: str(value) for key, value in front.items() if key.startswith("fetch")}
+    source = str(front.get("source") or "") or None
+    draft = replace(base, tags=(*known, *added), source=source, extra={**base.extra, **state})
+    return render_draft(draft)
 
 
 def _write(path: Path, text: str) -> None:

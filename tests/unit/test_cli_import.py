@@ -220,3 +220,27 @@ def test_a_dry_run_of_the_apps_own_export_counts_and_saves_nothing(
     record = json.loads(out)
     assert code == 0 and record["imported"] == record["items"] > 0
     assert not store_file.exists()
+
+
+def test_tags_from_another_export_join_a_link_but_not_a_page_with_text(capsys, tmp_path) -> None:
+    imported(capsys, "ril_export.html", "wallabag.json")
+    marks = tmp_path / "marks.html"
+    marks.write_text(
+        "<DL><p><DT><H3>Later</H3><DL><p>\n"
+        '<DT><A HREF="https://example.org/archived-story" TAGS="essays">Story</A>\n'
+        '<DT><A HREF="https://example.org/archived-story#x" TAGS="essays,nights">Story</A>\n'
+        '<DT><A HREF="https://example.com/tides" TAGS="never">Tides</A>\n'
+        "</DL><p></DL><p>\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "import", str(marks), "--json")
+    record = json.loads(out)
+    assert (record["imported"], record["duplicates"], record["links"]) == (2, 1, 0)
+    rows = listed(capsys)
+    story = rows["https://example.org/archived-story"]
+    assert story["tags"] == ["long read", "essays", "later", "nights"]
+    assert story["source"] == "example.org · not fetched yet"
+    assert "An archived story" in found(capsys, "tag:nights")
+    assert rows["https://example.com/tides"]["tags"] == ["sea", "transport"]
+    code, out, _ = run(capsys, "import", str(marks), "--json")
+    assert json.loads(out)["imported"] == 0
