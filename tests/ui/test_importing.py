@@ -58,9 +58,22 @@ async def test_an_export_imported_from_the_palette_is_listed_with_its_marks(
             await import_from_palette(pilot, str(FIXTURES / "instapaper-export.csv"))
             assert any("(instapaper): 4 imported" in line for line in notices(app))
             assert len(screen.article_list.rows) == before + 4
-            titles = {row.title for row in screen.article_list.rows}
-            assert {"Archived one", "In a folder"} <= titles
-        assert len(store.read_ids()) == 1 and len(store.bookmarked_ids()) == 1
+            rows = [screen.article_list.rows[i] for i in range(len(screen.article_list.rows))]
+            assert {"Archived one", "In a folder"} <= {row.title for row in rows}
+            # A link-only article opens, and the pane says it is not fetched yet and how.
+            link = next(i for i, row in enumerate(rows) if row.title == "In a folder")
+            assert rows[link].source == "example.net · not fetched yet"
+            screen.article_list.cursor = link
+            await pilot.press("enter")
+            await settle(pilot)
+            shown = screen.reading_pane.article
+            assert shown is not None and shown.title == "In a folder"
+            assert shown.blocks[0].text.startswith("Not fetched yet.")
+            assert "Fetch imported links" in shown.blocks[0].text
+            archived = next(row.id for row in rows if row.title == "Archived one")
+        # Read: the archived item, and the short link opened to its end just now.
+        assert store.read_ids() == {archived, rows[link].id}
+        assert len(store.bookmarked_ids()) == 1
         (note,) = store.notes()
         assert note.text == "A note\nover lines"
 
