@@ -38,6 +38,7 @@ class MarkWriter:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._stored: dict[str, set[str]] | None = None
+        self._notes: dict[str, str] | None = None
 
     def _stored_quotes(self, article_id: str) -> set[str]:
         if self._stored is None:
@@ -95,8 +96,13 @@ class MarkWriter:
     def _note_known(self, target: Target, item: ImportedItem) -> bool:
         if not item.note.strip() or target.article_id is None:
             return True
-        stored = self.store.note_for(target.article_id)
-        return stored is not None and item.note.strip() in stored.text
+        if self._notes is None:  # read once: an export can carry a note on every row
+            self._notes = {note.article_id: note.text for note in self.store.notes()}
+        had = self._notes.get(target.article_id, "")
+        if item.note.strip() in had:
+            return True
+        self._notes[target.article_id] = f"{had}\n\n{item.note.strip()}"  # now it is known
+        return False
 
 
 def needs_records(target: Target) -> bool:
