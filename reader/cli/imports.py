@@ -26,7 +26,12 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         help="import exports (Pocket, Instapaper, wallabag, Omnivore, bookmarks, reader JSON)",
     )
     read.add_argument("files", nargs="+", metavar="FILE", help="an export file, or -")
-    read.add_argument("--format", metavar="NAME", help="the export's format (default: detected)")
+    from reader.imports.formats import names
+
+    known = ", ".join(names())
+    read.add_argument(
+        "--format", metavar="NAME", help=f"the export's format ({known}); default: detected"
+    )
     read.add_argument(
         "--dry-run", action="store_true", help="count what would come in; write nothing"
     )
