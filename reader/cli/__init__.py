@@ -21,7 +21,8 @@ from reader.sources import LoadError
 
 COMMAND_GROUPS: dict[str, tuple[str, ...]] = {
     "reader.cli.articles": ("list", "show"),
-    "reader.cli.annotations": ("bookmark", "bookmarks", "note", "notes", "export", "import"),
+    "reader.cli.annotations": ("bookmark", "bookmarks", "note", "notes", "export"),
+    "reader.cli.imports": ("import", "fetch"),
     "reader.cli.doctor": ("doctor",),
     "reader.cli.feeds": ("feeds",),
     "reader.cli.insights": ("related",),
@@ -35,7 +36,7 @@ COMMAND_GROUPS: dict[str, tuple[str, ...]] = {
 so opening the app does not pay for them; a test checks the names match the parsers."""
 
 
-NO_LIBRARY = frozenset({"add", "feeds", "sync"})
+NO_LIBRARY = frozenset({"add", "feeds", "fetch", "sync"})
 """Commands that always work on the user's own library folder, so -l has no meaning there."""
 
 AFTER = "library_after"

@@ -1,4 +1,4 @@
-"""The `bookmark`, `bookmarks`, `note`, `notes`, `export` and `import` commands."""
+"""The `bookmark`, `bookmarks`, `note`, `notes` and `export` commands (`import`: cli/imports)."""
 
 from __future__ import annotations
 
@@ -52,9 +52,6 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         "--out", required=True, metavar="PATH", help="a folder (markdown), a file or - (json)"
     )
     export.set_defaults(handler=command_export)
-    restore = commands.add_parser("import", parents=[common], help="import a JSON export")
-    restore.add_argument("file", metavar="FILE.json", help="a file written by export, or -")
-    restore.set_defaults(handler=command_import)
 
 
 # Bookmarks -----------------------------------------------------------------------------
@@ -227,7 +224,7 @@ def _json_line(record: dict[str, Any]) -> None:
     sys.stdout.write(safe_json(json.dumps(record, ensure_ascii=False)) + "\n")
 
 
-# Export and import ---------------------------------------------------------------------
+# Export ---------------------------------------------------------------------
 
 
 def command_export(args: argparse.Namespace) -> int:
@@ -266,50 +263,3 @@ def _write_atomically(path: Path, text: str) -> None:
         atomic_write(path, text.encode("utf-8"), mode=DOCUMENT)
     except OSError as error:
         raise UsageError(f"cannot write {path}: {error.strerror or error}") from error
-
-
-def command_import(args: argparse.Namespace) -> int:
-    """Merge a JSON export into the store; importing it twice adds nothing new."""
-    from reader.export import import_json
-
-    data = _read_export(args.file)
-    with session(args.library) as (library, store):
-        result = import_json(store, data)  # the session re-links what came in as it ends
-    for reason in result.skipped[:SKIPS_SHOWN]:
-        print(f"reader: skipped {safe_line(reason)}", file=sys.stderr)
-    if len(result.skipped) > SKIPS_SHOWN:
-        print(f"reader: skipped {len(result.skipped) - SKIPS_SHOWN} more records", file=sys.stderr)
-    skipped = f", {len(result.skipped)} skipped" if result.skipped else ""
-    print(
-        f"Imported {args.file}: {result.added} added, {result.updated} updated, "
-        f"{result.unchanged} already there{skipped}"
-    )
-    return EXIT_OK
-
-
-SKIPS_SHOWN = 10
-"""How many skipped records `reader import` names one by one."""
-IMPORT_LIMIT = 512 * 1024 * 1024
-"""The largest export `reader import` reads, in bytes."""
-
-
-def _read_export(name: str) -> Any:
-    from reader.files import read_bytes, read_stream
-
-    try:
-        if name == "-":
-            data = read_stream(sys.stdin.buffer, IMPORT_LIMIT)
-        else:
-            data = read_bytes(Path(name).expanduser(), IMPORT_LIMIT)
-        raw = data.decode("utf-8")
-    except OSError as error:
-        raise UsageError(f"cannot read {name}: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{name} is not UTF-8 text") from None
-    try:
-        return json.loads(raw)
-    except json.JSONDecodeError as error:
-        raise UsageError(f"{name} is not JSON ({error.msg}, line {error.lineno})") from None
-    except (RecursionError, ValueError) as error:
-        reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
-        raise UsageError(f"{name} cannot be read as JSON ({reason})") from None

@@ -126,6 +126,16 @@ class Library:
         """The catalog entry for an id, or None."""
         return self._catalog.meta(article_id)
 
+    def ids_at(self, paths: Sequence[Path]) -> dict[Path, str]:
+        """The ids of the articles cataloged at these file paths (absent: not cataloged)."""
+        keys = {str(Path(path).expanduser().resolve()): Path(path) for path in paths}
+        found = self._catalog.ids_at(list(keys))
+        return {keys[key]: article_id for key, article_id in found.items() if key in keys}
+
+    def addresses(self) -> list[tuple[str, str, str]]:
+        """(id, path, url) of every article with a web address (to recognise a page again)."""
+        return self._catalog.addresses()
+
     def id_at(self, path: Path) -> str | None:
         """The id of the article cataloged at this file path, or None."""
         key = str(Path(path).expanduser().resolve())

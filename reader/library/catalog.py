@@ -363,6 +363,12 @@ class Catalog:
         return out
 
     @_repairing
+    def addresses(self) -> list[tuple[str, str, str]]:
+        """(id, path, url) of every article that has an address."""
+        sql = "SELECT id, path, url FROM articles WHERE url IS NOT NULL AND url != ''"
+        return [(id_, from_db(path), url) for id_, path, url in self.connection().execute(sql)]
+
+    @_repairing
     def identities(self, paths: Sequence[str]) -> list[tuple[str, str, str, str, str | None]]:
         """(path, id, content_hash, title, date) for these paths, to re-link moved files."""
         out: list[tuple[str, str, str, str, str | None]] = []

@@ -292,6 +292,20 @@ async def check_add(pilot: Pilot[None], main: MainScreen, store: Store, run: Run
     assert isinstance(pilot.app.screen, PromptScreen)
 
 
+async def check_import(pilot: Pilot[None], main: MainScreen, store: Store, run: Run) -> None:
+    await run()
+    assert isinstance(pilot.app.screen, PromptScreen)
+
+
+async def check_fetch(pilot: Pilot[None], main: MainScreen, store: Store, run: Run) -> None:
+    await run()  # nothing was imported, so there is nothing to fetch
+    for _ in range(50):
+        if notified(pilot, "Fetched 0 pages"):
+            break
+        await pilot.pause(0.05)
+    assert notified(pilot, "Fetched 0 pages, 0 failed, 0 still to fetch")
+
+
 async def check_feeds(pilot: Pilot[None], main: MainScreen, store: Store, run: Run) -> None:
     await run()  # this app was given no feeds: the action says so
     assert notified(pilot, "Feeds are not available")
@@ -400,6 +414,8 @@ CHECKS: dict[str, Check] = {
     "main.rescan": check_rescan,
     "main.add-article": check_add,
     "main.refresh-feeds": check_feeds,
+    "main.import-file": check_import,
+    "main.fetch-links": check_fetch,
     "main.toggle-bookmark": check_bookmark,
     "main.edit-tags": check_tags,
     "main.toggle-read": check_read,

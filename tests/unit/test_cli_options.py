@@ -75,6 +75,7 @@ ARGUMENTS = {
     "stats": [],
     "serve": ["--port", "0"],
     "sync": ["{tmp}"],
+    "fetch": [],
 }
 """Arguments that make each command run, but for the library it is given."""
 

@@ -78,6 +78,7 @@ class PromptScreen(ModalScreen[str | None]):
         super().__init__()
         self._title, self._value, self._hint, self._suggester = title, value, hint, suggester
         self._select = select
+        self._answered = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -94,10 +95,17 @@ class PromptScreen(ModalScreen[str | None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.dismiss(event.value)
+        # Enter pressed twice quickly submits twice before the prompt is gone: answer once,
+        # or the second dismissal would pop the screen under it.
+        self._answer(event.value)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self._answer(None)
+
+    def _answer(self, value: str | None) -> None:
+        if not self._answered:
+            self._answered = True
+            self.dismiss(value)
 
 
 class ConfirmScreen(ModalScreen[bool]):

@@ -43,6 +43,7 @@ from reader.ui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
     from reader.search import SearchIndex
+    from reader.ui.importing import Importing
 
 NARROW_WIDTH = 60
 """Below this many columns only one pane is shown at a time."""
@@ -117,6 +118,8 @@ class MainScreen(Screen[None]):
         """Saves web pages and files, and refreshes feeds."""
         self.explorer = Explorer(self)
         """Opens the browser, the link list, related articles, the review and the stats."""
+        self._imports: Importing | None = None
+        """Imports export files and fetches imported links (made on first use)."""
         self.activity = ""
         """What a background job is doing, shown beside the article count ("": nothing)."""
 
@@ -425,6 +428,20 @@ class MainScreen(Screen[None]):
 
     def action_refresh_feeds(self) -> None:
         self.incoming.refresh_feeds()
+
+    def action_import_file(self) -> None:
+        self._importing().ask()
+
+    def action_fetch_links(self) -> None:
+        self._importing().fetch()
+
+    def _importing(self) -> Importing:
+        # Made on first use: start-up does not pay for the import machinery.
+        from reader.ui.importing import Importing
+
+        if self._imports is None:
+            self._imports = Importing(self)
+        return self._imports
 
     @on(LibraryKeeper.News)
     def _on_library_news(self, message: LibraryKeeper.News) -> None:
