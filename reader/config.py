@@ -24,6 +24,10 @@ class Config:
     """Article list order: "date" (newest first) or "title"."""
     measure: int = 72
     """Width of the reading column, in cells."""
+    refresh_minutes: int = 30
+    """Minutes between two feed refreshes while the app is open (0: none)."""
+    refresh_on_start: bool = True
+    """Refresh the feeds in the background when the app opens."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,19 +62,25 @@ def _from_mapping(raw: dict[str, object]) -> Config:
     for spec in fields(Config):
         value = raw.get(spec.name)
         default = getattr(config, spec.name)
-        if isinstance(value, type(default)) and not isinstance(value, bool):
+        # bool is an int in Python: a `true` must not pass for a number, nor 1 for a switch.
+        same_kind = isinstance(value, bool) == isinstance(default, bool)
+        if isinstance(value, type(default)) and same_kind:
             config = replace(config, **{spec.name: value})
     if config.sort not in SORT_ORDERS:
         config = replace(config, sort="date")
     if not 20 <= config.measure <= 200:
         config = replace(config, measure=72)
+    if not 0 <= config.refresh_minutes <= 7 * 24 * 60:
+        config = replace(config, refresh_minutes=30)
     return config
 
 
 def _to_toml(config: Config) -> str:
     lines = ["# reader settings"]
     for key, value in asdict(config).items():
-        if isinstance(value, str):
+        if isinstance(value, bool):
+            lines.append(f"{key} = {'true' if value else 'false'}")
+        elif isinstance(value, str):
             escaped = value.replace("\\", "\\\\").replace('"', '\\"')
             lines.append(f'{key} = "{escaped}"')
         else:

@@ -12,7 +12,19 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
-SCOPES = ("list", "pane", "main", "search", "app", "help", "note", "notebook", "prompt", "confirm")
+SCOPES = (
+    "list",
+    "pane",
+    "main",
+    "search",
+    "app",
+    "help",
+    "note",
+    "notebook",
+    "prompt",
+    "confirm",
+    "feeds",
+)
 """Owners of actions: "app" is the app, "list", "pane" and "search" the main screen's article
 list, reading pane and search input, the others a screen each."""
 
@@ -25,6 +37,7 @@ SECTIONS = {
     "app": "Everywhere",
     "note": "In the note editor",
     "notebook": "In the notebook",
+    "feeds": "In the feeds view",
     "dialog": "In a question or a prompt",
     "help": "In this help",
 }
@@ -130,6 +143,24 @@ ACTIONS: tuple[Action, ...] = (
            help="Refresh feeds (subscribe with `reader feeds add URL`); `source:NAME` "
            "searches one feed",
            section="library", palette="Refresh feeds"),
+    Action("main", "feeds", "feeds", "f", label="Feeds",
+           tooltip="Every feed with its unread count, and the smart folders",
+           help="Feeds view: smart folders and every feed with its unread count; `enter` "
+           "lists one",
+           section="library", palette="Feeds and smart folders"),
+    Action("main", "next-unread", "next_unread", "u", label="Next unread",
+           tooltip="Open the next unread article in the list",
+           help="Open the next unread article in the list (in a feed: then the next feed's)",
+           section="articles", palette="Next unread article"),
+    Action("main", "mark-all-read", "mark_all_read", "A", label="Mark all read",
+           tooltip="Mark every article in the list read (asks first)",
+           help="Mark every article in the list read, after asking (`U` undoes it)",
+           section="yours", palette="Mark all in this list read"),
+    Action("main", "undo-read", "undo_read", "U", label="Undo mark read",
+           tooltip="Mark unread again what the last mark-all-read changed",
+           help="Undo the last mark-all-read", section="yours", palette="Undo mark all read"),
+    Action("main", "save-search", "save_search", tooltip="Save the search as a smart folder",
+           palette="Save this search", section="palette"),
     Action("main", "toggle-bookmark", "toggle_bookmark", "b", label="Bookmark", footer=True,
            tooltip="Bookmark the article, or remove its bookmark",
            help="Bookmark the article, or remove its bookmark (★ in the list, after the "
@@ -235,6 +266,30 @@ ACTIONS: tuple[Action, ...] = (
            row="recall", section="search"),
     Action("search", "newer", "recall(1)", "down", label="Newer query",
            tooltip="Recall a newer search", row="recall", section="search"),
+    Action("search", "save", "save_search", "ctrl+s", label="Save search",
+           tooltip="Save this search as a smart folder",
+           help="In the search bar: save the search as a smart folder (shown in `f`)",
+           section="search"),
+    # The feeds view.
+    Action("feeds", "close", "close", "escape", label="Back", footer=True,
+           tooltip="Back to the articles", section="feeds"),
+    Action("feeds", "refresh", "refresh_feed", "r", label="Refresh", footer=True,
+           tooltip="Fetch new entries of the feed under the cursor", section="feeds"),
+    Action("feeds", "refresh-all", "refresh_all", "R", label="Refresh all",
+           tooltip="Fetch new entries of every feed", section="feeds"),
+    Action("feeds", "mark-read", "mark_feed_read", "A", label="Mark read", footer=True,
+           tooltip="Mark every article of the feed read (asks first; `U` undoes it)",
+           section="feeds"),
+    Action("feeds", "rename", "rename_feed", "e", label="Rename",
+           tooltip="Give the feed another title", section="feeds"),
+    Action("feeds", "full-text", "full_text", "F", label="Full text",
+           tooltip="Save the linked page of entries that carry only a summary, or stop",
+           section="feeds"),
+    Action("feeds", "remove", "remove", "d", label="Unsubscribe",
+           tooltip="Unsubscribe from the feed (asks; its articles stay), or remove a "
+           "saved search", section="feeds"),
+    Action("feeds", "add", "add_feed", "a", label="Add feed", footer=True,
+           tooltip="Subscribe to a feed by its address or file", section="feeds"),
     # The app.
     Action("app", "help", "help", "question_mark,f1", label="Help", footer=True,
            key_display="?", tooltip="Show every key", help="Show or hide this help",

@@ -136,6 +136,10 @@ class IdRows:
     def index_of(self, article_id: str) -> int | None:
         return self._index.get(article_id)
 
+    def ids(self) -> list[str]:
+        """Every id, in list order."""
+        return [meta.id for meta in self._metas]
+
 
 # --- anchoring ------------------------------------------------------------------------
 

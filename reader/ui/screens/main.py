@@ -28,9 +28,12 @@ from reader.sources import LoadError
 from reader.store import Store
 from reader.ui import actions
 from reader.ui.annotator import Annotator
+from reader.ui.feeds_keeper import FeedsKeeper
+from reader.ui.feeds_manage import FEED_VIEW, FeedsManager
 from reader.ui.incoming import FeedsOpener, Incoming
 from reader.ui.library_keeper import LibraryKeeper
 from reader.ui.results import ResultRows
+from reader.ui.unread import UnreadFlow
 from reader.ui.user_data import IdRows
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.empty import EmptyLibrary
@@ -47,6 +50,8 @@ NARROW_WIDTH = 60
 SHORT_HEIGHT = 10
 """Below this many rows the status line is hidden to leave room for the list."""
 SORT_ORDERS = ("date", "title")
+START_REFRESH_DELAY = 2.0
+"""Seconds after start before the feeds are refreshed (when the settings ask for it)."""
 VIEWS = {"bookmarks": "Bookmarks", "continue": "Continue reading"}
 """Lists of the user's own articles shown instead of the library, by name."""
 
@@ -114,6 +119,11 @@ class MainScreen(Screen[None]):
         """Saves web pages and files, and refreshes feeds."""
         self.activity = ""
         """What a background job is doing, shown beside the article count ("": nothing)."""
+        self.feeds = FeedsKeeper(self)
+        """Counts the feeds and smart folders for the feeds view."""
+        self.feeds_manager = FeedsManager(self)
+        self.unread = UnreadFlow(self)
+        """Next unread, mark a list read, undo."""
 
     def compose(self) -> ComposeResult:
         articles = ArticleList(id="list")
@@ -136,6 +146,12 @@ class MainScreen(Screen[None]):
         self.on_resize(events.Resize(self.app.size, self.app.size))
         self.show_rows()
         self.article_list.focus()
+        settings = getattr(self.app, "settings", None)
+        minutes = getattr(settings, "refresh_minutes", 0)
+        self.feeds.start_timer(minutes, lambda: self.incoming.refresh_feeds(quiet=True))
+        if self.incoming.feeds is not None and getattr(settings, "refresh_on_start", False):
+            # Not at once: the first frame and the first scan come first.
+            self.set_timer(START_REFRESH_DELAY, lambda: self.incoming.refresh_feeds(quiet=True))
 
     def on_unmount(self) -> None:
         self.keeper.stop_watch()
@@ -163,6 +179,13 @@ class MainScreen(Screen[None]):
         """
         if self.search_bar.search_active and not (view_first and self.view):
             self.search_bar.search()
+        elif self.view is not None and self.view.startswith(FEED_VIEW):
+            name = self.view.removeprefix(FEED_VIEW)
+            rows = self.library.rows_under(self.incoming.feed_folder(name), self.sort)
+            self.article_list.set_rows(rows, keep_id=self.opened_id)
+            self.set_class(False, "-empty")
+            title = self.feeds.title_of(name)
+            self.sub_title = f"Feed: {title} · {len(rows)} (esc: back to the feeds)"
         elif self.view is not None:
             ids = self.annotator.user.view_ids(self.view)
             metas = [meta for article_id in ids if (meta := self.library.get(article_id))]
@@ -197,7 +220,7 @@ class MainScreen(Screen[None]):
 
     def action_view(self, name: str) -> None:
         """Show a view (bookmarks, continue reading) in the list; again, or "", to leave it."""
-        if name in VIEWS and name != self.view:
+        if (name in VIEWS or name.startswith(FEED_VIEW)) and name != self.view:
             self.view = name
             self.article_list.focus()
         elif self.view is None:
@@ -247,6 +270,7 @@ class MainScreen(Screen[None]):
         self.reading_pane.show(message.article)
         self.reading_pane.mark_search(self.search_bar.results)
         self.status.message = message.article.title
+        self.status.unread = not self.annotator.user.is_read(message.article.id)
         self.status.progress = self.reading_pane.progress
         self.annotator.shown(message.article)
         self.keeper.shown(message.article)
@@ -287,7 +311,10 @@ class MainScreen(Screen[None]):
         elif self.search_bar.search_active:
             self.search_bar.clear()
         else:
+            left = self.view or ""
             self.action_view("")
+            if left.startswith(FEED_VIEW):  # back to the feeds view, where the feed was picked
+                self.action_feeds(("feed", left.removeprefix(FEED_VIEW)))
 
     def action_focus_part(self, part: str) -> None:
         """Move the keyboard focus to the "list" or the "pane" (showing it when narrow)."""
@@ -387,6 +414,48 @@ class MainScreen(Screen[None]):
         if self.view is not None or self.search_bar.filters_by_state:
             self.show_rows()
 
+    # --- feeds, smart folders and the unread flow ------------------------------------------
+
+    def action_feeds(self, at: tuple[str, str] | None = None) -> None:
+        """Show the feeds view (`at`: the row to put the cursor on)."""
+        self.feeds_manager.show_view(at)
+
+    def feed_after_unread(self) -> bool:
+        """In a feed's list with nothing unread: on to the next feed with unread articles."""
+        return self.feeds_manager.feed_after_unread()
+
+    @on(Annotator.ReadChanged)
+    def read_state_changed(self) -> None:
+        """Articles were marked read or unread: redraw their markers."""
+        self.article_list.refresh()
+        self.status.unread = bool(self.opened_id) and not self.annotator.user.is_read(
+            self.opened_id or ""
+        )
+        self.feeds.tell()
+        if self.search_bar.filters_by_state:
+            self.show_rows()
+
+    def action_next_unread(self) -> None:
+        self.unread.next_unread()
+
+    def action_mark_all_read(self) -> None:
+        self.unread.mark_all_read()
+
+    def action_undo_read(self) -> None:
+        self.unread.undo()
+
+    def action_save_search(self) -> None:
+        """Save the search shown as a smart folder, under a name asked for."""
+        self.feeds_manager.save_search(self.search_bar.search_query)
+
+    @on(SearchBar.SaveAsked)
+    def _on_save_asked(self, message: SearchBar.SaveAsked) -> None:
+        self.feeds_manager.save_search(message.query)
+
+    @on(FeedsKeeper.News)
+    def _on_feeds_news(self, message: FeedsKeeper.News) -> None:
+        self.feeds.take(message)
+
     # --- the library and what comes into it -----------------------------------------------
 
     def action_rescan(self) -> None:
@@ -404,6 +473,8 @@ class MainScreen(Screen[None]):
     @on(LibraryKeeper.News)
     def _on_library_news(self, message: LibraryKeeper.News) -> None:
         self.keeper.take(message)
+        if isinstance(message, LibraryKeeper.ScanFinished):
+            self.feeds.recount()  # new entries, or entries gone
 
     @on(Incoming.Report)
     def _on_incoming(self, message: Incoming.Report) -> None:

@@ -1,0 +1,200 @@
+"""The feeds view's data for the main screen: subscriptions, counts, smart folders, timed refresh.
+
+Counting reads the catalog and the subscriptions file, so it runs in a thread worker and
+posts the result; the view then draws from what was counted plus the read state the app
+holds in memory, so a count follows an article read at once, without a new count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+from textual.timer import Timer
+
+from reader.feeds.counts import FeedTally, feed_lines, feeds_root, tally
+from reader.ui.widgets.feed_tree import TreeRow
+
+if TYPE_CHECKING:
+    from reader.feeds.registry import Subscription
+    from reader.store.records import SavedSearch
+    from reader.ui.screens.main import MainScreen
+    from reader.ui.user_data import UserCache
+
+BUILT_INS = (
+    ("unread", "Unread"),
+    ("bookmarks", "Bookmarks"),
+    ("continue", "Continue reading"),
+    ("notebook", "Notebook"),
+)
+"""The smart folders every library has, by key and label."""
+
+MINUTE = 60.0
+"""Seconds in a minute of `refresh_minutes` (tests make it shorter)."""
+
+UNREAD_QUERY = "is:unread"
+"""The search that lists the Unread smart folder."""
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What a count found: the feeds, the entries of each, the saved searches and their hits."""
+
+    subs: list[Subscription] = field(default_factory=list)
+    tally: FeedTally = field(default_factory=FeedTally)
+    searches: list[SavedSearch] = field(default_factory=list)
+    hits: dict[str, int | None] = field(default_factory=dict)
+    """Saved search name -> how many articles it finds (None: no index to ask)."""
+    library_ids: frozenset[str] = frozenset()
+
+
+class FeedsKeeper:
+    """Counts feeds and smart folders in the background and gives the feeds view its rows."""
+
+    class News(Message):
+        """Something changed for the feeds view; the screen passes it to `take`."""
+
+    @dataclass
+    class CountsReady(News):
+        """A count finished."""
+
+        counted: Counted
+
+    def __init__(self, screen: MainScreen) -> None:
+        self._screen = screen
+        self.counted: Counted | None = None
+        """The last count, or None before the first one finished."""
+        self.listeners: list[Callable[[], None]] = []
+        """Told (on the UI thread) whenever a new count arrives: the open feeds view."""
+        self._timer: Timer | None = None
+
+    # --- counting -------------------------------------------------------------------------
+
+    def recount(self) -> None:
+        """Count again in a thread worker (a newer count replaces one still running)."""
+        self._screen.run_worker(self._count, thread=True, exclusive=True, group="feed-counts")
+
+    def _count(self) -> None:
+        screen = self._screen
+        subs: list[Subscription] = []
+        incoming = screen.incoming
+        if incoming.feeds is not None:
+            try:
+                subs = incoming.open_feeds().all()
+            # A locked or damaged subscriptions file: the view lists no feeds and says why
+            # when it is refreshed; counting must not take the app down.
+            except Exception:
+                subs = []
+        counts = tally(screen.library, feeds_root())
+        store = screen.annotator.store
+        searches = store.saved_searches()
+        hits = self._search_hits(searches)
+        ids = frozenset(screen.library.ids())
+        screen.post_message(self.CountsReady(Counted(subs, counts, searches, hits, ids)))
+
+    def _search_hits(self, searches: list[SavedSearch]) -> dict[str, int | None]:
+        """How many articles each saved search finds, asked of the index."""
+        index = self._screen.keeper.index if searches else None
+        if index is None:
+            return {search.name: None for search in searches}
+        state = self._screen.annotator.filters()
+        return {
+            search.name: index.search(search.query, limit=1, state=state, snippets=False).total
+            for search in searches
+        }
+
+    def take(self, news: News) -> None:
+        """Keep a finished count and tell the open view (on the UI thread)."""
+        if isinstance(news, self.CountsReady):
+            self.counted = news.counted
+            self.tell()
+
+    def tell(self) -> None:
+        """Have the open view draw its rows again (the read state changed, say)."""
+        for listener in list(self.listeners):
+            listener()
+
+    # --- what the view shows --------------------------------------------------------------
+
+    def rows(self, user: UserCache) -> list[TreeRow]:
+        """The smart folders, then the feeds by folder, counted against the read state now."""
+        read = {article_id for article_id, state in user.states.items() if state.read}
+        counted = self.counted
+        rows = self._smart_rows(user, read, counted)
+        if counted is None:
+            return [*rows, TreeRow("heading", "", "Feeds (counting …)")]
+        lines = feed_lines(counted.subs, counted.tally, read)
+        folder: str | None = None
+        for line in lines:
+            if line.folder != folder:
+                folder = line.folder
+                unread = sum(other.unread for other in lines if other.folder == folder)
+                rows.append(TreeRow("heading", "", folder or "Feeds", unread))
+            rows.append(TreeRow("feed", line.name, line.title, line.unread, line.total, line.error))
+        if not lines:
+            rows.append(TreeRow("heading", "", "No feeds yet: `a` adds one"))
+        return rows
+
+    def _smart_rows(
+        self, user: UserCache, read: set[str], counted: Counted | None
+    ) -> list[TreeRow]:
+        library = counted.library_ids if counted is not None else None
+        counts: dict[str, int | None] = {
+            "unread": len(library) - len(library & read) if library is not None else None,
+            "bookmarks": len(user.bookmarks),
+            "continue": len(user.continue_ids()),
+            "notebook": len(user.notes) + sum(len(marks) for marks in user.highlights.values()),
+        }
+        rows = [TreeRow("heading", "", "Smart folders")]
+        rows += [TreeRow("smart", key, label, counts[key]) for key, label in BUILT_INS]
+        if counted is not None:
+            rows += [
+                TreeRow("search", search.name, search.name, counted.hits.get(search.name))
+                for search in counted.searches
+            ]
+        return rows
+
+    def total_unread(self, user: UserCache) -> int | None:
+        """Unread entries over every feed, or None before the first count."""
+        if self.counted is None:
+            return None
+        read = {article_id for article_id, state in user.states.items() if state.read}
+        members = self.counted.tally.members
+        return sum(self.counted.tally.unread(name, read) for name in members)
+
+    def query_of(self, name: str) -> str | None:
+        """The query of a saved search, by name."""
+        searches = self.counted.searches if self.counted else []
+        return next((search.query for search in searches if search.name == name), None)
+
+    def title_of(self, name: str) -> str:
+        """A feed's title, by name (the name itself when unknown)."""
+        subs = self.counted.subs if self.counted else []
+        return next((sub.title for sub in subs if sub.name == name), name)
+
+    def feed_ids(self, name: str) -> frozenset[str]:
+        """The ids of a feed's entries, as last counted."""
+        return self.counted.tally.members.get(name, frozenset()) if self.counted else frozenset()
+
+    def next_unread_feed(self, after: str, user: UserCache) -> str | None:
+        """The first feed listed after `after` (wrapping round) with unread entries, or None."""
+        rows = [row for row in self.rows(user) if row.kind == "feed"]
+        names = [row.key for row in rows]
+        start = names.index(after) if after in names else -1
+        for step in range(1, len(rows) + 1):
+            row = rows[(start + step) % len(rows)]
+            if row.key != after and row.unread:
+                return row.key
+        return None
+
+    # --- refreshing on a timer ------------------------------------------------------------
+
+    def start_timer(self, minutes: int, refresh: Callable[[], None]) -> None:
+        """Call `refresh` every `minutes` while the app is open (0: never)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if minutes > 0:
+            self._timer = self._screen.set_interval(minutes * MINUTE, refresh)
