@@ -33,8 +33,6 @@ class FeedsManager:
         from reader.ui.screens.feeds import FeedsScreen
 
         screen = self._screen
-        if screen.feeds.counted is None:
-            screen.feeds.recount()
         view = FeedsScreen(screen.feeds, screen.annotator.user, self, at=at)
         screen.app.push_screen(view, self.chosen)
 

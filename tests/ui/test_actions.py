@@ -21,6 +21,7 @@ from reader.ui import actions
 from reader.ui.app import ReaderApp
 from reader.ui.commands import palette_entries
 from reader.ui.screens.dialogs import ConfirmScreen, PromptScreen
+from reader.ui.screens.feeds import FeedsScreen
 from reader.ui.screens.help import HelpScreen, help_text
 from reader.ui.screens.main import MainScreen
 from reader.ui.screens.note_editor import NoteEditor
@@ -42,6 +43,7 @@ OWNERS: dict[str, type[DOMNode]] = {
     "notebook": NotebookScreen,
     "prompt": PromptScreen,
     "confirm": ConfirmScreen,
+    "feeds": FeedsScreen,
 }
 """The class whose `action_*` methods run each scope's actions."""
 
@@ -350,6 +352,39 @@ async def check_order(pilot: Pilot[None], main: MainScreen, store: Store, run: R
     assert main.search_bar.search_order == "date"
 
 
+async def check_feeds_view(pilot: Pilot[None], main: MainScreen, store: Store, run: Run) -> None:
+    await run()
+    assert isinstance(pilot.app.screen, FeedsScreen)
+
+
+async def check_next_unread(pilot: Pilot[None], main: MainScreen, store: Store, run: Run) -> None:
+    await run()
+    assert main.opened_id == listed(main)[0]
+
+
+async def check_mark_all(pilot: Pilot[None], main: MainScreen, store: Store, run: Run) -> None:
+    await run()
+    await pilot.press("y")
+    await settle(pilot)
+    assert store.read_ids() == set(listed(main))
+
+
+async def check_undo_read(pilot: Pilot[None], main: MainScreen, store: Store, run: Run) -> None:
+    main.unread.mark_read(listed(main), "the list")
+    await settle(pilot)
+    await run()
+    assert store.read_ids() == set()
+
+
+async def check_save_search(pilot: Pilot[None], main: MainScreen, store: Store, run: Run) -> None:
+    await main.feeds_manager.search_for("railway")
+    await settle(pilot)
+    await run()
+    await pilot.press("enter")  # the name offered is the query itself
+    await settle(pilot)
+    assert [(s.name, s.query) for s in store.saved_searches()] == [("railway", "railway")]
+
+
 CHECKS: dict[str, Check] = {
     "main.open": check_open,
     "main.next-article": check_next,
@@ -373,6 +408,11 @@ CHECKS: dict[str, Check] = {
     "main.search": check_search,
     "main.search-order": check_order,
     "app.help": check_help,
+    "main.feeds": check_feeds_view,
+    "main.next-unread": check_next_unread,
+    "main.mark-all-read": check_mark_all,
+    "main.undo-read": check_undo_read,
+    "main.save-search": check_save_search,
 }
 """For each palette command: set up, run it from the palette, assert on what it changed."""
 

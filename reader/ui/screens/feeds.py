@@ -63,6 +63,9 @@ class FeedsScreen(Screen[TreeRow | None]):
         self.show_rows(keep=self._at)
         self.keeper.listeners.append(self.show_rows)
         self.feed_tree.focus()
+        # Counted again once this frame is up: feeds refreshed by another process, saved
+        # searches whose hits follow what was read meanwhile.
+        self.call_after_refresh(self.keeper.recount)
 
     def on_unmount(self) -> None:
         if self.show_rows in self.keeper.listeners:
