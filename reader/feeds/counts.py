@@ -81,7 +81,7 @@ def feed_lines(subs: Iterable[Subscription], counts: FeedTally, read: Set[str]) 
             total=counts.total(sub.name),
             error=sub.last_error,
             full_text=sub.full_text,
-            keep=getattr(sub, "keep", None),
+            keep=sub.keep,
         )
         for sub in subs
     ]

@@ -271,13 +271,13 @@ ACTIONS: tuple[Action, ...] = (
            help="In the search bar: save the search as a smart folder (shown in `f`)",
            section="search"),
     # The feeds view.
-    Action("feeds", "close", "close", "escape", label="Back", footer=True,
+    Action("feeds", "close", "close", "escape", label="Back",
            tooltip="Back to the articles", section="feeds"),
-    Action("feeds", "refresh", "refresh_feed", "r", label="Refresh", footer=True,
+    Action("feeds", "refresh", "refresh_feed", "r", label="Refresh",
            tooltip="Fetch new entries of the feed under the cursor", section="feeds"),
     Action("feeds", "refresh-all", "refresh_all", "R", label="Refresh all",
            tooltip="Fetch new entries of every feed", section="feeds"),
-    Action("feeds", "mark-read", "mark_feed_read", "A", label="Mark read", footer=True,
+    Action("feeds", "mark-read", "mark_feed_read", "A", label="Mark read",
            tooltip="Mark every article of the feed read (asks first; `U` undoes it)",
            section="feeds"),
     Action("feeds", "rename", "rename_feed", "e", label="Rename",
@@ -288,7 +288,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("feeds", "remove", "remove", "d", label="Unsubscribe",
            tooltip="Unsubscribe from the feed (asks; its articles stay), or remove a "
            "saved search", section="feeds"),
-    Action("feeds", "add", "add_feed", "a", label="Add feed", footer=True,
+    Action("feeds", "add", "add_feed", "a", label="Add feed",
            tooltip="Subscribe to a feed by its address or file", section="feeds"),
     # The app.
     Action("app", "help", "help", "question_mark,f1", label="Help", footer=True,

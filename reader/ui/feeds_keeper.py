@@ -62,6 +62,12 @@ class FeedsKeeper:
 
         counted: Counted
 
+    @dataclass
+    class Pruned(News):
+        """Old untouched entries were removed by the feeds' `keep` rules."""
+
+        removed: int
+
     def __init__(self, screen: MainScreen) -> None:
         self._screen = screen
         self.counted: Counted | None = None
@@ -69,6 +75,8 @@ class FeedsKeeper:
         self.listeners: list[Callable[[], None]] = []
         """Told (on the UI thread) whenever a new count arrives: the open feeds view."""
         self._timer: Timer | None = None
+        self.prune_pending = False
+        """A refresh finished: apply the feeds' `keep` rules once the scan after it is done."""
 
     # --- counting -------------------------------------------------------------------------
 
@@ -110,6 +118,38 @@ class FeedsKeeper:
         if isinstance(news, self.CountsReady):
             self.counted = news.counted
             self.tell()
+        elif isinstance(news, self.Pruned):
+            self._screen.keeper.scan()  # the catalog forgets the files removed
+            count = news.removed
+            self._screen.notify(
+                f"Removed {count} old unread entr{'y' if count == 1 else 'ies'} (feed keep rules)",
+                timeout=4,
+            )
+
+    # --- retention ------------------------------------------------------------------------
+
+    def prune_if_pending(self) -> None:
+        """Apply the `keep` rules if a refresh asked for it (in a thread worker)."""
+        if self.prune_pending and self._screen.incoming.feeds is not None:
+            self.prune_pending = False
+            self._screen.run_worker(self._prune, thread=True, exclusive=True, group="prune")
+
+    def _prune(self) -> None:
+        from reader.feeds.retention import prune
+
+        screen = self._screen
+        user = screen.annotator.user
+        # What the app changed but has not written yet is protected too.
+        touched = {id_ for id_, state in user.states.items() if state.read or state.last_opened}
+        touched |= set(user.bookmarks) | set(user.notes) | set(user.highlights)
+        try:
+            subs = screen.incoming.open_feeds().all()
+            removed = prune(screen.library, subs, screen.annotator.store, also=touched)
+        # A busy store or subscriptions file: the next refresh tries again.
+        except Exception:
+            return
+        if removed:
+            screen.post_message(self.Pruned(len(removed)))
 
     def tell(self) -> None:
         """Have the open view draw its rows again (the read state changed, say)."""

@@ -13,9 +13,12 @@ from reader.ui.feeds_keeper import UNREAD_QUERY
 
 if TYPE_CHECKING:
     from reader.feeds.registry import FeedRegistry
+    from reader.ui.screens.feeds import FeedsScreen
     from reader.ui.screens.main import MainScreen
     from reader.ui.widgets.feed_tree import TreeRow
 
+VIEW_NAME = "feeds"
+"""The name the feeds view is installed under."""
 FEED_VIEW = "feed:"
 """The main screen's view of one feed's articles is named "feed:NAME"."""
 
@@ -25,6 +28,7 @@ class FeedsManager:
 
     def __init__(self, screen: MainScreen) -> None:
         self._screen = screen
+        self._view: FeedsScreen | None = None
 
     # --- the view and what is picked in it -------------------------------------------------
 
@@ -33,8 +37,11 @@ class FeedsManager:
         from reader.ui.screens.feeds import FeedsScreen
 
         screen = self._screen
-        view = FeedsScreen(screen.feeds, screen.annotator.user, self, at=at)
-        screen.app.push_screen(view, self.chosen)
+        if self._view is None:
+            self._view = FeedsScreen(screen.feeds, lambda: screen.annotator.user, self)
+            screen.app.install_screen(self._view, name=VIEW_NAME)
+        self._view.at = at
+        screen.app.push_screen(VIEW_NAME, self.chosen)
 
     def chosen(self, row: TreeRow | None) -> None:
         """List what was picked in the feeds view: a feed, a smart folder or a saved search."""

@@ -19,8 +19,6 @@ FeedsOpener = Callable[[], "FeedRegistry"]
 """Opens the feed subscriptions on first use (the entry point builds it)."""
 
 ADD_HINT = "A web address (https://…) or a file path; several separated by spaces."
-FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom"})
-"""Files that are feeds, not articles: adding one offers to subscribe to it."""
 
 
 class Incoming:
@@ -107,10 +105,11 @@ class Incoming:
     def _add(self, items: Sequence[str]) -> None:
         """Save each item in turn; failures are collected, not raised."""
         # Imported here: the web stack is only needed once something is saved.
-        from reader.web.save import IsAFeed, SaveError, add_item
+        from reader.web.save import FEED_SUFFIXES, IsAFeed, SaveError, add_item
 
         added = self.Added()
         for item in items:
+            # A feed file is not an article: the user is asked whether to subscribe instead.
             if Path(item).suffix.lower() in FEED_SUFFIXES and Path(item).expanduser().is_file():
                 added.feed_files.append(item)
                 continue
@@ -257,6 +256,9 @@ class Incoming:
         screen = self._screen
         self._show_activity("")
         screen.feeds.recount()  # errors marked or cleared, titles changed
+        screen.feeds.prune_pending = True  # after the scan that lists the new entries
+        if not any(result.paths for result in message.results):
+            screen.feeds.prune_if_pending()  # no scan follows: now
         if message.quiet:
             self._quietly_refreshed(message)
             return

@@ -272,3 +272,53 @@ async def test_the_view_survives_a_tiny_terminal(
         await pilot.press("j", "j", "G", "g")
         await pilot.pause()
         assert view(pilot).feed_tree.current is not None
+
+
+async def test_a_refresh_in_the_app_applies_the_feeds_keep_rule(
+    news_dir: Path, registry: FeedRegistry, store: Store, http_server: LoopbackServer
+) -> None:
+    from tests.unit.test_feeds_retention import rss as dated_rss
+
+    http_server.routes["/log.xml"] = Route(dated_rss(4), content_type=RSS_TYPE)
+    sub, _ = subscribe(registry, http_server.url("/log.xml"))
+    registry.update(sub.name, keep="2")
+    folder = paths.user_library_dir() / "feeds" / sub.name
+    with Library([paths.user_library_dir(), news_dir], processes=0) as library:
+        library.scan()
+        oldest = next(m for m in library.metas(library.ids()).values() if m.title == "Entry 3")
+        store.add_bookmark(oldest.id, oldest.path, oldest.title)  # touched: it stays
+        async with make(library, registry, store).run_test(size=(100, 30)) as pilot:
+            await open_view(pilot)
+            await pilot.press("R")
+            for _ in range(4):  # refresh, scan, prune, the scan after it
+                await settle(pilot)
+            assert feed_rows(pilot)["Harbour Log"].total == 3
+            assert any("Removed 1 old" in n.message for n in pilot.app._notifications)
+    names = sorted(path.name for path in folder.glob("*.md"))
+    assert len(names) == 3 and Path(oldest.path).name in names
+
+
+@pytest.mark.parametrize("suffix", [".xml", ".rss", ".atom"])
+async def test_adding_a_feed_file_with_a_offers_to_subscribe(
+    feeds_library: Library, registry: FeedRegistry, store: Store, tmp_path: Path, suffix: str
+) -> None:
+    hills = tmp_path / f"hills{suffix}"
+    hills.write_bytes(rss("Hill Walks", ("h-1", "Ridge path reopened")))
+    async with make(feeds_library, registry, store).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for answer in ("n", "y"):
+            await pilot.press("a")
+            await pilot.pause()
+            await pilot.press(*str(hills), "enter")
+            await settle(pilot)
+            assert isinstance(pilot.app.screen, ConfirmScreen)
+            await pilot.press(answer)
+            for _ in range(3):
+                await settle(pilot)
+            subscribed = registry.get("hill-walks") is not None
+            assert subscribed == (answer == "y")
+        screen = main(pilot)
+        titles = {screen.article_list.rows[n].title for n in range(len(screen.article_list.rows))}
+        assert "Ridge path reopened" in titles
+    # The file itself was not saved as an article.
+    assert not list((paths.user_library_dir() / "web").glob("hills*"))

@@ -8,13 +8,13 @@ does them in workers and counts again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from reader.ui import actions
 from reader.ui.widgets.feed_tree import FeedTree, TreeRow
@@ -26,11 +26,18 @@ if TYPE_CHECKING:
     from reader.ui.feeds_manage import FeedsManager
     from reader.ui.user_data import UserCache
 
-HINT = "enter: list its articles · r: refresh · A: mark read · esc: back"
+HINT = (
+    "enter: list · r/R: refresh one/all · A: mark read · e: rename · F: full text · "
+    "d: unsubscribe · a: add · esc: back · ?: keys"
+)
 
 
 class FeedsScreen(Screen[TreeRow | None]):
-    """Lists the smart folders and the feeds; dismissed with the row to list, or None."""
+    """Lists the smart folders and the feeds; dismissed with the row to list, or None.
+
+    The app installs it once and shows the same screen each time, so `f` after the first
+    costs drawing the rows, not building the screen again.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = actions.bindings("feeds")
 
@@ -40,34 +47,37 @@ class FeedsScreen(Screen[TreeRow | None]):
     def __init__(
         self,
         keeper: FeedsKeeper,
-        user: UserCache,
+        user: Callable[[], UserCache],
         manager: FeedsManager,
-        *,
-        at: tuple[str, str] | None = None,
     ) -> None:
-        """Show `keeper`'s counts against `user`'s read state, the cursor on row `at`."""
+        """Show `keeper`'s counts against the read state `user()` gives."""
         super().__init__()
         self.keeper = keeper
         self.user = user
         self.manager = manager
-        self._at = at
+        self.at: tuple[str, str] | None = None
+        """The row to put the cursor on when next shown (kind, key), or None: where it was."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield FeedTree(id="feed-tree")
+        # No Footer: its keys are rebuilt each time the screen is shown, which tripled the
+        # time to the first painted row; the status line names the keys instead.
         yield StatusLine(id="feeds-status")
-        yield Footer()
 
     def on_mount(self) -> None:
         self.title = "Feeds"
-        self.show_rows(keep=self._at)
+
+    def on_screen_resume(self) -> None:
+        at, self.at = self.at, None
+        self.show_rows(keep=at)
         self.keeper.listeners.append(self.show_rows)
         self.feed_tree.focus()
         # Counted again once this frame is up: feeds refreshed by another process, saved
         # searches whose hits follow what was read meanwhile.
         self.call_after_refresh(self.keeper.recount)
 
-    def on_unmount(self) -> None:
+    def on_screen_suspend(self) -> None:
         if self.show_rows in self.keeper.listeners:
             self.keeper.listeners.remove(self.show_rows)
 
@@ -76,8 +86,9 @@ class FeedsScreen(Screen[TreeRow | None]):
         current = self.feed_tree.current
         if keep is None and current is not None:
             keep = (current.kind, current.key)
-        self.feed_tree.set_rows(self.keeper.rows(self.user), keep=keep)
-        unread = self.keeper.total_unread(self.user)
+        user = self.user()
+        self.feed_tree.set_rows(self.keeper.rows(user), keep=keep)
+        unread = self.keeper.total_unread(user)
         count = "counting …" if unread is None else f"{unread} unread"
         feeds = len(self.keeper.counted.subs) if self.keeper.counted else 0
         self.sub_title = f"{count} · {feeds} feed{'' if feeds == 1 else 's'}"

@@ -475,6 +475,7 @@ class MainScreen(Screen[None]):
         self.keeper.take(message)
         if isinstance(message, LibraryKeeper.ScanFinished):
             self.feeds.recount()  # new entries, or entries gone
+            self.feeds.prune_if_pending()
 
     @on(Incoming.Report)
     def _on_incoming(self, message: Incoming.Report) -> None:
