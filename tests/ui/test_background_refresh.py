@@ -75,7 +75,8 @@ async def test_feeds_refresh_on_start_and_say_so_quietly(
     app = ReaderApp(user_library, config=settings, feeds=lambda: registry)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await until(pilot, lambda: {"Ferry timetable changes", "Harbour dues frozen"} <= titles(pilot))
+        wanted = {"Ferry timetable changes", "Harbour dues frozen"}
+        await until(pilot, lambda: wanted <= titles(pilot))
         messages = [notice.message for notice in app._notifications]
         assert "2 new articles" in messages
         assert not any("from 1 feed" in message for message in messages)  # no long summary
