@@ -48,6 +48,8 @@ class Counted:
     hits: dict[str, int | None] = field(default_factory=dict)
     """Saved search name -> how many articles it finds (None: no index to ask)."""
     library_ids: frozenset[str] = frozenset()
+    continuing: int = 0
+    """Articles opened but not finished (Continue reading)."""
 
 
 class FeedsKeeper:
@@ -100,7 +102,11 @@ class FeedsKeeper:
         searches = store.saved_searches()
         hits = self._search_hits(searches)
         ids = frozenset(screen.library.ids())
-        screen.post_message(self.CountsReady(Counted(subs, counts, searches, hits, ids)))
+        # A copy first (one C call the UI thread cannot interleave), then read at leisure.
+        states = dict(screen.annotator.user.states).values()
+        continuing = sum(1 for state in states if state.last_opened and not state.read)
+        counted = Counted(subs, counts, searches, hits, ids, continuing)
+        screen.post_message(self.CountsReady(counted))
 
     def _search_hits(self, searches: list[SavedSearch]) -> dict[str, int | None]:
         """How many articles each saved search finds, asked of the index."""
@@ -160,7 +166,7 @@ class FeedsKeeper:
 
     def rows(self, user: UserCache) -> list[TreeRow]:
         """The smart folders, then the feeds by folder, counted against the read state now."""
-        read = {article_id for article_id, state in user.states.items() if state.read}
+        read = user.read_ids
         counted = self.counted
         rows = self._smart_rows(user, read, counted)
         if counted is None:
@@ -184,7 +190,7 @@ class FeedsKeeper:
         counts: dict[str, int | None] = {
             "unread": len(library) - len(library & read) if library is not None else None,
             "bookmarks": len(user.bookmarks),
-            "continue": len(user.continue_ids()),
+            "continue": counted.continuing if counted is not None else None,
             "notebook": len(user.notes) + sum(len(marks) for marks in user.highlights.values()),
         }
         rows = [TreeRow("heading", "", "Smart folders")]
@@ -200,7 +206,7 @@ class FeedsKeeper:
         """Unread entries over every feed, or None before the first count."""
         if self.counted is None:
             return None
-        read = {article_id for article_id, state in user.states.items() if state.read}
+        read = user.read_ids
         members = self.counted.tally.members
         return sum(self.counted.tally.unread(name, read) for name in members)
 

@@ -42,6 +42,8 @@ class UserCache:
     notes: dict[str, str] = field(default_factory=dict)
     highlights: dict[str, list[Highlight]] = field(default_factory=dict)
     states: dict[str, ArticleState] = field(default_factory=dict)
+    read_ids: set[str] = field(default_factory=set)
+    """The ids in `states` marked read, kept beside them so counting unread is set arithmetic."""
     loaded: bool = False
 
     @classmethod
@@ -60,6 +62,8 @@ class UserCache:
             cache.states[state.article_id] = ArticleState(
                 state.read, state.position, state.last_opened
             )
+            if state.read:
+                cache.read_ids.add(state.article_id)
         return cache
 
     def marker(self, article_id: str) -> str:
@@ -76,6 +80,10 @@ class UserCache:
 
     def set_read(self, article_id: str, read: bool) -> None:
         self.states[article_id] = replace(self.state(article_id), read=read)
+        if read:
+            self.read_ids.add(article_id)
+        else:
+            self.read_ids.discard(article_id)
 
     def set_opened(self, article_id: str, position: Position | None = None) -> None:
         state = replace(self.state(article_id), last_opened=datetime.now(UTC))

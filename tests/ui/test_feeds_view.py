@@ -322,3 +322,22 @@ async def test_adding_a_feed_file_with_a_offers_to_subscribe(
         assert "Ridge path reopened" in titles
     # The file itself was not saved as an article.
     assert not list((paths.user_library_dir() / "web").glob("hills*"))
+
+
+async def test_u_in_a_read_feed_goes_on_to_the_next_feed_with_unread(
+    feeds_library: Library, two_feeds: FeedRegistry, store: Store
+) -> None:
+    async with make(feeds_library, two_feeds, store).run_test(size=(100, 30)) as pilot:
+        await open_view(pilot)
+        await go_to(pilot, "Harbour Bulletin")
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = main(pilot)
+        rows = screen.article_list.rows
+        screen.unread.mark_read([rows[n].id for n in range(len(rows))], "the feed")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert screen.view == "feed:valley-notes"
+        opened = screen.library.get(screen.opened_id or "")
+        assert opened is not None and opened.title in {"Orchard bloom", "Bridge works"}
