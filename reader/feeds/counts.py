@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Set
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,8 +32,16 @@ class FeedTally:
     def unread(self, name: str, read: Set[str]) -> int:
         """How many of the feed's entries are not in `read`."""
         ids = self.members.get(name, frozenset())
-        # A set intersection walks the smaller set, so a big read set costs nothing extra.
-        return len(ids) - len(ids & read)
+        # An intersection walks the smaller set, so a big read set costs nothing extra.
+        return len(ids) - len(ids.intersection(read))
+
+    def read_counts(self, read: Set[str]) -> dict[str, int]:
+        """How many entries of each feed are in `read`."""
+        return {name: len(ids.intersection(read)) for name, ids in self.members.items()}
+
+    def owners(self) -> dict[str, str]:
+        """Article id -> the folder name of its feed, for every entry."""
+        return {article_id: name for name, ids in self.members.items() for article_id in ids}
 
     def feed_of(self, article_id: str) -> str | None:
         """The folder name of the feed an article came from, or None."""
@@ -70,14 +78,17 @@ class FeedLine:
     keep: str | None = None
 
 
-def feed_lines(subs: Iterable[Subscription], counts: FeedTally, read: Set[str]) -> list[FeedLine]:
-    """Every subscription with its counts, by folder then title (untagged feeds last)."""
+def feed_lines(
+    subs: Iterable[Subscription], counts: FeedTally, read: Mapping[str, int]
+) -> list[FeedLine]:
+    """Every subscription with its counts (`read`: how many of each feed's entries are read),
+    by folder then title (untagged feeds last)."""
     lines = [
         FeedLine(
             name=sub.name,
             title=sub.title,
             folder=sub.tags[0] if sub.tags else "",
-            unread=counts.unread(sub.name, read),
+            unread=counts.total(sub.name) - read.get(sub.name, 0),
             total=counts.total(sub.name),
             error=sub.last_error,
             full_text=sub.full_text,

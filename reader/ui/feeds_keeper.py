@@ -7,6 +7,7 @@ holds in memory, so a count follows an article read at once, without a new count
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from textual.message import Message
 from textual.timer import Timer
 
 from reader.feeds.counts import FeedTally, feed_lines, feeds_root, tally
+from reader.ui.read_counts import ReadSnapshot
 from reader.ui.widgets.feed_tree import TreeRow
 
 if TYPE_CHECKING:
@@ -47,9 +49,10 @@ class Counted:
     searches: list[SavedSearch] = field(default_factory=list)
     hits: dict[str, int | None] = field(default_factory=dict)
     """Saved search name -> how many articles it finds (None: no index to ask)."""
-    library_ids: frozenset[str] = frozenset()
     continuing: int = 0
     """Articles opened but not finished (Continue reading)."""
+    reads: ReadSnapshot = field(default_factory=ReadSnapshot)
+    """How many articles were read, per feed and in the library, when counted."""
 
 
 class FeedsKeeper:
@@ -77,6 +80,9 @@ class FeedsKeeper:
         self.listeners: list[Callable[[], None]] = []
         """Told (on the UI thread) whenever a new count arrives: the open feeds view."""
         self._timer: Timer | None = None
+        self.total_unread: int | None = None
+        """Unread entries over every feed, as the last `rows` counted (None: not counted)."""
+        self._reads: tuple[tuple[int, int, int], tuple[dict[str, int], int]] | None = None
         self.prune_pending = False
         """A refresh finished: apply the feeds' `keep` rules once the scan after it is done."""
 
@@ -84,9 +90,19 @@ class FeedsKeeper:
 
     def recount(self) -> None:
         """Count again in a thread worker (a newer count replaces one still running)."""
-        self._screen.run_worker(self._count, thread=True, exclusive=True, group="feed-counts")
+        app = self._screen.app
+        if threading.get_ident() != app._thread_id:  # asked by a worker: on the UI thread
+            app.call_from_thread(self.recount)
+            return
+        # The read state is copied here, on the UI thread, so the copy and the length of the
+        # log of changes agree: the view replays only what came after.
+        user = self._screen.annotator.user
+        read = (id(user), len(user.read_log), set(user.read_ids))
+        self._screen.run_worker(
+            lambda: self._count(read), thread=True, exclusive=True, group="feed-counts"
+        )
 
-    def _count(self) -> None:
+    def _count(self, read: tuple[int, int, set[str]]) -> None:
         screen = self._screen
         subs: list[Subscription] = []
         incoming = screen.incoming
@@ -105,7 +121,8 @@ class FeedsKeeper:
         # A copy first (one C call the UI thread cannot interleave), then read at leisure.
         states = dict(screen.annotator.user.states).values()
         continuing = sum(1 for state in states if state.last_opened and not state.read)
-        counted = Counted(subs, counts, searches, hits, ids, continuing)
+        reads = ReadSnapshot.take(*read, counts, ids)
+        counted = Counted(subs, counts, searches, hits, continuing, reads)
         screen.post_message(self.CountsReady(counted))
 
     def _search_hits(self, searches: list[SavedSearch]) -> dict[str, int | None]:
@@ -165,30 +182,44 @@ class FeedsKeeper:
     # --- what the view shows --------------------------------------------------------------
 
     def rows(self, user: UserCache) -> list[TreeRow]:
-        """The smart folders, then the feeds by folder, counted against the read state now."""
-        read = user.read_ids
+        """The smart folders, then the feeds by folder, counted against the read state now
+        (the total unread over the feeds is left in `total_unread`)."""
         counted = self.counted
-        rows = self._smart_rows(user, read, counted)
         if counted is None:
+            self.total_unread = None
+            rows = self._smart_rows(user, None, 0)
             return [*rows, TreeRow("heading", "", "Feeds (counting …)")]
-        lines = feed_lines(counted.subs, counted.tally, read)
+        by_feed, library_read = self._read_now(user, counted)
+        rows = self._smart_rows(user, counted, library_read)
+        lines = feed_lines(counted.subs, counted.tally, by_feed)
+        self.total_unread = sum(line.unread for line in lines)
+        by_folder: dict[str, int] = {}
+        for line in lines:
+            by_folder[line.folder] = by_folder.get(line.folder, 0) + line.unread
         folder: str | None = None
         for line in lines:
             if line.folder != folder:
                 folder = line.folder
-                unread = sum(other.unread for other in lines if other.folder == folder)
-                rows.append(TreeRow("heading", "", folder or "Feeds", unread))
+                rows.append(TreeRow("heading", "", folder or "Feeds", by_folder[folder]))
             rows.append(TreeRow("feed", line.name, line.title, line.unread, line.total, line.error))
         if not lines:
             rows.append(TreeRow("heading", "", "No feeds yet: `a` adds one"))
         return rows
 
+    def _read_now(self, user: UserCache, counted: Counted) -> tuple[dict[str, int], int]:
+        """Read entries per feed and read articles in the library now (kept for this state,
+        as both the view's paints after a change ask for it)."""
+        key = (id(counted), id(user), len(user.read_log))
+        if self._reads is None or self._reads[0] != key:
+            self._reads = (key, counted.reads.now(user))
+        return self._reads[1]
+
     def _smart_rows(
-        self, user: UserCache, read: set[str], counted: Counted | None
+        self, user: UserCache, counted: Counted | None, library_read: int
     ) -> list[TreeRow]:
-        library = counted.library_ids if counted is not None else None
+        library = len(counted.reads.library_ids) if counted is not None else 0
         counts: dict[str, int | None] = {
-            "unread": len(library) - len(library & read) if library is not None else None,
+            "unread": library - library_read if counted is not None else None,
             "bookmarks": len(user.bookmarks),
             "continue": counted.continuing if counted is not None else None,
             "notebook": len(user.notes) + sum(len(marks) for marks in user.highlights.values()),
@@ -201,14 +232,6 @@ class FeedsKeeper:
                 for search in counted.searches
             ]
         return rows
-
-    def total_unread(self, user: UserCache) -> int | None:
-        """Unread entries over every feed, or None before the first count."""
-        if self.counted is None:
-            return None
-        read = user.read_ids
-        members = self.counted.tally.members
-        return sum(self.counted.tally.unread(name, read) for name in members)
 
     def query_of(self, name: str) -> str | None:
         """The query of a saved search, by name."""

@@ -44,6 +44,9 @@ class UserCache:
     states: dict[str, ArticleState] = field(default_factory=dict)
     read_ids: set[str] = field(default_factory=set)
     """The ids in `states` marked read, kept beside them so counting unread is set arithmetic."""
+    read_log: list[tuple[str, bool]] = field(default_factory=list)
+    """Every change to `read_ids` since the store was read, in order: (id, now read). Its
+    length tells a count whether it is still current, and its tail what changed since."""
     loaded: bool = False
 
     @classmethod
@@ -80,10 +83,13 @@ class UserCache:
 
     def set_read(self, article_id: str, read: bool) -> None:
         self.states[article_id] = replace(self.state(article_id), read=read)
+        if (article_id in self.read_ids) == read:
+            return
         if read:
             self.read_ids.add(article_id)
         else:
             self.read_ids.discard(article_id)
+        self.read_log.append((article_id, read))
 
     def set_opened(self, article_id: str, position: Position | None = None) -> None:
         state = replace(self.state(article_id), last_opened=datetime.now(UTC))

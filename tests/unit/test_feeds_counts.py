@@ -67,7 +67,7 @@ def test_feed_lines_are_by_folder_then_title_untagged_last() -> None:
         Subscription("c", "Gamma", "/c.xml", tags=("Arts",), last_error="HTTP 500"),
     ]
     counts = FeedTally({"a": frozenset({"1", "2"}), "b": frozenset({"3"})})
-    lines = feed_lines(subs, counts, {"1"})
+    lines = feed_lines(subs, counts, counts.read_counts({"1"}))
     assert [(line.name, line.folder, line.unread, line.total) for line in lines] == [
         ("c", "Arts", 0, 0),
         ("a", "news", 1, 2),

@@ -88,7 +88,7 @@ class FeedsScreen(Screen[TreeRow | None]):
             keep = (current.kind, current.key)
         user = self.user()
         self.feed_tree.set_rows(self.keeper.rows(user), keep=keep)
-        unread = self.keeper.total_unread(user)
+        unread = self.keeper.total_unread
         count = "counting …" if unread is None else f"{unread} unread"
         feeds = len(self.keeper.counted.subs) if self.keeper.counted else 0
         self.sub_title = f"{count} · {feeds} feed{'' if feeds == 1 else 's'}"
