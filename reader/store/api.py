@@ -377,25 +377,9 @@ class Store:
 
     def set_read_many(self, articles: Iterable[tuple[str, str, str]], read: bool = True) -> int:
         """Mark many (id, path, title) articles read (or unread) in one write; how many."""
-        wanted = {
-            article_id: storable({"path": path, "title": title, "read": read})
-            for article_id, path, title in articles
-        }
         with self._write():
-            table = self._tables[schema.READING]
-            # One update and one insert for the lot: per-article writes would each copy the table.
-            raw = self._raw(schema.READING)
-            known = {doc.get("article_id"): int(key) for key, doc in raw.items()}
-            found = [known[article_id] for article_id in wanted if article_id in known]
-            if found:
-                table.update(lambda doc: doc.update(wanted[doc["article_id"]]), doc_ids=found)
-            stamp = now()
-            table.insert_multiple(
-                {"uuid": new_uuid(), "article_id": article_id, "created": stamp, **fields}
-                for article_id, fields in wanted.items()
-                if article_id not in known
-            )
-        return len(wanted)
+            table, raw = self._tables[schema.READING], self._raw(schema.READING)
+            return tinyops.set_read_many(table, raw, articles, read)
 
     def mark_opened(
         self, article_id: str, path: str, title: str, position: Position | None = None

@@ -73,13 +73,6 @@ class Annotator(Widget):
         merged: bool = False
 
     @dataclass
-    class ReadChanged(Message):
-        """An article was marked read or unread (by a key, or by reading to its end)."""
-
-        article_id: str
-        read: bool
-
-    @dataclass
     class Reloaded(Message):
         """The user's data was read again after another process changed it."""
 
@@ -295,7 +288,6 @@ class Annotator(Widget):
         self.user.set_read(meta.id, read)
         self.writes.put(lambda: self.store.set_read(meta.id, meta.path, meta.title, read))
         self._articles.refresh()
-        self.post_message(self.ReadChanged(meta.id, read))
 
     def scrolled(self, progress: float, opened_id: str | None) -> None:
         """The open article scrolled: save the position soon; at its end it counts as read."""

@@ -145,7 +145,7 @@ class FeedsManager:
             lambda: self._screen.unread.mark_read(ids, title),
         )
 
-    def rename(self, name: str, title: str) -> None:
+    def retitle(self, name: str, title: str) -> None:
         """Ask for a new title for the feed (its name and folder stay)."""
         from reader.ui.screens.dialogs import PromptScreen
 

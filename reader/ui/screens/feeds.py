@@ -130,7 +130,7 @@ class FeedsScreen(Screen[TreeRow | None]):
 
     def action_rename_feed(self) -> None:
         if (row := self._feed()) is not None:
-            self.manager.rename(row.key, row.label)
+            self.manager.retitle(row.key, row.label)
 
     def action_full_text(self) -> None:
         if (row := self._feed()) is not None:

@@ -270,7 +270,7 @@ class MainScreen(Screen[None]):
         self.reading_pane.show(message.article)
         self.reading_pane.mark_search(self.search_bar.results)
         self.status.message = message.article.title
-        self.status.unread = not self.annotator.user.is_read(message.article.id)
+        self.status.unread = self._opened_unread()
         self.status.progress = self.reading_pane.progress
         self.annotator.shown(message.article)
         self.keeper.shown(message.article)
@@ -287,6 +287,7 @@ class MainScreen(Screen[None]):
         if self.opened_id is not None:
             self.status.progress = message.progress
         self.annotator.scrolled(message.progress, self.opened_id)
+        self.status.unread = self._opened_unread()  # reading to the end marks it read
 
     def action_step_article(self, delta: int) -> None:
         """Open the article `delta` rows after (or before) the open one."""
@@ -376,6 +377,7 @@ class MainScreen(Screen[None]):
 
     def action_toggle_read(self) -> None:
         self.annotator.toggle_read()
+        self.read_state_changed()
 
     def action_edit_note(self) -> None:
         self.annotator.edit_note()
@@ -424,14 +426,14 @@ class MainScreen(Screen[None]):
         """In a feed's list with nothing unread: on to the next feed with unread articles."""
         return self.feeds_manager.feed_after_unread()
 
-    @on(Annotator.ReadChanged)
     def read_state_changed(self) -> None:
         """Articles were marked read or unread: redraw their markers."""
         self.article_list.refresh()
-        self.status.unread = bool(self.opened_id) and not self.annotator.user.is_read(
-            self.opened_id or ""
-        )
+        self.status.unread = self._opened_unread()
         self.feeds.tell()
+
+    def _opened_unread(self) -> bool:
+        return self.opened_id is not None and not self.annotator.user.is_read(self.opened_id)
         if self.search_bar.filters_by_state:
             self.show_rows()
 
