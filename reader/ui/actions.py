@@ -280,6 +280,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("feeds", "mark-read", "mark_feed_read", "A", label="Mark read",
            tooltip="Mark every article of the feed read (asks first; `U` undoes it)",
            section="feeds"),
+    Action("feeds", "undo-read", "undo_read", "U", label="Undo mark read",
+           tooltip="Mark unread again what the last mark-read changed", section="feeds"),
     Action("feeds", "rename", "rename_feed", "e", label="Rename",
            tooltip="Give the feed another title", section="feeds"),
     Action("feeds", "full-text", "full_text", "F", label="Full text",

@@ -145,6 +145,10 @@ class FeedsManager:
             lambda: self._screen.unread.mark_read(ids, title),
         )
 
+    def undo_read(self) -> None:
+        """Mark unread again what the last "mark read" changed."""
+        self._screen.unread.undo()
+
     def retitle(self, name: str, title: str) -> None:
         """Ask for a new title for the feed (its name and folder stay)."""
         from reader.ui.screens.dialogs import PromptScreen

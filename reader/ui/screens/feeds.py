@@ -128,6 +128,9 @@ class FeedsScreen(Screen[TreeRow | None]):
         if (row := self._feed()) is not None:
             self.manager.mark_feed_read(row.key, row.label)
 
+    def action_undo_read(self) -> None:
+        self.manager.undo_read()
+
     def action_rename_feed(self) -> None:
         if (row := self._feed()) is not None:
             self.manager.retitle(row.key, row.label)
