@@ -32,6 +32,10 @@ class Config:
     """The `[keys]` table: action id ("main.links") -> keys ("L" or "ctrl+l,L")."""
     sync_folder: str = ""
     """A folder shared with other machines by a file-sync tool; empty: no sync."""
+    refresh_minutes: int = 30
+    """Minutes between two feed refreshes while the app is open (0: none)."""
+    refresh_on_start: bool = True
+    """Refresh the feeds in the background when the app opens."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +70,9 @@ def _from_mapping(raw: dict[str, object]) -> Config:
     for spec in fields(Config):
         value = raw.get(spec.name)
         default = getattr(config, spec.name)
-        if isinstance(value, type(default)) and not isinstance(value, bool):
+        # bool is an int in Python: a `true` must not pass for a number, nor 1 for a switch.
+        same_kind = isinstance(value, bool) == isinstance(default, bool)
+        if isinstance(value, type(default)) and same_kind:
             config = replace(config, **{spec.name: value})
     if config.sort not in SORT_ORDERS:
         config = replace(config, sort="date")
@@ -76,6 +82,8 @@ def _from_mapping(raw: dict[str, object]) -> Config:
         config = replace(config, review_per_day=5)
     # Checked when applied (reader.ui.keymap), where a bad entry is one warning line.
     config = replace(config, keys={str(k): v for k, v in config.keys.items()})
+    if not 0 <= config.refresh_minutes <= 7 * 24 * 60:
+        config = replace(config, refresh_minutes=30)
     return config
 
 
@@ -96,6 +104,8 @@ def _to_toml(config: Config) -> str:
                 f"[{key}]",
                 *(f"{_quoted(k)} = {_quoted(str(v))}" for k, v in value.items()),
             ]
+        elif isinstance(value, bool):
+            lines.append(f"{key} = {'true' if value else 'false'}")
         elif isinstance(value, str):
             lines.append(f"{key} = {_quoted(value)}")
         else:

@@ -56,6 +56,12 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         default=None,
         help="save the linked page of entries that carry only a summary",
     )
+    settings.add_argument(
+        "--keep",
+        metavar="30d|200|off",
+        help="remove entries older than so many days, or beyond the newest so many, after each "
+        "refresh; only those never read, opened, bookmarked, noted or highlighted",
+    )
     settings.set_defaults(handler=command_set)
 
 
@@ -165,6 +171,8 @@ def command_list(args: argparse.Namespace) -> int:
         parts.append(_count(count, "entry"))
         if sub.full_text:
             parts.append("full text")
+        if sub.keep:
+            parts.append(f"keep {sub.keep}")
         if sub.last_error:
             parts.append(f"error: {sub.last_error}")
         print(safe_line("  ".join(parts)))
@@ -207,6 +215,7 @@ def command_refresh(args: argparse.Namespace) -> int:
         if not args.names and not registry.all():
             raise UsageError("no feeds yet: add one with `reader feeds add URL`")
         results = refresh(registry, args.names or None, on_progress=progress)
+        subs = registry.all()
     failed = sum(1 for r in results if r.error)
     new = sum(r.new for r in results)
     same = sum(1 for r in results if r.not_modified)
@@ -215,7 +224,27 @@ def command_refresh(args: argparse.Namespace) -> int:
     )
     if new:
         sync_default_library()
+    if any(sub.keep for sub in subs):
+        _apply_retention(subs)
     return EXIT_NO_RESULTS if failed else EXIT_OK
+
+
+def _apply_retention(subs: list[Subscription]) -> None:
+    """Remove the old untouched entries the feeds' `keep` lets go, and tell how many."""
+    from reader.cli.common import brief_store, open_library
+    from reader.feeds.retention import prune
+    from reader.store import StoreError
+
+    try:
+        with open_library([]) as library, brief_store() as store:
+            library.scan()
+            removed = prune(library, subs, store)
+    except (StoreError, OSError) as error:  # the store is busy: the next refresh tries again
+        print(f"reader: old entries not removed now: {safe_line(error)}", file=sys.stderr)
+        return
+    if removed:
+        print(f"Removed {_count(len(removed), 'old entry')} (see `reader feeds set --keep`)")
+        sync_default_library()
 
 
 def describe(result: FeedResult) -> str:
@@ -241,14 +270,23 @@ def command_remove(args: argparse.Namespace) -> int:
 
 
 def command_set(args: argparse.Namespace) -> int:
-    """Change a feed's settings (for now: full text of summary-only entries)."""
+    """Change a feed's settings: full text of summary-only entries, and how many to keep."""
+    from reader.feeds.retention import parse_keep
+
+    try:
+        keep = parse_keep(args.keep) if args.keep is not None else None
+    except FeedError as error:
+        raise UsageError(str(error)) from None
     with _registry() as registry:
         sub = _get(registry, args.name)
-        if args.full_text is None:
-            print(f"{sub.name}: full text {'on' if sub.full_text else 'off'}")
-            return EXIT_OK
-        sub = registry.set_full_text(sub.name, args.full_text)
-    print(f"{sub.name}: full text {'on' if sub.full_text else 'off'}")
+        if args.full_text is not None:
+            sub = registry.set_full_text(sub.name, args.full_text)
+        if args.keep is not None:
+            sub = registry.update(sub.name, keep=str(keep) if keep else None)
+    if args.full_text is not None or args.keep is None:
+        print(f"{sub.name}: full text {'on' if sub.full_text else 'off'}")
+    if args.keep is not None or args.full_text is None:
+        print(f"{sub.name}: keep {sub.keep or 'all'}")
     return EXIT_OK
 
 

@@ -41,6 +41,8 @@ class Subscription:
     """Entry ids already saved, oldest first."""
     last_checked: datetime | None = None
     last_error: str | None = None
+    keep: str | None = None
+    """How many entries to keep, as `reader feeds set --keep` takes it ("30d", "200")."""
     added: datetime = dataclasses.field(default_factory=lambda: datetime.now(UTC))
     uuid: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))
 
@@ -288,6 +290,7 @@ def _to_doc(sub: Subscription) -> dict[str, Any]:
         "seen": list(sub.seen),
         "last_checked": _iso(sub.last_checked),
         "last_error": sub.last_error,
+        "keep": sub.keep,
         "added": _iso(sub.added),
     }
 
@@ -306,6 +309,7 @@ def _from_doc(doc: dict[str, Any]) -> Subscription:
         seen=tuple(str(item) for item in doc.get("seen") or ()),
         last_checked=_parse_time(doc.get("last_checked")),
         last_error=_opt_str(doc.get("last_error")),
+        keep=_opt_str(doc.get("keep")),
         added=_parse_time(doc.get("added")) or datetime.fromtimestamp(0, UTC),
         uuid=str(doc.get("uuid") or uuid.uuid4()),
     )

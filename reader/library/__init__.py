@@ -122,6 +122,17 @@ class Library:
         """Every article id, in no particular order."""
         return self._catalog.all_ids()
 
+    def ids_under(self, folder: Path) -> list[tuple[str, str]]:
+        """(id, path) of every cataloged article below `folder`, from the catalog alone."""
+        return self._catalog.ids_under(str(Path(folder).expanduser().resolve()))
+
+    def rows_under(self, folder: Path, sort: str = "date") -> CatalogRows:
+        """The articles below `folder` in list order, as `rows` gives the whole library."""
+        if sort not in ORDER_BY:
+            raise ValueError(f"unknown sort order {sort!r} (use 'date' or 'title')")
+        ids = self._catalog.ordered_ids_under(str(Path(folder).expanduser().resolve()), sort)
+        return CatalogRows(self._catalog, sort, ids=ids)
+
     def get(self, article_id: str) -> ArticleMeta | None:
         """The catalog entry for an id, or None."""
         return self._catalog.meta(article_id)
@@ -135,6 +146,13 @@ class Library:
     def addresses(self) -> list[tuple[str, str, str]]:
         """(id, path, url) of every article with a web address (to recognise a page again)."""
         return self._catalog.addresses()
+
+    def metas(self, ids: Sequence[str]) -> dict[str, ArticleMeta]:
+        """The catalog entries of these ids (missing ids are left out), read 500 at a time."""
+        found: dict[str, ArticleMeta] = {}
+        for start in range(0, len(ids), 500):
+            found.update(self._catalog.metas(ids[start : start + 500]))
+        return found
 
     def id_at(self, path: Path) -> str | None:
         """The id of the article cataloged at this file path, or None."""

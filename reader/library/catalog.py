@@ -313,6 +313,22 @@ class Catalog:
         return [row[0] for row in self.connection().execute("SELECT id FROM articles")]
 
     @_repairing
+    def ids_under(self, folder: str) -> list[tuple[str, str]]:
+        """(id, path) of every article below `folder`, read as a range of the path index."""
+        low = folder.rstrip("/") + "/"
+        sql = "SELECT id, path FROM articles WHERE path >= ? AND path < ?"
+        rows = self.connection().execute(sql, (low, low[:-1] + "0"))
+        return [(id_, from_db(path)) for id_, path in rows]
+
+    @_repairing
+    def ordered_ids_under(self, folder: str, sort: str) -> list[str]:
+        """The ids of the articles below `folder`, in list order."""
+        low = folder.rstrip("/") + "/"
+        where = "WHERE path >= ? AND path < ?"
+        sql = f"SELECT id FROM articles {where} ORDER BY {ORDER_BY[sort]}"
+        return [row[0] for row in self.connection().execute(sql, (low, low[:-1] + "0"))]
+
+    @_repairing
     def problems(self, *, partial: bool = False) -> list[Problem]:
         """The files that could not be read, by path (`partial`: those read only in part)."""
         sql = "SELECT path, reason FROM problems WHERE partial = ? ORDER BY path"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 
 from reader.library.catalog import Catalog
 from reader.library.order import IdOrder
@@ -26,9 +27,10 @@ class CatalogRows:
     with the title "(removed)" rather than failing.
     """
 
-    def __init__(self, catalog: Catalog, sort: str) -> None:
+    def __init__(self, catalog: Catalog, sort: str, ids: Sequence[str] | None = None) -> None:
+        """The whole catalog in `sort` order, or only `ids` (already in that order)."""
         self._catalog = catalog
-        self._ids = catalog.ordered_ids(sort)
+        self._ids = catalog.ordered_ids(sort) if ids is None else ids
         self._pages: OrderedDict[int, list[ArticleMeta]] = OrderedDict()
         self._positions: dict[str, int] | None = None
 

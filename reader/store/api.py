@@ -375,6 +375,12 @@ class Store:
             fields = {"path": path, "title": title, "read": read}
             return records.reading_state(self._upsert(schema.READING, article_id, fields))
 
+    def set_read_many(self, articles: Iterable[tuple[str, str, str]], read: bool = True) -> int:
+        """Mark many (id, path, title) articles read (or unread) in one write; how many."""
+        with self._write():
+            table, raw = self._tables[schema.READING], self._raw(schema.READING)
+            return tinyops.set_read_many(table, raw, articles, read)
+
     def mark_opened(
         self, article_id: str, path: str, title: str, position: Position | None = None
     ) -> ReadingState:

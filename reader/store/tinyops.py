@@ -8,7 +8,7 @@ from typing import Any
 from tinydb.table import Document, Table
 
 from reader.store.merge import Changes
-from reader.store.records import ArticleIdentity, identity_fields, new_uuid
+from reader.store.records import ArticleIdentity, identity_fields, new_uuid, now, storable
 
 
 class Match:
@@ -57,6 +57,33 @@ def apply(table: Table, changes: Changes) -> int:
     if changes.added:
         table.insert_multiple(changes.added)
     return len(changes.replaced) + len(changes.added)
+
+
+def set_read_many(
+    table: Table,
+    raw: Mapping[str, Mapping[str, Any]],
+    articles: Iterable[tuple[str, str, str]],
+    read: bool,
+) -> int:
+    """Mark many (id, path, title) read or unread in a reading-state table; how many.
+
+    One update and one insert for the lot: a write per article would copy the table each time.
+    """
+    wanted = {
+        article_id: storable({"path": path, "title": title, "read": read})
+        for article_id, path, title in articles
+    }
+    known = {doc.get("article_id"): int(key) for key, doc in raw.items()}
+    found = [known[article_id] for article_id in wanted if article_id in known]
+    if found:
+        table.update(lambda doc: doc.update(wanted[doc["article_id"]]), doc_ids=found)
+    stamp = now()
+    table.insert_multiple(
+        {"uuid": new_uuid(), "article_id": article_id, "created": stamp, **fields}
+        for article_id, fields in wanted.items()
+        if article_id not in known
+    )
+    return len(wanted)
 
 
 def record_identities(

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 
 SCOPES = (
     "list", "pane", "main", "search", "app", "help", "note", "notebook", "prompt", "confirm",
-    "links", "related", "review", "stats",
+    "links", "related", "review", "stats", "feeds",
 )  # fmt: skip
 """Owners of actions: "app" is the app, "list", "pane" and "search" the main screen's article
 list, reading pane and search input, the others a screen each."""
@@ -31,6 +31,7 @@ SECTIONS = {
     "notebook": "In the notebook",
     "links": "In the link list and related articles",
     "review": "In the daily review and the stats",
+    "feeds": "In the feeds view",
     "dialog": "In a question or a prompt",
     "help": "In this help",
 }
@@ -136,6 +137,24 @@ ACTIONS: tuple[Action, ...] = (
            help="Refresh feeds (subscribe with `reader feeds add URL`); `source:NAME` "
            "searches one feed",
            section="library", palette="Refresh feeds"),
+    Action("main", "feeds", "feeds", "f", label="Feeds",
+           tooltip="Every feed with its unread count, and the smart folders",
+           help="Feeds view: smart folders and every feed with its unread count; `enter` "
+           "lists one",
+           section="library", palette="Feeds and smart folders"),
+    Action("main", "next-unread", "unread('next')", "u", label="Next unread",
+           tooltip="Open the next unread article in the list",
+           help="Open the next unread article in the list (in a feed: then the next feed's)",
+           section="articles", palette="Next unread article"),
+    Action("main", "mark-all-read", "unread('mark_all')", "A", label="Mark all read",
+           tooltip="Mark every article in the list read (asks first)",
+           help="Mark every article in the list read, after asking (`U` undoes it)",
+           section="yours", palette="Mark all in this list read"),
+    Action("main", "undo-read", "unread('undo')", "U", label="Undo mark read",
+           tooltip="Mark unread again what the last mark-all-read changed",
+           help="Undo the last mark-all-read", section="yours", palette="Undo mark all read"),
+    Action("main", "save-search", "save_search", tooltip="Save the search as a smart folder",
+           palette="Save this search", section="palette"),
     Action("main", "toggle-bookmark", "toggle_bookmark", "b", label="Bookmark", footer=True,
            tooltip="Bookmark the article, or remove its bookmark",
            help="Bookmark the article, or remove its bookmark (★ in the list, after the "
@@ -205,23 +224,23 @@ ACTIONS: tuple[Action, ...] = (
     Action("main", "prev-article", "step_article(-1)", "left_square_bracket", label="Previous",
            tooltip="Open the article before the open one", row="step", section="articles",
            palette="Previous article"),
-    Action("main", "open-browser", "open_browser", "o", label="Browser",
+    Action("main", "open-browser", "explore('browser')", "o", label="Browser",
            tooltip="Open the article's web address in the system browser",
            help="Open the article's web page in your browser (the `BROWSER` variable names one)",
            section="articles", palette="Open in the browser"),
-    Action("main", "links", "links", "L", label="Links",
+    Action("main", "links", "explore('links')", "L", label="Links",
            tooltip="List the article's links: open one, or add it to the library",
            help="Link list: the article's links; `enter` opens one, `a` adds it to the library",
            section="articles", palette="Links of the article"),
-    Action("main", "related", "related", "M", label="More like this",
+    Action("main", "related", "explore('related')", "M", label="More like this",
            tooltip="List the articles most like this one",
            help="More like this: the articles most like the open one; `enter` opens one",
            section="articles", palette="More like this"),
-    Action("main", "review", "review", "D", label="Review",
+    Action("main", "review", "explore('review')", "D", label="Review",
            tooltip="Today's highlights to review, chosen by spaced repetition",
            help="Daily review of your highlights: `1` again, `2` keep, `3` done, `enter` "
            "opens the passage", section="yours", palette="Daily review"),
-    Action("main", "stats", "stats", "S", label="Stats",
+    Action("main", "stats", "explore('stats')", "S", label="Stats",
            tooltip="Words read a day, your streak, finished articles, top sources and tags",
            help="Reading stats: words read a day, streak, finished articles, sources and tags",
            section="yours", palette="Reading stats"),
@@ -249,10 +268,10 @@ ACTIONS: tuple[Action, ...] = (
            tooltip="Look for new, changed and removed files",
            help="Rescan the library folders for new, changed and removed files",
            section="library", palette="Rescan library"),
-    Action("main", "import-file", "import_file",
+    Action("main", "import-file", "importing('ask')",
            tooltip="Bring in an export: Pocket, Instapaper, wallabag, Omnivore, bookmarks…",
            palette="Import from a file…", section="palette"),
-    Action("main", "fetch-links", "fetch_links",
+    Action("main", "fetch-links", "importing('fetch')",
            tooltip="Fetch the pages of imported links not fetched yet",
            palette="Fetch imported links", section="palette"),
     Action("main", "remove-samples", "remove_samples",
@@ -267,6 +286,32 @@ ACTIONS: tuple[Action, ...] = (
            row="recall", section="search"),
     Action("search", "newer", "recall(1)", "down", label="Newer query",
            tooltip="Recall a newer search", row="recall", section="search"),
+    Action("search", "save", "save_search", "ctrl+s", label="Save search",
+           tooltip="Save this search as a smart folder",
+           help="In the search bar: save the search as a smart folder (shown in `f`)",
+           section="search"),
+    # The feeds view.
+    Action("feeds", "close", "close", "escape", label="Back",
+           tooltip="Back to the articles", section="feeds"),
+    Action("feeds", "refresh", "refresh_feed", "r", label="Refresh",
+           tooltip="Fetch new entries of the feed under the cursor", section="feeds"),
+    Action("feeds", "refresh-all", "refresh_all", "R", label="Refresh all",
+           tooltip="Fetch new entries of every feed", section="feeds"),
+    Action("feeds", "mark-read", "mark_feed_read", "A", label="Mark read",
+           tooltip="Mark every article of the feed read (asks first; `U` undoes it)",
+           section="feeds"),
+    Action("feeds", "undo-read", "undo_read", "U", label="Undo mark read",
+           tooltip="Mark unread again what the last mark-read changed", section="feeds"),
+    Action("feeds", "rename", "rename_feed", "e", label="Rename",
+           tooltip="Give the feed another title", section="feeds"),
+    Action("feeds", "full-text", "full_text", "F", label="Full text",
+           tooltip="Save the linked page of entries that carry only a summary, or stop",
+           section="feeds"),
+    Action("feeds", "remove", "remove", "d", label="Unsubscribe",
+           tooltip="Unsubscribe from the feed (asks; its articles stay), or remove a "
+           "saved search", section="feeds"),
+    Action("feeds", "add", "add_feed", "a", label="Add feed",
+           tooltip="Subscribe to a feed by its address or file", section="feeds"),
     # The app.
     Action("app", "help", "help", "question_mark,f1", label="Help", footer=True,
            key_display="?", tooltip="Show every key", help="Show or hide this help",
@@ -388,92 +433,6 @@ def with_keys(keymap: Mapping[str, str]) -> tuple[Action, ...]:
     )
 
 
-def keys_in_force(action: Action, keymap: Mapping[str, str]) -> str:
-    """The keys of an action as the help shows them ("" when it has none), under `keymap`."""
-    keys = keymap.get(action.id) or action.all_keys
-    return " ".join(key_label(key) for key in _split(keys))
-
-
 def palette(*scopes: str) -> tuple[Action, ...]:
     """The palette entries of these owners, in registry order."""
     return tuple(action for scope in scopes for action in in_scope(scope) if action.palette)
-
-
-# The help's key tables.
-
-KEY_NAMES = {
-    "question_mark": "?",
-    "slash": "/",
-    "right_square_bracket": "]",
-    "left_square_bracket": "[",
-    "right_curly_bracket": "}",
-    "left_curly_bracket": "{",
-    "down": "↓",
-    "up": "↑",
-    "pagedown": "PgDn",
-    "pageup": "PgUp",
-    "home": "Home",
-    "end": "End",
-    "f1": "F1",
-}
-"""How the help spells Textual's key names that are not what the key shows."""
-
-
-def key_label(key: str) -> str:
-    """A key as the help shows it: "ctrl+down" -> "ctrl+↓", "question_mark" -> "?"."""
-    *modifiers, name = key.split("+")
-    return "+".join([*modifiers, KEY_NAMES.get(name, name)])
-
-
-def _split(keys: str) -> list[str]:
-    return [key for key in keys.split(",") if key]
-
-
-@dataclass(frozen=True)
-class HelpRow:
-    """One line of a key table: the keys of one or more actions and what they do."""
-
-    keys: tuple[str, ...]
-    aliases: tuple[str, ...]
-    text: str
-    section: str
-
-    def markdown(self) -> str:
-        """The table row: keys in code spans, then the text with its aliases."""
-        keys = " ".join(f"`{key_label(key)}`" for key in self.keys)
-        also = " ".join(f"`{key_label(key)}`" for key in self.aliases)
-        return f"| {keys} | {self.text}{f' (also {also})' if also else ''} |"
-
-
-def _row(members: list[Action]) -> HelpRow:
-    """The row of actions that share it: the one with help text leads and lends its keys first."""
-    lead = next((action for action in members if action.help), members[0])
-    ordered = [lead, *(action for action in members if action is not lead)]
-    keys = dict.fromkeys(key for action in ordered for key in _split(action.keys))
-    aliases = dict.fromkeys(key for action in ordered for key in _split(action.aliases))
-    return HelpRow(tuple(keys), tuple(aliases), lead.help or lead.tooltip, lead.section)
-
-
-def help_rows(registry: tuple[Action, ...] = ACTIONS) -> list[HelpRow]:
-    """Every key table row, in registry order of each row's first action."""
-    groups: dict[str, list[Action]] = {}
-    for action in registry:
-        if action.keys:
-            groups.setdefault(f"row:{action.row}" if action.row else action.id, []).append(action)
-    return [_row(members) for members in groups.values()]
-
-
-def _table(heading: str, lines: list[str]) -> str:
-    return "\n".join([f"## {heading}", "", "| Key | What it does |", "| :-- | :-- |", *lines])
-
-
-def help_tables(keymap: Mapping[str, str] | None = None) -> str:
-    """The help's key tables as Markdown, with the keys of `keymap` in force: a table per
-    section, then a list of the actions only the palette offers, by their palette titles."""
-    rows = help_rows(with_keys(keymap) if keymap else ACTIONS)
-    tables = [
-        _table(heading, [row.markdown() for row in rows if row.section == section])
-        for section, heading in SECTIONS.items()
-    ]
-    only = [f"- **{a.palette}**: {a.tooltip}" for a in ACTIONS if a.palette and not a.keys]
-    return "\n\n".join([*tables, "\n".join([f"## {PALETTE_HEADING}", "", *only])])

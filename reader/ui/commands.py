@@ -8,7 +8,7 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from reader.ui import actions
+from reader.ui import actions, help_keys
 from reader.ui.screens.main import MainScreen
 
 
@@ -48,7 +48,7 @@ class ReaderCommands(Provider):
 
 def _described(action: actions.Action, keymap: dict[str, str]) -> str:
     """The palette's help line: the tooltip, then the keys in force ("key: b")."""
-    keys = actions.keys_in_force(action, keymap)
+    keys = help_keys.keys_in_force(action, keymap)
     return f"{action.tooltip} (key: {keys})" if keys else action.tooltip
 
 

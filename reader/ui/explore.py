@@ -1,5 +1,5 @@
 """What lies beyond the open article: its web page (`o`), its links (`L`), the articles like
-it (`M`), and the reader's own daily review (`D`) and stats (`S`)."""
+it (`M`), and the reader's own notebook (`ctrl+n`), daily review (`D`) and stats (`S`)."""
 
 from __future__ import annotations
 
@@ -99,7 +99,25 @@ class Explorer:
         screen.article_list.set_rows(screen.article_list.rows, keep_id=article_id)
         screen.open_article(article_id)
 
-    # The daily review and the stats
+    # The notebook, the daily review and the stats
+
+    def notebook(self) -> None:
+        """Show every note and highlight; enter opens one at its passage."""
+        from reader.ui.screens.notebook import NotebookScreen
+
+        screen = self._screen
+        screen.app.push_screen(NotebookScreen(screen.annotator.user, screen.library), self.jump)
+
+    def jump(self, target: tuple[str, int] | None) -> None:
+        """Open the article an entry points at, with the cursor on its paragraph."""
+        if target is None:
+            return
+        article_id, block = target
+        screen = self._screen
+        screen.action_view("")
+        screen.article_list.set_rows(screen.article_list.rows, keep_id=article_id)
+        if not screen.annotator.jump(article_id, block):
+            screen.open_article(article_id)
 
     def _today(self) -> date:
         today: Callable[[], date] = getattr(self._screen.app, "today", date.today)
@@ -110,7 +128,7 @@ class Explorer:
         from reader.ui.screens.review import ReviewScreen
 
         screen = ReviewScreen(self.review_items, self.grade)
-        self._screen.app.push_screen(screen, self._screen.jump)
+        self._screen.app.push_screen(screen, self.jump)
 
     def review_items(self) -> list[ReviewItem]:
         """Today's highlights with their articles' titles (from a thread worker)."""

@@ -40,6 +40,8 @@ class Incoming:
         errors: list[str] = field(default_factory=list)
         subscribed: list[str] = field(default_factory=list)
         """Titles of feeds subscribed to because their address was given."""
+        feed_files: list[str] = field(default_factory=list)
+        """Feed files given, which are not articles: the user is asked to subscribe."""
 
     @dataclass
     class FeedsProgressed(Report):
@@ -55,6 +57,8 @@ class Incoming:
 
         results: list[FeedResult]
         error: str = ""
+        quiet: bool = False
+        """A refresh on the timer: only new entries are told, in one short line."""
 
     def __init__(self, screen: MainScreen, feeds: FeedsOpener | None) -> None:
         self._screen = screen
@@ -106,10 +110,14 @@ class Incoming:
     def _add(self, items: Sequence[str]) -> None:
         """Save each item in turn; failures are collected, not raised."""
         # Imported here: the web stack is only needed once something is saved.
-        from reader.web.save import IsAFeed, SaveError, add_item
+        from reader.web.save import FEED_SUFFIXES, IsAFeed, SaveError, add_item
 
         added = self.Added()
         for item in items:
+            # A feed file is not an article: the user is asked whether to subscribe instead.
+            if Path(item).suffix.lower() in FEED_SUFFIXES and Path(item).expanduser().is_file():
+                added.feed_files.append(item)
+                continue
             try:
                 added.saved.append(add_item(item))
             except IsAFeed as feed:
@@ -121,19 +129,33 @@ class Incoming:
                 added.errors.append(f"{item}: could not save ({type(error).__name__}: {error})")
         self._screen.post_message(added)
 
+    def subscribe(self, source: str) -> None:
+        """Subscribe to a feed by address or file path in a thread worker."""
+        self._show_activity(f"subscribing to {source} …")
+
+        def work() -> None:
+            added = self.Added()
+            self._subscribe_to(source, added, str(source))
+            self._screen.post_message(added)
+
+        self._screen.run_worker(work, thread=True, group="add")
+
     def _subscribe(self, feed: IsAFeed, added: Added) -> None:
         """An address that turned out to be a feed: subscribe, as `reader feeds add` would."""
+        self._subscribe_to(feed.url, added, str(feed))
+
+    def _subscribe_to(self, source: str, added: Added, unavailable: str) -> None:
         from reader.feeds.refresh import subscribe
 
         if self.feeds is None:
-            added.errors.append(str(feed))
+            added.errors.append(unavailable)
             return
         try:
-            subscription, result = subscribe(self.open_feeds(), feed.url)
+            subscription, result = subscribe(self.open_feeds(), source)
         # Not a readable feed after all, or the subscriptions file is locked or damaged:
         # whatever it is, it is one line, never the end of the app.
         except Exception as error:
-            added.errors.append(f"{feed.url}: {error or type(error).__name__}")
+            added.errors.append(f"{source}: {error or type(error).__name__}")
             return
         added.subscribed.append(subscription.title)
         self._screen.post_message(self.FeedsRefreshed([result]))
@@ -143,6 +165,10 @@ class Incoming:
         self._show_activity("")
         for title in message.subscribed:
             screen.notify(f"Subscribed to the feed {title}; `r` refreshes it", timeout=6)
+        if message.subscribed:
+            screen.feeds.recount()
+        for path in message.feed_files:
+            self._offer_subscription(path)
         for error in message.errors:
             screen.notify(error, title="Could not save", severity="error", timeout=8)
         if not message.saved:
@@ -161,15 +187,40 @@ class Incoming:
                 timeout=8,
             )
 
+    def _offer_subscription(self, path: str) -> None:
+        """A feed file was added: it is not an article, so ask whether to subscribe to it."""
+        from reader.ui.screens.dialogs import ConfirmScreen
+
+        question = f"{Path(path).name} is a feed, not an article. Subscribe to it?"
+        self._screen.app.push_screen(
+            ConfirmScreen(question), lambda yes: self.subscribe(path) if yes else None
+        )
+
     # Feeds
 
-    def refresh_feeds(self) -> None:
-        """Refresh every subscribed feed in a thread worker (one refresh at a time)."""
+    def refresh_feeds(self, names: Sequence[str] | None = None, *, quiet: bool = False) -> None:
+        """Refresh the named feeds (every one when None) in a thread worker, one refresh at a
+        time; `quiet` (the timer's refresh) tells only of new entries."""
         if self.feeds is None:
-            self._screen.notify("Feeds are not available in this window", severity="warning")
+            if not quiet:
+                self._screen.notify("Feeds are not available in this window", severity="warning")
             return
+        running = any(
+            worker.group == "feeds" and worker.is_running for worker in self._screen.workers
+        )
+        if quiet and running:
+            return  # the timer's turn came while a refresh is still going: that one will do
         self._show_activity("refreshing feeds …")
-        self._screen.run_worker(self._refresh, thread=True, exclusive=True, group="feeds")
+        self._screen.run_worker(
+            lambda: self._refresh(names, quiet), thread=True, exclusive=True, group="feeds"
+        )
+
+    @staticmethod
+    def feed_folder(name: str) -> Path:
+        """The folder a feed's entries are saved in."""
+        from reader.feeds.refresh import feed_folder
+
+        return feed_folder(name)
 
     def open_feeds(self) -> FeedRegistry:
         """The subscriptions (from a worker thread); repairs made opening them are told once."""
@@ -183,8 +234,8 @@ class Incoming:
         registry.notices.clear()
         return registry
 
-    def _refresh(self) -> None:
-        """Refresh every subscribed feed, reporting each as it finishes."""
+    def _refresh(self, names: Sequence[str] | None = None, quiet: bool = False) -> None:
+        """Refresh the feeds, reporting each as it finishes."""
         from reader.feeds.refresh import refresh
 
         post = self._screen.post_message
@@ -193,12 +244,12 @@ class Incoming:
             post(self.FeedsProgressed(done, total, result))
 
         try:
-            results = refresh(self.open_feeds(), on_progress=progress)
+            results = refresh(self.open_feeds(), names, on_progress=progress)
         # The subscriptions file may be locked or damaged: say so in one line.
         except Exception as error:
-            post(self.FeedsRefreshed([], str(error) or type(error).__name__))
+            post(self.FeedsRefreshed([], str(error) or type(error).__name__, quiet))
             return
-        post(self.FeedsRefreshed(results))
+        post(self.FeedsRefreshed(results, quiet=quiet))
 
     def _on_feeds_progressed(self, message: FeedsProgressed) -> None:
         result = message.result
@@ -209,6 +260,13 @@ class Incoming:
     def _on_feeds_refreshed(self, message: FeedsRefreshed) -> None:
         screen = self._screen
         self._show_activity("")
+        screen.feeds.recount()  # errors marked or cleared, titles changed
+        screen.feeds.prune_pending = True  # after the scan that lists the new entries
+        if not any(result.paths for result in message.results):
+            screen.feeds.prune_if_pending()  # no scan follows: now
+        if message.quiet:
+            self._quietly_refreshed(message)
+            return
         if message.error:
             screen.notify(message.error, title="Could not refresh feeds", severity="error")
             return
@@ -230,6 +288,16 @@ class Incoming:
             )
         elif written:
             screen.keeper.scan()
+
+    def _quietly_refreshed(self, message: FeedsRefreshed) -> None:
+        """A timed refresh: one short line when there are new entries, nothing otherwise
+        (failures are marked in the feeds view)."""
+        new = sum(result.new for result in message.results)
+        written = [path for result in message.results for path in result.paths]
+        if written and any(self._screen.library.covers(path) for path in written):
+            self._screen.keeper.scan()
+        if new:
+            self._screen.notify(f"{new} new article{'' if new == 1 else 's'}", timeout=4)
 
 
 def feeds_summary(results: Sequence[FeedResult]) -> str:

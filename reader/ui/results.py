@@ -64,6 +64,10 @@ class ResultRows:
         """The row of an article, or None when it is not among the results."""
         return self._positions.get(article_id)
 
+    def ids(self) -> list[str]:
+        """Every listed id, in list order."""
+        return [hit.id for hit in self._hits]
+
     def snippet(self, index: int) -> Snippet:
         """The piece of the article's text shown under its title, with the matches."""
         return self._hits[index].snippet

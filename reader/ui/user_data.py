@@ -42,6 +42,11 @@ class UserCache:
     notes: dict[str, str] = field(default_factory=dict)
     highlights: dict[str, list[Highlight]] = field(default_factory=dict)
     states: dict[str, ArticleState] = field(default_factory=dict)
+    read_ids: set[str] = field(default_factory=set)
+    """The ids in `states` marked read, kept beside them so counting unread is set arithmetic."""
+    read_log: list[tuple[str, bool]] = field(default_factory=list)
+    """Every change to `read_ids` since the store was read, in order: (id, now read). Its
+    length tells a count whether it is still current, and its tail what changed since."""
     loaded: bool = False
 
     @classmethod
@@ -60,6 +65,8 @@ class UserCache:
             cache.states[state.article_id] = ArticleState(
                 state.read, state.position, state.last_opened
             )
+            if state.read:
+                cache.read_ids.add(state.article_id)
         return cache
 
     def marker(self, article_id: str) -> str:
@@ -76,6 +83,13 @@ class UserCache:
 
     def set_read(self, article_id: str, read: bool) -> None:
         self.states[article_id] = replace(self.state(article_id), read=read)
+        if (article_id in self.read_ids) == read:
+            return
+        if read:
+            self.read_ids.add(article_id)
+        else:
+            self.read_ids.discard(article_id)
+        self.read_log.append((article_id, read))
 
     def set_opened(self, article_id: str, position: Position | None = None) -> None:
         state = replace(self.state(article_id), last_opened=datetime.now(UTC))
@@ -135,6 +149,10 @@ class IdRows:
 
     def index_of(self, article_id: str) -> int | None:
         return self._index.get(article_id)
+
+    def ids(self) -> list[str]:
+        """Every id, in list order."""
+        return [meta.id for meta in self._metas]
 
 
 # --- anchoring ------------------------------------------------------------------------

@@ -86,3 +86,10 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+@pytest.fixture(autouse=True)
+def no_timed_feed_refresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The refresh of feeds a moment after start is off unless a test turns it on: it
+    would otherwise fetch in the middle of tests about other things."""
+    monkeypatch.setattr("reader.ui.screens.main.START_REFRESH_DELAY", 10_000.0)

@@ -17,10 +17,11 @@ from textual.widgets import Markdown
 
 from reader.library import Library
 from reader.store import Store
-from reader.ui import actions
+from reader.ui import actions, help_keys
 from reader.ui.app import ReaderApp
 from reader.ui.commands import palette_entries
 from reader.ui.screens.dialogs import ConfirmScreen, PromptScreen
+from reader.ui.screens.feeds import FeedsScreen
 from reader.ui.screens.help import HelpScreen, help_text
 from reader.ui.screens.links import LinksScreen
 from reader.ui.screens.main import MainScreen
@@ -50,6 +51,7 @@ OWNERS: dict[str, type[DOMNode]] = {
     "related": RelatedScreen,
     "review": ReviewScreen,
     "stats": StatsScreen,
+    "feeds": FeedsScreen,
 }
 """The class whose `action_*` methods run each scope's actions."""
 
@@ -159,8 +161,8 @@ def test_the_action_is_in_the_help(action: actions.Action) -> None:
         assert (action.palette, action.tooltip) in sections[actions.PALETTE_HEADING]
         return
     rows = sections[actions.SECTIONS[action.section]]
-    keys = [f"`{actions.key_label(key)}`" for key in action.keys.split(",")]
-    aliases = [f"`{actions.key_label(key)}`" for key in action.aliases.split(",") if key]
+    keys = [f"`{help_keys.key_label(key)}`" for key in action.keys.split(",")]
+    aliases = [f"`{help_keys.key_label(key)}`" for key in action.aliases.split(",") if key]
     found = [
         text
         for cell, text in rows
@@ -189,10 +191,10 @@ def test_sections_are_known_and_palette_only_actions_have_their_own() -> None:
 
 
 def test_key_labels() -> None:
-    assert actions.key_label("question_mark") == "?"
-    assert actions.key_label("ctrl+down") == "ctrl+↓"
-    assert actions.key_label("right_curly_bracket") == "}"
-    assert actions.key_label("j") == "j"
+    assert help_keys.key_label("question_mark") == "?"
+    assert help_keys.key_label("ctrl+down") == "ctrl+↓"
+    assert help_keys.key_label("right_curly_bracket") == "}"
+    assert help_keys.key_label("j") == "j"
 
 
 def test_the_help_keeps_its_prose_around_the_tables() -> None:
@@ -398,6 +400,39 @@ async def check_stats(pilot: Pilot[None], main: MainScreen, store: Store, run: R
     assert isinstance(pilot.app.screen, StatsScreen)
 
 
+async def check_feeds_view(pilot: Pilot[None], main: MainScreen, store: Store, run: Run) -> None:
+    await run()
+    assert isinstance(pilot.app.screen, FeedsScreen)
+
+
+async def check_next_unread(pilot: Pilot[None], main: MainScreen, store: Store, run: Run) -> None:
+    await run()
+    assert main.opened_id == listed(main)[0]
+
+
+async def check_mark_all(pilot: Pilot[None], main: MainScreen, store: Store, run: Run) -> None:
+    await run()
+    await pilot.press("y")
+    await settle(pilot)
+    assert store.read_ids() == set(listed(main))
+
+
+async def check_undo_read(pilot: Pilot[None], main: MainScreen, store: Store, run: Run) -> None:
+    main.unread.mark_read(listed(main), "the list")
+    await settle(pilot)
+    await run()
+    assert store.read_ids() == set()
+
+
+async def check_save_search(pilot: Pilot[None], main: MainScreen, store: Store, run: Run) -> None:
+    await main.feeds_manager.search_for("railway")
+    await settle(pilot)
+    await run()
+    await pilot.press("enter")  # the name offered is the query itself
+    await settle(pilot)
+    assert [(s.name, s.query) for s in store.saved_searches()] == [("railway", "railway")]
+
+
 CHECKS: dict[str, Check] = {
     "main.open-browser": check_browser,
     "main.links": check_links,
@@ -428,6 +463,11 @@ CHECKS: dict[str, Check] = {
     "main.search": check_search,
     "main.search-order": check_order,
     "app.help": check_help,
+    "main.feeds": check_feeds_view,
+    "main.next-unread": check_next_unread,
+    "main.mark-all-read": check_mark_all,
+    "main.undo-read": check_undo_read,
+    "main.save-search": check_save_search,
 }
 """For each palette command: set up, run it from the palette, assert on what it changed."""
 

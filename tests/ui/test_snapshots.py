@@ -126,3 +126,40 @@ class TestReviewAndStats:
         the top sources (places) and tags."""
         app = self.app_with_data(make_app, library)
         assert snap_compare(app, terminal_size=SIZE, run_before=lambda p: self.press(p, "S"))
+
+
+class TestFeedsView:
+    def test_feeds_view(self, snap_compare, news_dir, tmp_path) -> None:
+        """`f`: the smart folders with their counts, then the "coast" folder with Harbour
+        Bulletin (3/3) and the untagged Valley Notes (2/2) marked "!" as failing; the cursor on
+        Valley Notes, whose failure the bottom line explains; "5 unread · 2 feeds" on top."""
+        from reader import paths
+        from reader.feeds.refresh import subscribe
+        from reader.feeds.registry import FeedRegistry
+        from reader.library import Library
+        from reader.ui.app import ReaderApp
+
+        from .test_feeds_view import HARBOUR, rss
+
+        valley = tmp_path / "valley.xml"
+        valley.write_bytes(rss("Valley Notes", ("v-1", "Orchard bloom"), ("v-2", "Bridge works")))
+        registry = FeedRegistry.open()
+        subscribe(registry, str(HARBOUR), tags=["coast"])
+        subscribe(registry, str(valley))
+        registry.update("valley-notes", last_error="HTTP 503 Service Unavailable")
+        library = Library([paths.user_library_dir(), news_dir], processes=0)
+        library.scan()
+
+        async def show_feeds(pilot: Pilot[None]) -> None:
+            await settle(pilot)
+            await pilot.press("f")
+            await settle(pilot)
+            await pilot.press("G")
+            await settle(pilot)
+
+        try:
+            app = ReaderApp(library=library, feeds=lambda: registry)
+            assert snap_compare(app, terminal_size=SIZE, run_before=show_feeds)
+        finally:
+            library.close()
+            registry.close()

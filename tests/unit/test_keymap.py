@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reader import config, paths
-from reader.ui import actions
+from reader.ui import help_keys
 from reader.ui.keymap import PRESETS, build, key_name, rebindable
 
 
@@ -80,7 +80,7 @@ def test_any_table_builds(entries: dict[str, object]) -> None:
 
 
 def test_help_tables_show_the_keys_in_force() -> None:
-    tables = actions.help_tables({"main.links": "ctrl+l"})
+    tables = help_keys.help_tables({"main.links": "ctrl+l"})
     row = next(line for line in tables.splitlines() if "Link list" in line)
     assert row.startswith("| `ctrl+l` |")
     assert "| `L` |" not in tables.split("Link list")[0].splitlines()[-1]

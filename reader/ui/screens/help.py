@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-from reader.ui import actions
+from reader.ui import actions, help_keys
 
 HELP_FILE = Path(__file__).resolve().parent.parent / "help.md"
 """The help's prose, shipped inside the package; the key tables go in place of `KEY_TABLES`."""
@@ -21,7 +21,7 @@ KEY_TABLES = "<!-- key tables -->"
 
 def help_text(keymap: Mapping[str, str] | None = None) -> str:
     """The help as Markdown: help.md with the registry's key tables (the keys in force) in it."""
-    tables = actions.help_tables(keymap)
+    tables = help_keys.help_tables(keymap)
     return HELP_FILE.read_text(encoding="utf-8").replace(KEY_TABLES, tables)
 
 

@@ -29,10 +29,13 @@ from reader.store import Store
 from reader.ui import actions
 from reader.ui.annotator import Annotator
 from reader.ui.explore import Explorer
+from reader.ui.feeds_keeper import FeedsKeeper
+from reader.ui.feeds_manage import FEED_VIEW, FeedsManager
 from reader.ui.incoming import FeedsOpener, Incoming
 from reader.ui.library_keeper import LibraryKeeper
 from reader.ui.reading_log import ReadingRecorder
 from reader.ui.results import ResultRows
+from reader.ui.unread import UnreadFlow
 from reader.ui.user_data import IdRows
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.empty import EmptyLibrary
@@ -50,6 +53,8 @@ NARROW_WIDTH = 60
 SHORT_HEIGHT = 10
 """Below this many rows the status line is hidden to leave room for the list."""
 SORT_ORDERS = ("date", "title")
+START_REFRESH_DELAY = 2.0
+"""Seconds after start before the feeds are refreshed (when the settings ask for it)."""
 VIEWS = {"bookmarks": "Bookmarks", "continue": "Continue reading"}
 """Lists of the user's own articles shown instead of the library, by name."""
 
@@ -122,6 +127,11 @@ class MainScreen(Screen[None]):
         """Imports export files and fetches imported links (made on first use)."""
         self.activity = ""
         """What a background job is doing, shown beside the article count ("": nothing)."""
+        self.feeds = FeedsKeeper(self)
+        """Counts the feeds and smart folders for the feeds view."""
+        self.feeds_manager = FeedsManager(self)
+        self.unread = UnreadFlow(self)
+        """Next unread, mark a list read, undo."""
 
     def compose(self) -> ComposeResult:
         articles = ArticleList(id="list")
@@ -145,6 +155,12 @@ class MainScreen(Screen[None]):
         self.on_resize(events.Resize(self.app.size, self.app.size))
         self.show_rows()
         self.article_list.focus()
+        settings = getattr(self.app, "settings", None)
+        minutes = getattr(settings, "refresh_minutes", 0)
+        self.feeds.start_timer(minutes, lambda: self.incoming.refresh_feeds(quiet=True))
+        if self.incoming.feeds is not None and getattr(settings, "refresh_on_start", False):
+            # Not at once: the first frame and the first scan come first.
+            self.set_timer(START_REFRESH_DELAY, lambda: self.incoming.refresh_feeds(quiet=True))
 
     def on_unmount(self) -> None:
         self.keeper.stop_watch()
@@ -172,6 +188,8 @@ class MainScreen(Screen[None]):
         """
         if self.search_bar.search_active and not (view_first and self.view):
             self.search_bar.search()
+        elif self.view is not None and self.view.startswith(FEED_VIEW):
+            self.feeds_manager.list_feed(self.view.removeprefix(FEED_VIEW))
         elif self.view is not None:
             ids = self.annotator.user.view_ids(self.view)
             metas = [meta for article_id in ids if (meta := self.library.get(article_id))]
@@ -206,7 +224,7 @@ class MainScreen(Screen[None]):
 
     def action_view(self, name: str) -> None:
         """Show a view (bookmarks, continue reading) in the list; again, or "", to leave it."""
-        if name in VIEWS and name != self.view:
+        if (name in VIEWS or name.startswith(FEED_VIEW)) and name != self.view:
             self.view = name
             self.article_list.focus()
         elif self.view is None:
@@ -256,6 +274,7 @@ class MainScreen(Screen[None]):
         self.reading_pane.show(message.article)
         self.reading_pane.mark_search(self.search_bar.results)
         self.status.message = message.article.title
+        self.status.unread = self._opened_unread()
         self.status.progress = self.reading_pane.progress
         self.annotator.shown(message.article)
         self.keeper.shown(message.article)
@@ -274,6 +293,7 @@ class MainScreen(Screen[None]):
         self.annotator.scrolled(message.progress, self.opened_id)
         if self.opened_id is not None:
             self.recorder.progressed(self.reading_pane.article, message.progress)
+        self.status.unread = self._opened_unread()  # reading to the end marks it read
 
     def action_step_article(self, delta: int) -> None:
         """Open the article `delta` rows after (or before) the open one."""
@@ -298,7 +318,10 @@ class MainScreen(Screen[None]):
         elif self.search_bar.search_active:
             self.search_bar.clear()
         else:
+            left = self.view or ""
             self.action_view("")
+            if left.startswith(FEED_VIEW):  # back to the feeds view, where the feed was picked
+                self.action_feeds(("feed", left.removeprefix(FEED_VIEW)))
 
     def action_focus_part(self, part: str) -> None:
         """Move the keyboard focus to the "list" or the "pane" (showing it when narrow)."""
@@ -360,6 +383,7 @@ class MainScreen(Screen[None]):
 
     def action_toggle_read(self) -> None:
         self.annotator.toggle_read()
+        self.read_state_changed()
 
     def action_edit_note(self) -> None:
         self.annotator.edit_note()
@@ -378,25 +402,51 @@ class MainScreen(Screen[None]):
         self.annotator.move_cursor(delta)
 
     def action_notebook(self) -> None:
-        from reader.ui.screens.notebook import NotebookScreen
-
-        self.app.push_screen(NotebookScreen(self.annotator.user, self.library), self.jump)
-
-    def jump(self, target: tuple[str, int] | None) -> None:
-        """Open the article a notebook entry points at, with the cursor on its paragraph."""
-        if target is None:
-            return
-        article_id, block = target
-        self.action_view("")
-        self.article_list.set_rows(self.article_list.rows, keep_id=article_id)
-        if not self.annotator.jump(article_id, block):
-            self.open_article(article_id)
+        self.explorer.notebook()
 
     @on(Annotator.Reloaded)
     def _on_user_data_reloaded(self) -> None:
         # Views and `is:` results list articles by the user's data: list them again.
         if self.view is not None or self.search_bar.filters_by_state:
             self.show_rows()
+
+    # --- feeds, smart folders and the unread flow ------------------------------------------
+
+    def action_feeds(self, at: tuple[str, str] | None = None) -> None:
+        """Show the feeds view (`at`: the row to put the cursor on)."""
+        self.feeds_manager.show_view(at)
+
+    def feed_after_unread(self) -> bool:
+        """In a feed's list with nothing unread: on to the next feed with unread articles."""
+        return self.feeds_manager.feed_after_unread()
+
+    def read_state_changed(self) -> None:
+        """Articles were marked read or unread: redraw their markers (`is:` results: relist)."""
+        self.article_list.refresh()
+        self.status.unread = self._opened_unread()
+        self.feeds.tell()
+        if self.search_bar.filters_by_state:
+            self.show_rows()
+
+    def _opened_unread(self) -> bool:
+        return self.opened_id is not None and not self.annotator.user.is_read(self.opened_id)
+
+    def action_unread(self, step: str) -> None:
+        """The unread flow: "next" unread article, "mark_all" the list read, "undo" that."""
+        flow = self.unread
+        {"next": flow.next_unread, "mark_all": flow.mark_all_read, "undo": flow.undo}[step]()
+
+    def action_save_search(self) -> None:
+        """Save the search shown as a smart folder, under a name asked for."""
+        self.feeds_manager.save_search(self.search_bar.search_query)
+
+    @on(SearchBar.SaveAsked)
+    def _on_save_asked(self, message: SearchBar.SaveAsked) -> None:
+        self.feeds_manager.save_search(message.query)
+
+    @on(FeedsKeeper.News)
+    def _on_feeds_news(self, message: FeedsKeeper.News) -> None:
+        self.feeds.take(message)
 
     # --- the library and what comes into it -----------------------------------------------
 
@@ -408,20 +458,13 @@ class MainScreen(Screen[None]):
 
     # --- beyond the article: the Explorer does the work ----------------------------------
 
-    def action_open_browser(self) -> None:
-        self.explorer.open_browser()
-
-    def action_links(self) -> None:
-        self.explorer.links()
-
-    def action_related(self) -> None:
-        self.explorer.related()
-
-    def action_review(self) -> None:
-        self.explorer.review()
-
-    def action_stats(self) -> None:
-        self.explorer.stats()
+    def action_explore(self, what: str) -> None:
+        """Open the article in the "browser", or show its "links", the "related" articles,
+        the daily "review" or the reading "stats"."""
+        explorer = self.explorer
+        shows = {"browser": explorer.open_browser, "links": explorer.links}
+        shows.update(related=explorer.related, review=explorer.review, stats=explorer.stats)
+        shows[what]()
 
     def action_add_article(self) -> None:
         self.incoming.add_article()
@@ -429,23 +472,21 @@ class MainScreen(Screen[None]):
     def action_refresh_feeds(self) -> None:
         self.incoming.refresh_feeds()
 
-    def action_import_file(self) -> None:
-        self._importing().ask()
-
-    def action_fetch_links(self) -> None:
-        self._importing().fetch()
-
-    def _importing(self) -> Importing:
+    def action_importing(self, what: str) -> None:
+        """ "ask" for an export file to import, or "fetch" the imported links' pages."""
         # Made on first use: start-up does not pay for the import machinery.
         from reader.ui.importing import Importing
 
         if self._imports is None:
             self._imports = Importing(self)
-        return self._imports
+        (self._imports.ask if what == "ask" else self._imports.fetch)()
 
     @on(LibraryKeeper.News)
     def _on_library_news(self, message: LibraryKeeper.News) -> None:
         self.keeper.take(message)
+        if isinstance(message, LibraryKeeper.ScanFinished):
+            self.feeds.recount()  # new entries, or entries gone
+            self.feeds.prune_if_pending()
 
     @on(Incoming.Report)
     def _on_incoming(self, message: Incoming.Report) -> None:

@@ -101,6 +101,11 @@ class SearchInput(Input):
         if isinstance(bar, SearchBar):
             bar.recall(step)
 
+    def action_save_search(self) -> None:
+        bar = self.parent
+        if isinstance(bar, SearchBar):
+            bar.post_message(SearchBar.SaveAsked(self.value))
+
 
 class SearchBar(Vertical):
     """The query line and, under it, how many results and any hint about the query."""
@@ -131,6 +136,12 @@ class SearchBar(Vertical):
             return isinstance(message, SearchBar.QueryChanged)
 
     @dataclass
+    @dataclass
+    class SaveAsked(Message):
+        """The user asked to save `query` as a smart folder."""
+
+        query: str
+
     class Cleared(Message):
         """The user cleared the bar with escape."""
 

@@ -16,6 +16,8 @@ class StatusLine(Widget):
     """What is open, or the last error, as plain text."""
     progress: reactive[float | None] = reactive(None)
     """Fraction of the open article read (0 to 1), or None when nothing is open."""
+    unread: reactive[bool] = reactive(False)
+    """The open article is unread: its line leads with the list's unread dot."""
 
     def render(self) -> Content:
         width = self.size.width
@@ -24,7 +26,8 @@ class StatusLine(Widget):
             return Content("")
         if self.progress is None:
             return Content(fit(clean(self.message), width))
+        message = ("• " if self.unread else "") + clean(self.message)
         percent = f" {round(self.progress * 100):3d}% read"
         if len(percent) >= width:
             return Content(fit(percent.strip(), width))
-        return Content(fit(clean(self.message), width - len(percent)) + percent)
+        return Content(fit(message, width - len(percent)) + percent)
