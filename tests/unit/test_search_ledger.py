@@ -188,7 +188,9 @@ OPERATIONS = st.lists(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(operations=OPERATIONS)
 def test_any_changes_and_damage_leave_the_index_equal_to_the_catalog(
     tmp_path_factory: pytest.TempPathFactory, operations: list[tuple[str, str]]
