@@ -10,6 +10,7 @@ the sync that follows checks the index against the catalog in full, never a trac
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -18,6 +19,8 @@ from typing import Any
 LEDGER_FILE = "reader-ledger.sqlite"
 OLD_FILES = ("reader-ledger.json", "reader-ledger.stamp", "reader-ledger.quick")
 """The ledger of earlier versions (one JSON file and two stamps): removed when found."""
+OLD_LIMIT = 256 * 1024 * 1024
+"""The largest JSON ledger taken over; a bigger one is left (the index is checked in full)."""
 VERSION = 2
 PENDING = ""
 """The fingerprint of an id whose indexed state is unknown (a change was under way)."""
@@ -44,7 +47,6 @@ class Ledger:
     def __init__(self, directory: Path | None) -> None:
         self.path = None if directory is None else directory / LEDGER_FILE
         self._conn: sqlite3.Connection | None = None
-        self._tidied = False
         self._lost = False
         """Set when the file was found unusable and deleted: only `replace_all`, which
         writes every row, makes it again (other writes would describe part of the index)."""
@@ -134,29 +136,34 @@ class Ledger:
         if self.path is None or self._lost:
             return None
         if self._conn is None:
-            if not self._tidied:
-                self._tidied = True
-                for name in OLD_FILES:
-                    with contextlib.suppress(OSError):
-                        self.path.with_name(name).unlink(missing_ok=True)
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             try:
                 # Derived data: a write lost to a crash costs a re-check, so no syncing.
                 conn.execute("PRAGMA synchronous=OFF")
-                version = conn.execute("PRAGMA user_version").fetchone()[0]
-                if version != VERSION:
-                    conn.execute("BEGIN IMMEDIATE")
-                    conn.execute("DROP TABLE IF EXISTS entries")
-                    conn.execute("DROP TABLE IF EXISTS state")
-                    for statement in _SCHEMA:
-                        conn.execute(statement)
-                    conn.execute(f"PRAGMA user_version = {VERSION}")
-                    conn.execute("COMMIT")
+                if conn.execute("PRAGMA user_version").fetchone()[0] != VERSION:
+                    self._create(conn)
             except BaseException:
                 conn.close()
                 raise
             self._conn = conn
         return self._conn
+
+    def _create(self, conn: sqlite3.Connection) -> None:
+        """Make the tables, taking the rows of an earlier version's JSON ledger (so an
+        upgrade does not index every article again)."""
+        assert self.path is not None
+        old = _old_entries(self.path.with_name(OLD_FILES[0]))
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("DROP TABLE IF EXISTS entries")
+        conn.execute("DROP TABLE IF EXISTS state")
+        for statement in _SCHEMA:
+            conn.execute(statement)
+        conn.executemany("INSERT INTO entries VALUES (?, ?, ?)", (_row(*e) for e in old.items()))
+        conn.execute(f"PRAGMA user_version = {VERSION}")
+        conn.execute("COMMIT")
+        for name in OLD_FILES:
+            with contextlib.suppress(OSError):
+                self.path.with_name(name).unlink(missing_ok=True)
 
     def _rows(self, sql: str, values: Sequence[str] = ()) -> list[tuple[Any, ...]] | None:
         try:
@@ -196,6 +203,19 @@ class Ledger:
             for suffix in ("", "-journal", "-wal", "-shm"):
                 with contextlib.suppress(OSError):
                     Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+
+
+def _old_entries(path: Path) -> dict[str, str]:
+    """The entries of a version 1 JSON ledger; none when it is missing or unreadable."""
+    try:
+        with path.open("rb") as handle:
+            data = json.loads(handle.read(OLD_LIMIT + 1))
+    except (OSError, ValueError):
+        return {}
+    entries = data.get("entries") if isinstance(data, dict) and data.get("version") == 1 else None
+    if not isinstance(entries, dict):
+        return {}
+    return {str(key): str(value) for key, value in entries.items()}
 
 
 def _row(id_: str, fp: str) -> tuple[str, str, int]:

@@ -3,6 +3,7 @@ scan changed, and any damage to either makes it compare everything, never fail."
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -151,12 +152,23 @@ def test_a_pruned_change_log_or_a_new_catalog_means_a_full_comparison(
     assert titles(index, library, "granite") == {"Stone from the quarry"}
 
 
-def test_the_old_json_ledger_is_removed(library: Library, index: SearchIndex) -> None:
+def test_an_earlier_json_ledger_is_taken_over_without_reindexing(
+    library: Library, index: SearchIndex
+) -> None:
+    sync_index(library, index, processes=0)
+    ledger = Ledger(index_dir(library))
+    entries = ledger.read_all()
+    ledger.close()
+    (index_dir(library) / LEDGER_FILE).unlink()
     old = index_dir(library) / "reader-ledger.json"
-    old.write_text('{"version": 1, "entries": {}}', encoding="utf-8")
-    assert sync_index(library, index, processes=0).added == 4
-    assert not old.exists()
+    old.write_text(json.dumps({"version": 1, "entries": entries}), encoding="utf-8")
     assert sync_index(library, index, processes=0) == SyncResult(0, 0, 0, 4)
+    assert not old.exists()
+    old.write_text("{not json", encoding="utf-8")  # and a damaged one is just dropped
+    (index_dir(library) / LEDGER_FILE).unlink()
+    assert sync_index(library, index, processes=0) == SyncResult(0, 4, 0, 4)
+    assert not old.exists()
+    assert index.ids() == set(library.ids())
 
 
 def test_a_replaced_row_at_the_same_path_is_logged(library: Library, folder: Path) -> None:
