@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import sqlite3
 import statistics
 import tempfile
 import time
@@ -19,7 +20,8 @@ from pathlib import Path
 from bench import corpus
 from bench.machine import describe
 from reader.library import Library
-from reader.search.sync import STAMP_FILE, index_dir, open_index, sync_index
+from reader.search.ledger import LEDGER_FILE
+from reader.search.sync import index_dir, open_index, sync_index
 
 
 def children_cpu() -> float:
@@ -50,12 +52,21 @@ def cold(library: Library, processes: int | None) -> None:
 
 
 def unchanged(library: Library) -> None:
-    """Time re-syncs that find nothing to do: after no catalog write, and after one."""
-    for label, forget in (("catalog untouched", False), ("full comparison", True)):
+    """Time re-syncs that find nothing to do: after no catalog write, after one (the ids
+    the catalog's change log names are compared), and with no usable position in the log
+    (every id compared)."""
+    cases = (
+        ("catalog untouched", ()),
+        ("change log", ("stamp",)),
+        ("full comparison", ("stamp", "position")),
+    )
+    for label, forget in cases:
         samples = []
         for _ in range(3):
             if forget:  # as after a rescan that rewrote the catalog without changes
-                (index_dir(library) / STAMP_FILE).unlink(missing_ok=True)
+                with sqlite3.connect(index_dir(library) / LEDGER_FILE) as conn:
+                    conn.executemany("DELETE FROM state WHERE key = ?", [(k,) for k in forget])
+                conn.close()
             started = time.perf_counter()
             with open_index(library) as index:
                 result = sync_index(library, index)

@@ -1,5 +1,5 @@
 """The catalog's SQLite file: telling damage from a cache that cannot be written, paths
-that are not UTF-8 (kept exactly, as bytes), path ranges, and the write counter."""
+that are not UTF-8 (kept exactly, as bytes), path ranges, the write counter and the change log."""
 
 from __future__ import annotations
 
@@ -130,12 +130,41 @@ def in_range(conn: sqlite3.Connection, low: Any, high: Any, deep: bool) -> Itera
 
 
 def has_generation(conn: sqlite3.Connection) -> bool:
-    sql = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'generation'"
-    return bool(conn.execute(sql).fetchone()[0])
+    """Whether the write counter and the change log are there (an older file lacks them)."""
+    sql = (
+        "SELECT count(*) FROM sqlite_master WHERE"
+        " (type = 'table' AND name IN ('generation', 'changes'))"
+        " OR (type = 'trigger' AND name IN (?, ?, ?, ?))"
+    )
+    return int(conn.execute(sql, CHANGE_TRIGGERS).fetchone()[0]) == 2 + len(CHANGE_TRIGGERS)
 
 
 def add_generation(conn: sqlite3.Connection) -> None:
-    """The one-row table counting write transactions (see `Catalog.generation`)."""
+    """The one-row table counting write transactions (see `Catalog.generation`), and the
+    change log (see `CHANGE_LOG`)."""
     conn.execute("CREATE TABLE IF NOT EXISTS generation (epoch TEXT NOT NULL, number INTEGER)")
     if conn.execute("SELECT count(*) FROM generation").fetchone()[0] == 0:
         conn.execute("INSERT INTO generation VALUES (?, 0)", (os.urandom(16).hex(),))
+    for statement in CHANGE_LOG:
+        conn.execute(statement)
+
+
+CHANGE_TRIGGERS = ("changes_replaced", "changes_insert", "changes_delete", "changes_update")
+
+CHANGE_LOG = (
+    "CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL)",
+    "CREATE TRIGGER IF NOT EXISTS changes_replaced BEFORE INSERT ON articles BEGIN"
+    " INSERT INTO changes (id) SELECT id FROM articles WHERE path = new.path AND id != new.id;"
+    " END",
+    "CREATE TRIGGER IF NOT EXISTS changes_insert AFTER INSERT ON articles BEGIN"
+    " INSERT INTO changes (id) VALUES (new.id); END",
+    "CREATE TRIGGER IF NOT EXISTS changes_delete AFTER DELETE ON articles BEGIN"
+    " INSERT INTO changes (id) VALUES (old.id); END",
+    "CREATE TRIGGER IF NOT EXISTS changes_update AFTER UPDATE ON articles BEGIN"
+    " INSERT INTO changes (id) VALUES (old.id); INSERT INTO changes (id) VALUES (new.id); END",
+)
+"""The ids of the articles each write touched, numbered in order: whoever keeps something
+derived from the rows (the search index's ledger) reads only the ids changed since the
+number it last saw, instead of comparing every row. Kept by triggers, so every writer logs,
+whatever its code; a row that an INSERT OR REPLACE drops for holding the same path under
+another id is logged before the insert (REPLACE fires no delete trigger)."""

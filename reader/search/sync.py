@@ -1,20 +1,22 @@
 """Keeping a library's search index in step with its catalog.
 
-The index folder also holds a small ledger: article id -> fingerprint of what was
-indexed (content hash plus the indexed metadata). Comparing it with the catalog
-tells, without touching the index, which articles to add, re-index or drop, so an
-unchanged library syncs in a fraction of a second.
+The index folder also holds a ledger (reader.search.ledger): article id -> fingerprint of
+what was indexed (content hash plus the indexed metadata). Comparing it with the catalog
+tells, without touching the index, which articles to add, re-index or drop. Only the ids
+the catalog's change log names since the last sync are compared (plus those marked
+pending and those with notes or tags), so a sync after one feed's new entries costs the
+same in a library of 100 articles or of 100,000; a ledger or log that cannot be trusted
+makes it compare every id.
 
-The ledger is written ahead of each change with the touched ids marked unknown, and
-rewritten after the commit; a sync cut short therefore leaves a ledger that at worst
-re-indexes a few articles next time, never one that hides a stale or deleted article.
+The touched ids are marked unknown in the ledger before the index changes, and recorded
+after the commit; a sync cut short therefore leaves a ledger that at worst re-indexes a
+few articles next time, never one that hides a stale or deleted article.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import sqlite3
 import threading
@@ -24,23 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reader.files import atomic_write_text, read_text
 from reader.library import Library
 from reader.library.catalog_file import from_db
 from reader.models import ScanProgress, UserText
 from reader.search.index import SearchIndex
+from reader.search.ledger import PENDING, Ledger
 
 if TYPE_CHECKING:
     from reader.search.index_input import Wanted
-
-LEDGER_FILE = "reader-ledger.json"
-STAMP_FILE = "reader-ledger.stamp"
-QUICK_FILE = "reader-ledger.quick"
-LEDGER_VERSION = 1
-LEDGER_LIMIT = 256 * 1024 * 1024
-"""The largest ledger read; a bigger one is treated as missing (the index is re-checked)."""
-PENDING = ""
-"""The fingerprint of an id whose indexed state is unknown (a change was under way)."""
 
 COMMIT_EVERY = 25_000
 """Articles indexed between commits: a long build shows results and keeps its work."""
@@ -144,17 +137,61 @@ def clear_index(index: SearchIndex) -> None:
     """Empty a writable index and its ledger, so the next sync indexes every article again."""
     if not index.read_only:
         index.clear()
-        _Ledger(index.directory).write({})
+        ledger = Ledger(index.directory)
+        ledger.replace_all({})
+        ledger.close()
 
 
-def catalog_fingerprints(library: Library) -> dict[str, str]:
-    """id -> fingerprint for every article in the catalog.
+def catalog_fingerprints(library: Library, ids: Sequence[str] | None = None) -> dict[str, str]:
+    """id -> fingerprint for these articles (every article in the catalog when None).
 
     The content hash with the file's size and mtime: anything that can change what is
     indexed (the body, or front matter alone) changes the file, while a rename does not.
     """
     sql = "SELECT id, content_hash || ' ' || size || ' ' || mtime_ns FROM articles"
-    return dict(_query(library, sql))
+    if ids is None:
+        return dict(_query(library, sql))
+    found: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        found.update(_query(library, f"{sql} WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
+    return found
+
+
+def catalog_position(library: Library) -> str:
+    """Where the catalog's change log stands: its file's random part and the last number."""
+    epoch = library.generation().split(":", 1)[0]
+    rows = _query(library, "SELECT seq FROM sqlite_sequence WHERE name = 'changes'")
+    return f"{epoch}:{rows[0][0] if rows else 0}"
+
+
+def changed_since(library: Library, position: str | None) -> set[str] | None:
+    """The ids the catalog's change log names after `position` (see `catalog_position`), or
+    None when the log cannot tell: another catalog file, or entries pruned since."""
+    if position is None or ":" not in position:
+        return None
+    epoch, _, number = position.rpartition(":")
+    if not number.isdigit() or epoch != library.generation().split(":", 1)[0]:
+        return None
+    seq = int(number)
+    try:
+        if seq and not _query(library, "SELECT 1 FROM changes WHERE seq = ?", (seq,)):
+            return None  # the log no longer reaches back to it
+        rows = _query(library, "SELECT DISTINCT id FROM changes WHERE seq > ?", (seq,))
+    except sqlite3.OperationalError:
+        return None  # a catalog without the log
+    return {str(row[0]) for row in rows}
+
+
+def prune_changes(library: Library, position: str) -> None:
+    """Drop the log's entries before `position`, kept as the point the next sync reads from."""
+    number = position.rpartition(":")[2]
+    with contextlib.suppress(sqlite3.Error):  # a busy or read-only catalog: pruned next time
+        conn = sqlite3.connect(library.catalog_path, timeout=1.0, isolation_level=None)
+        try:
+            conn.execute("DELETE FROM changes WHERE seq < ?", (int(number),))
+        finally:
+            conn.close()
 
 
 def catalog_paths(library: Library, ids: Sequence[str] | None = None) -> dict[str, str]:
@@ -193,94 +230,20 @@ def quick_stamp(library: Library, store_file: Path) -> str:
 def is_current(index: SearchIndex, quick: str) -> bool:
     """Whether the last sync settled with this `quick_stamp` and the index is as it left it:
     then neither the store nor the catalog's rows need reading."""
-    return _Ledger(index.directory).quick() == f"{quick} {index.count()}"
+    ledger = Ledger(index.directory)
+    try:
+        return ledger.get("quick") == f"{quick} {index.count()}"
+    finally:
+        ledger.close()
 
 
-def _query(library: Library, sql: str, values: Sequence[str] = ()) -> list[tuple[Any, ...]]:
+def _query(library: Library, sql: str, values: Sequence[object] = ()) -> list[tuple[Any, ...]]:
     # A connection of our own: the library's belong to the threads that opened them.
     conn = sqlite3.connect(library.catalog_path, timeout=10.0)
     try:
         return conn.execute(sql, values).fetchall()
     finally:
         conn.close()
-
-
-class _Ledger:
-    """The id -> fingerprint file kept in the index folder (none for an in-memory index)."""
-
-    def __init__(self, directory: Path | None) -> None:
-        self.path = None if directory is None else directory / LEDGER_FILE
-
-    def read(self) -> dict[str, str] | None:
-        """The ledger, or None when it is missing or unreadable."""
-        if self.path is None:
-            return None
-        try:
-            data = json.loads(read_text(self.path, LEDGER_LIMIT))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(data, dict) or data.get("version") != LEDGER_VERSION:
-            return None
-        entries = data.get("entries")
-        if not isinstance(entries, dict):
-            return None
-        return {str(key): str(value) for key, value in entries.items()}
-
-    def write(self, entries: dict[str, str], stamp: str | None = None) -> None:
-        """Replace the ledger atomically (a failed write leaves the old one).
-
-        `stamp` (the catalog's stamp and the index's count when the ledger is settled)
-        lets the next sync skip reading anything; None clears it.
-        """
-        if self.path is None:
-            return
-        self._stamp_file.unlink(missing_ok=True)
-        self.path.with_name(QUICK_FILE).unlink(missing_ok=True)
-        text = json.dumps({"version": LEDGER_VERSION, "entries": entries}, separators=(",", ":"))
-        if _replace(self.path, text) and stamp is not None:
-            _replace(self._stamp_file, stamp)
-
-    def settle(self, stamp: str) -> None:
-        """Record that the ledger as it stands matches the catalog with this stamp."""
-        if self.path is not None:
-            _replace(self._stamp_file, stamp)
-
-    def stamp(self) -> str | None:
-        """The stamp written with a settled ledger, or None."""
-        if self.path is None:
-            return None
-        try:
-            return read_text(self._stamp_file, 4096)
-        except (OSError, UnicodeDecodeError):
-            return None
-
-    def set_quick(self, quick: str) -> None:
-        """Record the `quick_stamp` (with the index's count) of a settled ledger."""
-        if self.path is not None:
-            _replace(self.path.with_name(QUICK_FILE), quick)
-
-    def quick(self) -> str | None:
-        """The quick stamp recorded with a settled ledger, or None."""
-        if self.path is None:
-            return None
-        try:
-            return read_text(self.path.with_name(QUICK_FILE), 4096)
-        except (OSError, UnicodeDecodeError):
-            return None
-
-    @property
-    def _stamp_file(self) -> Path:
-        assert self.path is not None
-        return self.path.with_name(STAMP_FILE)
-
-
-def _replace(path: Path, text: str) -> bool:
-    """Write a file atomically; False when it could not be written."""
-    try:
-        atomic_write_text(path, text, durable=False)  # derived: a lost write costs a re-sync
-    except OSError:
-        return False
-    return True
 
 
 class _Sync:
@@ -301,36 +264,45 @@ class _Sync:
         self._index = index
         self._report = progress
         self._processes = processes
-        self._ledger = _Ledger(index.directory)
+        self._ledger = Ledger(index.directory)
         self._last_report = 0.0
         self._present: set[str] = set()
 
     def run(self) -> SyncResult:
+        try:
+            return self._run()
+        finally:
+            self._ledger.close()
+
+    def _run(self) -> SyncResult:
         # Taken before reading the catalog: a write during the sync makes the next one look.
         users = self._user_texts
         user_stamp = _digest(f"{id_}{text.fingerprint}" for id_, text in sorted(users.items()))
-        stamp = f"{catalog_stamp(self._library)} {user_stamp} {self._index.count()}"
-        if stamp == self._ledger.stamp():
-            self._record_quick(self._index.count())
-            return SyncResult(0, 0, 0, self._index.count())
-        current = catalog_fingerprints(self._library)
-        for id_, text in users.items():
-            if id_ in current:
-                current[id_] += f" {text.fingerprint}"
-        known = self._known()
+        count = self._index.count()
+        stamp = f"{catalog_stamp(self._library)} {user_stamp} {count}"
+        if stamp == self._ledger.get("stamp"):
+            self._record_quick(count)
+            return SyncResult(0, 0, 0, count)
+        position = catalog_position(self._library)
+        compared = self._changes(count)
+        whole = compared is None
+        current, known = self._everything(count) if compared is None else compared
         gone = [id_ for id_ in known if id_ not in current]
         new = [id_ for id_ in current if id_ not in known]
         stale = [id_ for id_, fp in current.items() if id_ in known and known[id_] != fp]
         if not (gone or new or stale):
-            self._ledger.settle(stamp)
-            self._record_quick(self._index.count())
-            return SyncResult(0, 0, 0, self._index.count())
+            if whole:
+                self._ledger.replace_all(known)
+            self._settled(stamp, position, count)
+            return SyncResult(0, 0, 0, count)
         total = len(new) + len(stale) + len(gone)
         self._tell(ScanProgress(0, total), force=True)
-        entries = {id_: fp for id_, fp in known.items() if id_ in current}
-        entries.update((id_, PENDING) for id_ in (*new, *stale))
-        # Written ahead: removed ids stay listed as unknown until the commit lands.
-        self._ledger.write({**entries, **dict.fromkeys(gone, PENDING)})
+        # Written ahead: the touched ids stay listed as unknown until the commit lands.
+        if whole:
+            entries = {id_: fp for id_, fp in known.items() if id_ in current}
+            self._ledger.replace_all({**entries, **dict.fromkeys((*new, *stale, *gone), PENDING)})
+        else:
+            self._ledger.mark_pending([*new, *stale, *gone])
         # Only ids the index may hold need their older copy deleted first.
         self._present = set(known)
         self._index.remove(gone)
@@ -338,40 +310,68 @@ class _Sync:
 
         located = catalog_paths(self._library, [*stale, *new])
         wanted = [Wanted(id_, located[id_]) for id_ in (*stale, *new) if id_ in located]
-        added, updated = self._index_articles(wanted, current, entries, set(stale), len(gone))
-        self._index.commit()
+        added, updated = self._index_articles(wanted, current, set(stale), len(gone))
         self._index.settle()
+        self._ledger.drop(gone)
         count = self._index.count()
-        settled = PENDING not in entries.values()
-        self._ledger.write(entries, f"{stamp.rsplit(' ', 1)[0]} {count}" if settled else None)
-        if settled:
-            self._record_quick(count)
+        if self._ledger.pending():
+            self._ledger.put(position=position)
+        else:
+            self._settled(stamp, position, count)
         self._tell(ScanProgress(total, total, added, updated, len(gone)), force=True)
         return SyncResult(added, updated, len(gone), count)
 
+    def _settled(self, stamp: str, position: str, count: int) -> None:
+        """Record a ledger that matches the catalog: the next sync starts from here."""
+        self._ledger.put(stamp=f"{stamp.rsplit(' ', 1)[0]} {count}", position=position)
+        self._record_quick(count)
+        prune_changes(self._library, position)
+
     def _record_quick(self, count: int) -> None:
         if self._quick is not None:
-            self._ledger.set_quick(f"{self._quick} {count}")
+            self._ledger.put(quick=f"{self._quick} {count}")
 
-    def _known(self) -> dict[str, str]:
-        """What the index holds by the ledger, checked against the index itself."""
-        indexed = self._index.count()
-        if indexed == 0:
-            return {}
-        ledger = self._ledger.read()
-        if ledger is not None:
-            pending = PENDING in ledger.values()
-            # A settled ledger lists exactly the indexed articles; a pending one a superset.
-            if pending or len(ledger) == indexed:
-                return ledger
+    def _with_users(self, current: dict[str, str]) -> dict[str, str]:
+        for id_, text in self._user_texts.items():
+            if id_ in current:
+                current[id_] += f" {text.fingerprint}"
+        return current
+
+    def _changes(self, count: int) -> tuple[dict[str, str], dict[str, str]] | None:
+        """The fingerprints, by the catalog and by the ledger, of the ids that may have
+        changed since the last sync; None when the ledger or the log cannot tell."""
+        if count == 0:
+            return None
+        ids = changed_since(self._library, self._ledger.get("position"))
+        special = self._ledger.special_ids()
+        if ids is None or special is None:
+            return None
+        pending, with_users = special
+        # A settled ledger lists exactly the indexed articles; a pending one a superset.
+        if not pending and self._ledger.count() != count:
+            return None
+        chosen = sorted(ids.union(pending, with_users, self._user_texts))
+        known = self._ledger.lookup(chosen)
+        if known is None:
+            return None
+        return self._with_users(catalog_fingerprints(self._library, chosen)), known
+
+    def _everything(self, count: int) -> tuple[dict[str, str], dict[str, str]]:
+        """The fingerprints of every article, by the catalog and by the ledger (or, without
+        a ledger to trust, every indexed id marked unknown)."""
+        current = self._with_users(catalog_fingerprints(self._library))
+        if count == 0:
+            return current, {}
+        ledger = self._ledger.read_all()
+        if ledger is not None and (PENDING in ledger.values() or len(ledger) == count):
+            return current, ledger
         # No trustworthy ledger: every indexed article is re-indexed or dropped.
-        return dict.fromkeys(self._index.ids(), PENDING)
+        return current, dict.fromkeys(self._index.ids(), PENDING)
 
     def _index_articles(
         self,
         wanted: Sequence[Wanted],
         current: dict[str, str],
-        entries: dict[str, str],
         stale: set[str],
         removed: int,
     ) -> tuple[int, int]:
@@ -394,24 +394,13 @@ class _Sync:
             else:
                 added += 1
             if len(batch) >= COMMIT_EVERY:
-                self._checkpoint(batch, current, entries)
+                self._index.commit()  # what is indexed so far is kept, and recorded
+                self._ledger.record((id_, current[id_]) for id_ in batch)
                 batch = []
             self._tell(ScanProgress(done + removed, total, added, updated, removed))
-        self._settle(batch, current, entries)
-        return added, updated
-
-    def _checkpoint(
-        self, batch: Iterable[str], current: dict[str, str], entries: dict[str, str]
-    ) -> None:
-        """Commit what is indexed so far and record it."""
         self._index.commit()
-        self._settle(batch, current, entries)
-        self._ledger.write(entries)
-
-    @staticmethod
-    def _settle(batch: Iterable[str], current: dict[str, str], entries: dict[str, str]) -> None:
-        for id_ in batch:
-            entries[id_] = current[id_]
+        self._ledger.record((id_, current[id_]) for id_ in batch)
+        return added, updated
 
     def _tell(self, progress: ScanProgress, force: bool = False) -> None:
         if self._report is None:

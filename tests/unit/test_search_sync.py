@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import shutil
 from collections.abc import Iterator
 from datetime import date
@@ -15,8 +14,8 @@ from reader.library import Library
 from reader.models import ArticleMeta, ScanProgress
 from reader.search import SearchIndex
 from reader.search.index_input import Wanted, read_articles
+from reader.search.ledger import LEDGER_FILE, Ledger
 from reader.search.sync import (
-    LEDGER_FILE,
     SyncResult,
     index_dir,
     open_index,
@@ -216,10 +215,9 @@ def test_an_interrupted_sync_is_finished_by_the_next(library: Library, index: Se
     orphan = dataclasses.replace(leftover, meta=dataclasses.replace(leftover.meta, id="0" * 16))
     index.add([orphan])
     index.commit()
-    ledger_path = index_dir(library) / LEDGER_FILE
-    ledger = json.loads(ledger_path.read_text(encoding="utf-8"))
-    ledger["entries"]["0" * 16] = ""
-    ledger_path.write_text(json.dumps(ledger), encoding="utf-8")
+    ledger = Ledger(index_dir(library))
+    ledger.mark_pending(["0" * 16])
+    ledger.close()
     assert sync_index(library, index, processes=0).removed == 1
     assert index.ids() == set(library.ids())
 
