@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from reader.feeds.common import FeedError
 from reader.sanitize import safe_line, safe_text
 
 if TYPE_CHECKING:
+    from reader.feeds.counts import FeedTally
     from reader.feeds.refresh import FeedResult
     from reader.feeds.registry import FeedRegistry, Subscription
 
@@ -162,13 +164,22 @@ def command_list(args: argparse.Namespace) -> int:
     if not subs:
         print("No feeds yet: add one with `reader feeds add URL`.", file=sys.stderr)
         return EXIT_NO_RESULTS
+    counted = _unread_counts()
     for sub in subs:
-        folder = feed_folder(sub.name)
-        count = sum(1 for _ in folder.glob("*.md")) if folder.is_dir() else 0
         parts = [sub.name, safe_url(sub.url)]
         if sub.tags:
             parts.append("[" + ", ".join(sub.tags) + "]")
-        parts.append(_count(count, "entry"))
+        if counted is not None:
+            tally, read = counted
+            name = feed_folder(sub.name).name
+            parts.append(
+                f"{tally.unread(name, read)} unread of {_count(tally.total(name), 'entry')}"
+            )
+        else:
+            folder = feed_folder(sub.name)
+            parts.append(
+                _count(sum(1 for _ in folder.glob("*.md")) if folder.is_dir() else 0, "entry")
+            )
         if sub.full_text:
             parts.append("full text")
         if sub.keep:
@@ -177,6 +188,27 @@ def command_list(args: argparse.Namespace) -> int:
             parts.append(f"error: {sub.last_error}")
         print(safe_line("  ".join(parts)))
     return EXIT_OK
+
+
+def _unread_counts() -> tuple[FeedTally, set[str]] | None:
+    """Each feed's entries as the catalog lists them and the ids read, or None when the
+    catalog or the store cannot be read now (the list then counts the files)."""
+    import sqlite3
+
+    from reader import paths
+    from reader.cli.common import brief_store, open_library
+    from reader.feeds.counts import tally
+    from reader.store import StoreError
+
+    try:
+        with open_library([], quiet=True) as library:
+            entries = tally(library)
+        if not os.path.lexists(paths.data_dir() / "store.json"):
+            return entries, set()  # nothing read yet; listing creates no store
+        with brief_store() as store:
+            return entries, store.read_ids()
+    except (OSError, sqlite3.Error, StoreError):
+        return None
 
 
 def command_export(args: argparse.Namespace) -> int:

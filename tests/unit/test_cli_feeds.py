@@ -9,6 +9,7 @@ import pytest
 
 from reader import paths
 from reader.cli import main
+from reader.store import Store
 from tests.http_server import LoopbackServer, Route
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
@@ -36,11 +37,18 @@ def test_add_list_and_search_at_once(capsys, served: LoopbackServer) -> None:
     code, out, _ = run(capsys, "feeds", "add", served.url("/lantern"))
     assert code == 0 and out.startswith("Already subscribed: lantern-street-review")
     code, out, _ = run(capsys, "feeds", "list")
-    assert out == f"lantern-street-review  {served.url('/lantern')}  [towns]  2 entries\n"
+    assert (
+        out == f"lantern-street-review  {served.url('/lantern')}  [towns]  2 unread of 2 entries\n"
+    )
     # The entries are in the catalog and the index already: search finds them.
     code, out, _ = run(capsys, "search", "lamplighter", "--json")
     [hit] = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and hit["source"] == "Lantern Street Review"
+    # Reading one shows in the list's unread count.
+    with Store.open(paths.data_dir() / "store.json") as store:
+        store.set_read(hit["id"], hit["path"], hit["title"])
+    code, out, _ = run(capsys, "feeds", "list")
+    assert out.endswith("[towns]  1 unread of 2 entries\n")
     assert hit["path"].startswith(str(paths.user_library_dir() / "feeds" / "lantern-street-review"))
 
 
