@@ -198,11 +198,14 @@ def _first_positional(argv: Sequence[str]) -> str | None:
     return None
 
 
-def dispatch(argv: Sequence[str]) -> int:
-    """Run the command the arguments name, or open the app."""
+def dispatch(argv: Sequence[str], parsed: Callable[[], object] | None = None) -> int:
+    """Run the command the arguments name, or open the app; `parsed` is called once the
+    arguments are parsed (and the command's module imported), before the command runs."""
     wants_help = any(arg in ("-h", "--help", "--version") for arg in argv)
     if wants_help or _first_positional(argv) in command_names():
         args = parse_command(argv)
+        if parsed is not None:
+            parsed()
         if args.command is None:
             return run_app(args.library)
         handler: Callable[[argparse.Namespace], int] = args.handler
@@ -210,6 +213,8 @@ def dispatch(argv: Sequence[str]) -> int:
     opener = _Parser(prog="reader", parents=[_library_option()])
     opener.add_argument("paths", nargs="*", type=Path)
     args = opener.parse_args(argv)
+    if parsed is not None:
+        parsed()
     return run_app([*args.library, *args.paths])
 
 
@@ -223,15 +228,17 @@ def _from_store(error: Exception) -> bool:
     return errors is not None and isinstance(error, errors.StoreError)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `reader` command: one clear line and exit code 2 on user errors."""
+def main(argv: Sequence[str] | None = None, parsed: Callable[[], object] | None = None) -> int:
+    """Run reader's command line: one clear line and exit code 2 on user errors.
+
+    `parsed` is called once the arguments are parsed (see `dispatch`)."""
     for stream in (sys.stdout, sys.stderr):
         # A file name that is not UTF-8 is shown escaped (\udcff), never a crash.
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
     try:
-        return dispatch(sys.argv[1:] if argv is None else argv)
+        return dispatch(sys.argv[1:] if argv is None else argv, parsed)
     except (UsageError, UnknownArticle, LoadError) as error:
         print(f"reader: {safe_line(error)}", file=sys.stderr)
         return EXIT_USAGE

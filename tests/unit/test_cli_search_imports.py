@@ -80,3 +80,33 @@ def test_help_still_follows_the_terminal_width() -> None:
         )
         shown[columns] = helped.stdout
     assert whole in shown[120] and whole not in shown[40]
+
+
+GC_DURING_THE_COMMAND = f"""
+import gc, sys
+import reader.__main__ as program
+import reader.cli.search as search
+
+seen = []
+command = search.command_search
+def recording(args):
+    seen.append((gc.isenabled(), gc.get_freeze_count() > 0))
+    return command(args)
+search.command_search = recording
+sys.argv = ["reader", "search", "ferry", "-l", {str(SAMPLE_DATA)!r}]
+code = program.program()
+print(code, seen, gc.isenabled())
+"""
+
+
+def test_the_program_resumes_the_collector_before_the_command_runs() -> None:
+    # Start-up runs with the cyclic GC paused (reader.__main__); a command that makes
+    # garbage (a feed refresh of 100k entries) must run with it collecting again.
+    done = subprocess.run(
+        [sys.executable, "-c", GC_DURING_THE_COMMAND],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=os.environ.copy(),
+    )
+    assert done.stdout.split("\n")[-2] == "0 [(True, True)] True"
