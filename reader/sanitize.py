@@ -10,6 +10,7 @@ titles, list rows, messages) or `safe_text` (several lines: an article) before o
 from __future__ import annotations
 
 import re
+from functools import cache
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """Anything a terminal could act on: C0 controls but \\t and \\n, DEL, and C1 controls."""
@@ -29,16 +30,24 @@ ESCAPE_START = re.compile(r"[\x1b\x90-\x9f]")
 BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 """Bidi embeddings, overrides and isolates: they reorder what is shown after them."""
 
-_LINE_BREAKS = re.compile(r"\r\n|[\r\n\t\u2028\u2029\x85]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+# Compiled on first use: most commands print only printable ASCII and never need them.
+@cache
+def _line_breaks() -> re.Pattern[str]:
+    return re.compile(r"\r\n|[\r\n\t\u2028\u2029\x85]")
+
+
+@cache
+def _surrogate() -> re.Pattern[str]:
+    return re.compile(r"[\ud800-\udfff]")
 
 
 def valid_unicode(text: str) -> str:
     """Text every UTF-8 file, index and terminal accepts: each lone surrogate (the bytes of
     a name that is not UTF-8, never anything typed) becomes U+FFFD."""
-    if text.isascii() or _SURROGATE.search(text) is None:
+    if text.isascii() or _surrogate().search(text) is None:
         return text
-    return _SURROGATE.sub("\ufffd", text)
+    return _surrogate().sub("\ufffd", text)
 
 
 def safe_line(value: object) -> str:
@@ -49,7 +58,7 @@ def safe_line(value: object) -> str:
     if text.isprintable() and text.isascii():
         return text  # the common case, checked once
     text = _strip(text)
-    return CONTROL.sub(" ", _LINE_BREAKS.sub(" ", text))
+    return CONTROL.sub(" ", _line_breaks().sub(" ", text))
 
 
 def safe_text(value: object) -> str:
@@ -75,8 +84,8 @@ def _strip(text: str) -> str:
     if ESCAPE_START.search(text) is not None:
         text = ESCAPES.sub("", text)
     text = BIDI.sub("", text)
-    if _SURROGATE.search(text) is not None:
-        text = _SURROGATE.sub(_shown_byte, text)
+    if _surrogate().search(text) is not None:
+        text = _surrogate().sub(_shown_byte, text)
     return text
 
 

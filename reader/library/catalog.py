@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import atexit
 import functools
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -132,6 +129,11 @@ class Catalog:
         For a read-only or full cache, or a cache path that is not a folder: commands
         still work (rescanning the folders), and the next run tries the cache again.
         """
+        # Imported here: a command that never needs the scratch copy does not load them.
+        import atexit
+        import shutil
+        import tempfile
+
         self.close()
         original = self.path
         folder = Path(tempfile.mkdtemp(prefix="reader-catalog-"))

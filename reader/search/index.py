@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -97,6 +96,8 @@ def _is_fatal(error: BaseException) -> bool:
 
 def _wipe(directory: Path) -> None:
     """Empty an index folder (derived data: nothing is lost)."""
+    import shutil  # rare: kept off the path of every search
+
     for entry in directory.iterdir():
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry, ignore_errors=True)

@@ -9,8 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.sources.files import LoadError
-
 if TYPE_CHECKING:
     from reader.models import Article
 
@@ -21,6 +19,13 @@ MAX_BYTES = 4 * 1024 * 1024
 
 SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm"})
 """File suffixes the library picks up (lower-case); `sources.loader` has a loader for each."""
+
+
+class LoadError(Exception):
+    """A file that cannot be read as an article; str(error) is a one-line reason.
+
+    Defined here, not beside the file reader: every command catches it, and most never
+    read a file, so importing it loads nothing else."""
 
 
 def is_supported(path: Path) -> bool:

@@ -7,12 +7,8 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.sources import LoadError
 from reader.sources.decode import wide_bom
-
-
-class LoadError(Exception):
-    """A file that cannot be read as an article; str(error) is a one-line reason."""
-
 
 BINARY = "binary file, not an article"
 """The reason given for files that are not text."""

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from reader.sources import LoadError
 from reader.sources.common import (
     Parsed,
     collapse,
@@ -20,7 +21,6 @@ from reader.sources.common import (
     title_from_filename,
 )
 from reader.sources.decode import decode, strip_controls, wide_bom
-from reader.sources.files import LoadError
 from reader.sources.html_markdown import (
     html_to_markdown,
     markdown_from_tree,

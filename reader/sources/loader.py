@@ -7,10 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from reader.models import Article, ArticleMeta
-from reader.sources import MAX_BYTES
+from reader.sources import MAX_BYTES, LoadError
 from reader.sources.common import Parsed, body_digest
 from reader.sources.decode import cut_at_paragraph, decode
-from reader.sources.files import BINARY, LoadError, RawFile, looks_binary, read_capped
+from reader.sources.files import BINARY, RawFile, looks_binary, read_capped
 from reader.sources.text import load_text
 
 TextLoader = Callable[[str, Path], Parsed]
