@@ -175,6 +175,11 @@ class FileStorage(Storage):
         finally:
             os.close(fd)
 
+    def identity(self) -> tuple[Signature | None, str | None]:
+        """The file's signature and write token as last read or written (None: not yet)."""
+        with self._thread_lock:
+            return self._signature, self._stamp
+
     def _load(self) -> None:
         """Re-read the file unless it is the very one last read or written."""
         try:

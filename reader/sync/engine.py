@@ -26,7 +26,7 @@ from reader.store.backups import Backups
 from reader.store.errors import StoreError, StoreLocked
 from reader.store.lock import DEFAULT_TIMEOUT, FileLock
 from reader.store.storage import FileStorage
-from reader.sync import journal
+from reader.sync import journal, quiet
 from reader.sync.changes import Snapshot, apply, local_changes
 from reader.sync.clock import Clock, Stamp, wall_ms
 from reader.sync.crdt import Entry, Merged, compacted
@@ -106,6 +106,12 @@ def _run(
 ) -> SyncReport:
     machine = machine_id(home)
     own_dir = folder / MACHINES / machine
+    files = data_files(data)
+    last = quiet.unchanged(home, folder, machine, MACHINES, files)
+    if last is not None:
+        # Nothing changed since the last sync: only say this machine was here.
+        _write_info(own_dir, machine, int(last.get("entries") or 0))
+        return SyncReport(machine, machines=max(len(last["logs"]) - 1, 0))
     _write_info(own_dir, machine, None)  # first, so a read-only folder stops us before anything
     saved = load(home)
     if saved.folder != str(folder):
@@ -129,8 +135,9 @@ def _run(
         snapshots = _rebuilt(own.entries)
     own_count = len(own.entries) + (0 if own.full else saved.own_entries)
     new_snapshots: dict[str, Snapshot] = {}
-    for source, path in data_files(data).items():
-        sent, changed, new_snapshots[source] = _exchange(
+    identities: dict[str, quiet.Identity] = {}
+    for source, path in files.items():
+        sent, changed, new_snapshots[source], identities[source] = _exchange(
             source, path, lock_timeout, snapshots.get(source, {}), merged, clock, own_dir
         )
         report.sent += sent
@@ -144,10 +151,17 @@ def _run(
     positions = {
         name: {"size": log.consumed, "crc": log.crc, "at": at} for name, log in logs.items()
     }
-    size, crc = journal.position(log_path)
+    size, crc, own_identity = journal.position(log_path)
     positions[machine] = {"size": size, "crc": crc, "at": at}
     save(home, State(str(folder), clock.last, new_snapshots, own_count, positions, records))
     _write_info(own_dir, machine, own_count)
+    read = {name: log.identity for name, log in logs.items()}
+    read[machine] = own_identity
+    quiet.remember(
+        home,
+        {"folder": str(folder), "machine": machine, "entries": own_count}
+        | {"files": identities, "logs": read},
+    )
     return report
 
 
@@ -163,7 +177,7 @@ def _exchange(
     merged: Merged,
     clock: Clock,
     own_dir: Path,
-) -> tuple[int, int, Snapshot]:
+) -> tuple[int, int, Snapshot, quiet.Identity]:
     """Log this file's local changes and merge everything into it, in one transaction."""
     storage = _storage(source, path, lock_timeout)
     try:
@@ -178,9 +192,11 @@ def _exchange(
             )
             if count:
                 storage.write(new_tables)
+        # As this sync left the file: a write by anyone after it makes the next sync full.
+        identity = quiet.known_identity(*storage.identity())
     finally:
         storage.close()
-    return len(local), count, new_snapshot
+    return len(local), count, new_snapshot, identity
 
 
 def _rebuilt(entries: list[tuple[Stamp, Entry]]) -> dict[str, Snapshot]:
