@@ -111,7 +111,8 @@ def _run(
     if last is not None:
         # Nothing changed since the last sync: only say this machine was here.
         _write_info(own_dir, machine, int(last.get("entries") or 0))
-        return SyncReport(machine, machines=max(len(last["logs"]) - 1, 0))
+        others = max(len(last["logs"]) - 1, 0)
+        return SyncReport(machine, machines=others, skipped=int(last.get("skipped") or 0))
     _write_info(own_dir, machine, None)  # first, so a read-only folder stops us before anything
     saved = load(home)
     if saved.folder != str(folder):
@@ -160,6 +161,7 @@ def _run(
     quiet.remember(
         home,
         {"folder": str(folder), "machine": machine, "entries": own_count}
+        | {"skipped": report.skipped}
         | {"files": identities, "logs": read},
     )
     return report
