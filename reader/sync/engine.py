@@ -107,13 +107,16 @@ def _run(
     machine = machine_id(home)
     own_dir = folder / MACHINES / machine
     files = data_files(data)
-    last = quiet.unchanged(home, folder, machine, MACHINES, files)
-    if last is not None:
+    last = quiet.previous(home)
+    if last is not None and quiet.unchanged(last, home, folder, machine, MACHINES, files):
         # Nothing changed since the last sync: only say this machine was here.
         _write_info(own_dir, machine, int(last.get("entries") or 0))
         others = max(len(last["logs"]) - 1, 0)
         return SyncReport(machine, machines=others, skipped=int(last.get("skipped") or 0))
     _write_info(own_dir, machine, None)  # first, so a read-only folder stops us before anything
+    # Data files the last sync left settled (their snapshot is exactly them), if the
+    # state file holding that snapshot is the one it saved.
+    settled = quiet.settled(last, home)
     saved = load(home)
     if saved.folder != str(folder):
         saved = State(clock=saved.clock, damaged=True)  # another folder: start afresh there
@@ -134,13 +137,18 @@ def _run(
         # take what the log says was exported, and send again whatever differs from it.
         own = journal.read(own_dir / journal.LOG_NAME)
         snapshots = _rebuilt(own.entries)
+        settled = {}
     own_count = len(own.entries) + (0 if own.full else saved.own_entries)
     new_snapshots: dict[str, Snapshot] = {}
     identities: dict[str, quiet.Identity] = {}
+    calm: list[str] = []
     for source, path in files.items():
-        sent, changed, new_snapshots[source], identities[source] = _exchange(
-            source, path, lock_timeout, snapshots.get(source, {}), merged, clock, own_dir
+        snapshot, known = snapshots.get(source, {}), settled.get(source)
+        sent, changed, new_snapshots[source], identities[source], held = _exchange(
+            source, path, lock_timeout, (snapshot, known), merged, clock, own_dir
         )
+        if not held:
+            calm.append(source)
         report.sent += sent
         report.changed += changed
     own_count += report.sent
@@ -161,7 +169,7 @@ def _run(
     quiet.remember(
         home,
         {"folder": str(folder), "machine": machine, "entries": own_count}
-        | {"skipped": report.skipped}
+        | {"skipped": report.skipped, "settled": calm}
         | {"files": identities, "logs": read},
     )
     return report
@@ -175,21 +183,29 @@ def _exchange(
     source: str,
     path: Path,
     lock_timeout: float,
-    snapshot: Snapshot,
+    known: tuple[Snapshot, quiet.Identity],
     merged: Merged,
     clock: Clock,
     own_dir: Path,
-) -> tuple[int, int, Snapshot, quiet.Identity]:
-    """Log this file's local changes and merge everything into it, in one transaction."""
+) -> tuple[int, int, Snapshot, quiet.Identity, int]:
+    """Log this file's local changes and merge everything into it, in one transaction.
+
+    `known` is the snapshot, and the file's identity when the last sync left the file
+    exactly as the snapshot says (None otherwise).
+    """
+    snapshot, settled = known
     storage = _storage(source, path, lock_timeout)
     try:
         with storage.transaction():
             tables = storage.read()
-            local = local_changes(source, tables, snapshot, clock.tick)
+            if settled is not None and quiet.known_identity(*storage.identity()) == settled:
+                local = []  # not written since the last sync: no change to find
+            else:
+                local = local_changes(source, tables, snapshot, clock.tick)
             _append(own_dir / journal.LOG_NAME, local)
             for item in local:
                 merged.take((item["h"][0], item["h"][1], item["h"][2]), item)
-            new_tables, new_snapshot, count = apply(
+            new_tables, new_snapshot, count, held = apply(
                 source, tables, merged.changed(source), snapshot
             )
             if count:
@@ -198,7 +214,7 @@ def _exchange(
         identity = quiet.known_identity(*storage.identity())
     finally:
         storage.close()
-    return len(local), count, new_snapshot, identity
+    return len(local), count, new_snapshot, identity, held
 
 
 def _rebuilt(entries: list[tuple[Stamp, Entry]]) -> dict[str, Snapshot]:

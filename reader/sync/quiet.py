@@ -39,7 +39,13 @@ def data_identity(path: Path) -> Identity:
         return ["unreadable"]  # never equal to a remembered identity: a full sync says why
     try:
         info = os.fstat(fd)
-        return [info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns, stamp_of(read_head(fd))]
+        return [
+            info.st_ino,
+            info.st_size,
+            info.st_mtime_ns,
+            info.st_ctime_ns,
+            stamp_of(read_head(fd)),
+        ]
     finally:
         os.close(fd)
 
@@ -86,22 +92,46 @@ def forget(home: Path) -> None:
         os.unlink(home / QUIET_FILE)
 
 
-def unchanged(
-    home: Path, folder: Path, machine: str, machines: str, files: dict[str, Path]
-) -> dict[str, Any] | None:
-    """What the last sync remembered, when nothing a sync reads has changed since; else None."""
+def previous(home: Path) -> dict[str, Any] | None:
+    """What the last sync remembered (None when missing or damaged)."""
     try:
         value = orjson.loads(read_bytes(home / QUIET_FILE, QUIET_LIMIT))
     except (OSError, ValueError):
         return None
-    if not isinstance(value, dict):
-        return None
-    if value.get("folder") != str(folder) or value.get("machine") != machine:
-        return None
-    if value.get("state") is None or value.get("state") != file_identity(home / STATE_FILE):
-        return None
-    if value.get("files") != {name: data_identity(path) for name, path in files.items()}:
-        return None
-    if value.get("logs") != log_identities(folder, machines):
-        return None
-    return value
+    return value if isinstance(value, dict) else None
+
+
+def _same_state(last: dict[str, Any], home: Path) -> bool:
+    return last.get("state") is not None and last.get("state") == file_identity(home / STATE_FILE)
+
+
+def unchanged(
+    last: dict[str, Any],
+    home: Path,
+    folder: Path,
+    machine: str,
+    machines: str,
+    files: dict[str, Path],
+) -> bool:
+    """Whether nothing a sync reads has changed since the last one."""
+    if last.get("folder") != str(folder) or last.get("machine") != machine:
+        return False
+    if not _same_state(last, home) or not isinstance(last.get("logs"), dict):
+        return False
+    if last.get("files") != {name: data_identity(path) for name, path in files.items()}:
+        return False
+    return bool(last.get("logs") == log_identities(folder, machines))
+
+
+def settled(last: dict[str, Any] | None, home: Path) -> dict[str, Identity]:
+    """Per data file the last sync left exactly as its snapshot says: its identity then.
+
+    Only while the state file holding that snapshot is the one that sync saved; a file
+    found with this identity again has no change to find.
+    """
+    if last is None or not _same_state(last, home):
+        return {}
+    files, calm = last.get("files"), last.get("settled")
+    if not isinstance(files, dict) or not isinstance(calm, list):
+        return {}
+    return {name: files[name] for name in calm if name in files and files[name] is not None}

@@ -69,9 +69,7 @@ def test_local_writes_after_a_quiet_sync_are_sent(tmp_path: Path, folder: Path) 
     assert shared_view(a) == shared_view(b)
 
 
-def test_other_machines_logs_growing_or_arriving_are_merged(
-    tmp_path: Path, folder: Path
-) -> None:
+def test_other_machines_logs_growing_or_arriving_are_merged(tmp_path: Path, folder: Path) -> None:
     a, b, c = _homes(tmp_path, 3)
     with store_at(a) as store:
         store.add_bookmark("art1", "/x", "One")
@@ -141,3 +139,22 @@ def test_a_folder_that_cannot_be_written_still_says_so(tmp_path: Path, folder: P
     (info / "x").write_text("")
     with pytest.raises(SyncError, match="cannot write to the sync folder"):
         sync(folder, data=a)
+
+
+def test_local_and_remote_changes_in_one_sync_both_count(tmp_path: Path, folder: Path) -> None:
+    """The store unchanged since the last sync skips the diff; a write since never does."""
+    a, b = _homes(tmp_path, 2)
+    with store_at(a) as store:
+        store.add_bookmark("art1", "/x", "One")
+    _rounds(folder, [a, b])
+    for round_ in range(3):
+        with store_at(a) as store:
+            store.add_bookmark(f"a{round_}", "/x", "From A")
+        sync(folder, data=a)
+        if round_ != 1:  # one round with only remote changes for b
+            with store_at(b) as store:
+                store.add_bookmark(f"b{round_}", "/y", "From B")
+        sync(folder, data=b)
+    _rounds(folder, [a, b])
+    assert _bookmarked(a) == _bookmarked(b) == {"art1", "a0", "a1", "a2", "b0", "b2"}
+    assert shared_view(a) == shared_view(b)
