@@ -12,9 +12,11 @@ the merge, never overwritten.
 from __future__ import annotations
 
 import errno
+import gc
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -86,9 +88,27 @@ def sync(
         who = f" (pid {error.pid})" if error.pid else ""
         raise SyncError(f"another sync of this machine is running{who}; try again") from None
     try:
-        return _run(folder, data, home, wall, lock_timeout)
+        with _no_collection():
+            return _run(folder, data, home, wall, lock_timeout)
     finally:
         lock.release()
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """Pause the cycle collector while a sync builds its many small dicts.
+
+    A sync of 10,000 changes makes hundreds of thousands of containers, none of them in a
+    cycle, and the collector's repeated passes over them cost a third of its time; what
+    the sync leaves is collected once it is over.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def checked_folder(folder: Path) -> Path:
