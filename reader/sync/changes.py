@@ -70,6 +70,8 @@ def _text(doc: Doc, field: str) -> str:
 
 
 def _change(source: str, table: str, new: Doc, old: list[Any] | None) -> Entry | None:
+    if old is not None and old[0] == new:
+        return None  # as last synced: compared in one pass, as most records are
     skip = special(source, table)
     text_field = TEXT_FIELDS.get((source, table))
     entry: Entry = {}
