@@ -32,6 +32,23 @@ Signature = tuple[int, int, int, int]
 """(inode, size, mtime_ns, ctime_ns) of the store file as last read or written."""
 
 
+def identity_now(path: Path) -> tuple[Signature | None, str | None]:
+    """A store file's signature and write token as it is now, as `identity()` gives them.
+
+    (None, None) when it is missing; OSError when it cannot be read.
+    """
+    try:
+        fd = open_regular(path)
+    except FileNotFoundError:
+        return None, None
+    try:
+        info = os.fstat(fd)
+        signature = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        return signature, stamp_of(read_head(fd))
+    finally:
+        os.close(fd)
+
+
 class FileStorage(Storage):
     """TinyDB storage keeping the tables in memory and the truth in one JSON file.
 

@@ -18,8 +18,8 @@ from typing import Any
 
 import orjson
 
-from reader.files import atomic_write, open_regular, read_bytes
-from reader.store.fileio import read_head, stamp_of
+from reader.files import atomic_write, read_bytes
+from reader.store.storage import identity_now
 from reader.sync import journal
 from reader.sync.state import STATE_FILE
 
@@ -32,22 +32,9 @@ Identity = list[Any] | None
 def data_identity(path: Path) -> Identity:
     """A data file's signature and write token now, as the store's storage knows them."""
     try:
-        fd = open_regular(path)
-    except FileNotFoundError:
-        return None
+        return known_identity(*identity_now(path))
     except OSError:
         return ["unreadable"]  # never equal to a remembered identity: a full sync says why
-    try:
-        info = os.fstat(fd)
-        return [
-            info.st_ino,
-            info.st_size,
-            info.st_mtime_ns,
-            info.st_ctime_ns,
-            stamp_of(read_head(fd)),
-        ]
-    finally:
-        os.close(fd)
 
 
 def known_identity(signature: tuple[int, ...] | None, stamp: str | None) -> Identity:
