@@ -5,7 +5,8 @@
 Machine A's store gets N records (bookmarks, notes, highlights, reading states, as in
 bench.bench_store); then, timed: A's sync (finds the N changes, appends them to its log,
 merges), B's first sync (reads A's log, writes N records into its store), an edit of all N
-records on A with both syncs again, and a sync with nothing to do. The baseline, measured in
+records on A with both syncs again, a sync with nothing to do, and one of a single new
+change (as the app makes after a write). The baseline, measured in
 the same run, is `Store.import_all` of the same N records into an empty store: the
 existing whole-file merge of a `reader export`.
 """
@@ -66,7 +67,11 @@ def run(count: int) -> None:
         timings["A exports N edits"], _ = _timed(lambda: sync(folder, data=a))
         timings["B merges the N edits"], _ = _timed(lambda: sync(folder, data=b))
         timings["sync with nothing to do"], _ = _timed(lambda: sync(folder, data=b))
-        log = next(folder.glob("machines/*/changes.log"))
+        with Store.open(b / "store.json") as store:
+            store.add_bookmark("one-more", "/one/more.txt", "One more")
+        timings["B sends 1 new change"], one = _timed(lambda: sync(folder, data=b))
+        assert getattr(one, "sent", 0) == 1
+        log = max(folder.glob("machines/*/changes.log"), key=lambda path: path.stat().st_size)
         print(f"{count:,} records; A's log {log.stat().st_size / 2**20:.1f} MB")
         assert getattr(sent, "sent", 0) == count and getattr(got, "changed", 0) == count
         print(

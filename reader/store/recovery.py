@@ -27,6 +27,7 @@ from reader.store.fileio import (
     decode,
     encode,
     new_stamp,
+    stamp_of,
 )
 from reader.store.salvage import Salvage, salvage
 
@@ -37,6 +38,8 @@ class Opened:
 
     data: Tables
     notices: list[str] = field(default_factory=list)
+    stamp: str | None = None
+    """The write token of the file the data was read from as it is (None: repaired, migrated)."""
 
 
 def open_file(path: Path, backups: Backups) -> Opened:
@@ -60,7 +63,7 @@ def open_file(path: Path, backups: Backups) -> Opened:
     if schema.version_of(data) < schema.CURRENT_VERSION:
         return _save(path, _migrate(data, raw, backups))
     schema.migrate(data)  # raises StoreTooNew for a newer schema
-    opened = Opened(data)
+    opened = Opened(data, stamp=stamp_of(raw[:64]))
     try:
         backups.take_on_open(raw, schema.count_records(data))
     except OSError as error:

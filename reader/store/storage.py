@@ -32,6 +32,23 @@ Signature = tuple[int, int, int, int]
 """(inode, size, mtime_ns, ctime_ns) of the store file as last read or written."""
 
 
+def identity_now(path: Path) -> tuple[Signature | None, str | None]:
+    """A store file's signature and write token as it is now, as `identity()` gives them.
+
+    (None, None) when it is missing; OSError when it cannot be read.
+    """
+    try:
+        fd = open_regular(path)
+    except FileNotFoundError:
+        return None, None
+    try:
+        info = os.fstat(fd)
+        signature = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        return signature, stamp_of(read_head(fd))
+    finally:
+        os.close(fd)
+
+
 class FileStorage(Storage):
     """TinyDB storage keeping the tables in memory and the truth in one JSON file.
 
@@ -77,7 +94,9 @@ class FileStorage(Storage):
             return []
         try:
             with self._lock:
-                return recovery.open_file(self.path, self.backups).notices
+                opened = recovery.open_file(self.path, self.backups)
+                self._keep(opened)
+                return opened.notices
         except (StoreError, FileNotFoundError):
             raise
         except OSError as error:
@@ -174,6 +193,33 @@ class FileStorage(Storage):
             return stamp_of(read_head(fd)) != stamp
         finally:
             os.close(fd)
+
+    def _keep(self, opened: recovery.Opened) -> None:
+        """Keep the tables just read at open, so the first transaction need not decode again.
+
+        Only when they are the file's as it is (same write token, read under the lock).
+        """
+        if opened.stamp is None:
+            return
+        try:
+            fd = open_regular(self.path)
+        except OSError:
+            return
+        try:
+            info = os.fstat(fd)
+            if stamp_of(read_head(fd)) != opened.stamp:
+                return
+        finally:
+            os.close(fd)
+        self._data, self._stamp = opened.data, opened.stamp
+        self._signature = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        self._seen = True
+        self.generation += 1
+
+    def identity(self) -> tuple[Signature | None, str | None]:
+        """The file's signature and write token as last read or written (None: not yet)."""
+        with self._thread_lock:
+            return self._signature, self._stamp
 
     def _load(self) -> None:
         """Re-read the file unless it is the very one last read or written."""

@@ -70,6 +70,8 @@ def _text(doc: Doc, field: str) -> str:
 
 
 def _change(source: str, table: str, new: Doc, old: list[Any] | None) -> Entry | None:
+    if old is not None and old[0] == new:
+        return None  # as last synced: compared in one pass, as most records are
     skip = special(source, table)
     text_field = TEXT_FIELDS.get((source, table))
     entry: Entry = {}
@@ -108,26 +110,28 @@ def _change(source: str, table: str, new: Doc, old: list[Any] | None) -> Entry |
 
 def apply(
     source: str, tables: Tables, records: dict[str, dict[str, Record]], snapshot: Snapshot
-) -> tuple[Tables, Snapshot, int]:
-    """The tables with the changed records merged in, the new snapshot, and how many changed.
+) -> tuple[Tables, Snapshot, int, int]:
+    """The tables with the changed records merged in, the new snapshot, how many changed,
+    and how many were held back (left as they are, and not as the snapshot says).
 
     Only the records in `records` (those touched since the last sync) are looked at; each
     machine keeps its own value of its local fields (the path of an article in its library).
     """
     out: Tables = dict(tables)
     new_snapshot: Snapshot = dict(snapshot)
-    changed = 0
+    changed = held = 0
     for table, touched in sorted(records.items()):
         if not syncs(source, table):
             continue
         docs = tables.get(table)
         docs = docs if isinstance(docs, dict) else {}
         snap = new_snapshot[table] = dict(snapshot.get(table) or {})
-        new_docs, count = _apply_table(source, table, docs, touched, snap)
+        new_docs, count, kept = _apply_table(source, table, docs, touched, snap)
+        held += kept
         if count:
             out[table] = new_docs
             changed += count
-    return out, new_snapshot, changed
+    return out, new_snapshot, changed, held
 
 
 def _apply_table(
@@ -136,12 +140,12 @@ def _apply_table(
     docs: dict[str, Any],
     records: dict[str, Record],
     snap: dict[str, list[Any]],
-) -> tuple[dict[str, Any], int]:
+) -> tuple[dict[str, Any], int, int]:
     text_field = TEXT_FIELDS.get((source, table))
     keep = local_fields(source)
     out: dict[str, Any] = {}
     known: set[str] = set()
-    changed = 0
+    changed = held = 0
     for doc_id, doc in docs.items():
         key = key_of(source, table, doc) if isinstance(doc, dict) else None
         if key is None or key in known or key not in records:
@@ -160,6 +164,7 @@ def _apply_table(
                 merged[name] = doc[name]
         if merged != doc and not _usable(source, table, key, merged):
             out[doc_id] = doc  # never replace a usable record with an unusable one
+            held += 1
             continue
         if merged != doc:
             changed += 1
@@ -178,7 +183,7 @@ def _apply_table(
         next_id += 1
         changed += 1
         snap[key] = [merged, [list(s) for s in record.live_texts()] if text_field else []]
-    return out, changed
+    return out, changed, held
 
 
 def _usable(source: str, table: str, key: str, doc: Doc) -> bool:

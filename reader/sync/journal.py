@@ -9,6 +9,7 @@ which a later read finds once the whole file has arrived.
 from __future__ import annotations
 
 import json
+import os
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -51,19 +52,29 @@ class LogRead:
     """CRC-32 of those bytes: if they change (a compaction, a damaged copy), read it all."""
     full: bool = True
     """Whether the log was read from its start."""
+    identity: list[int] | None = None
+    """The file's identity (see `identity_of`) when it was opened; None when it was missing."""
+
+
+def identity_of(info: os.stat_result) -> list[int]:
+    """What changes whenever a log is appended to, replaced or rewritten."""
+    return [info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
 
 
 def read(path: Path, known: tuple[int, int] | None = None) -> LogRead:
     """The log's entries after the `known` (consumed, crc) prefix, or all when it changed."""
+    identity = None
     try:
         with open(path, "rb") as handle:
+            # Taken before reading: bytes arriving meanwhile make the next check differ.
+            identity = identity_of(os.fstat(handle.fileno()))
             raw = handle.read(LOG_LIMIT)
     except FileNotFoundError:
         raw = b""
     start, full = 0, True
     if known is not None and len(raw) >= known[0] and zlib.crc32(raw[: known[0]]) == known[1]:
         start, full = known[0], False
-    result = LogRead(size=len(raw), full=full)
+    result = LogRead(size=len(raw), full=full, identity=identity)
     pieces = raw[start:].split(b"\n")
     offset, first_bad = start, None
     for line in pieces[:-1]:
@@ -81,14 +92,16 @@ def read(path: Path, known: tuple[int, int] | None = None) -> LogRead:
     return result
 
 
-def position(path: Path) -> tuple[int, int]:
-    """(size, CRC-32) of a whole log, as `read` takes it to start after it."""
+def position(path: Path) -> tuple[int, int, list[int] | None]:
+    """(size, CRC-32) of a whole log, as `read` takes it to start after it, and its identity."""
+    identity = None
     try:
         with open(path, "rb") as handle:
+            identity = identity_of(os.fstat(handle.fileno()))
             raw = handle.read(LOG_LIMIT)
     except FileNotFoundError:
         raw = b""
-    return len(raw), zlib.crc32(raw)
+    return len(raw), zlib.crc32(raw), identity
 
 
 def decode(line: bytes) -> tuple[Stamp, Entry] | None:

@@ -125,6 +125,21 @@ def test_reads_reuse_the_file_until_another_store_changes_it(tmp_path: Path) -> 
     assert storage.generation == generation + 1
 
 
+def test_the_tables_read_at_open_serve_until_the_file_changes(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "store.json") as store:
+        store.add_bookmark(A, "/a", "A")
+    storage = FileStorage(tmp_path / "store.json")
+    generation = storage.generation
+    assert not storage.changed()  # what was read and checked at open is the file itself
+    with storage.transaction():
+        assert A in str(storage.read()["bookmarks"])
+    assert storage.generation == generation  # the first transaction did not read it again
+    Store.open(tmp_path / "store.json").add_bookmark(B, "/b", "B")
+    assert storage.changed()
+    with storage.fresh():
+        assert B in str(storage.read()["bookmarks"])
+
+
 def test_a_lock_held_too_long_raises_store_locked_naming_the_pid(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "store.json", lock_timeout=0.2)
     store.add_bookmark(A, "/a", "A")
