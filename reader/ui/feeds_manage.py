@@ -39,6 +39,8 @@ class FeedsManager:
 
     def prepare_view(self) -> None:
         """Build the feeds view ahead of its first `f`, without showing it (idle time)."""
+        if not self._screen.is_running:  # the app is closing
+            return
         view = self._installed()
         if not view.is_running:
             # What push_screen does first for a screen that is not running: start it, so
