@@ -88,19 +88,18 @@ class FeedsKeeper:
 
     # --- counting -------------------------------------------------------------------------
 
-    def recount(self) -> None:
-        """Count again in a thread worker (a newer count replaces one still running)."""
+    def recount(self, group: str = "feed-counts") -> None:
+        """Count again in a thread worker (a newer count replaces one still running in
+        the same `group`)."""
         app = self._screen.app
         if threading.get_ident() != app._thread_id:  # asked by a worker: on the UI thread
-            app.call_from_thread(self.recount)
+            app.call_from_thread(self.recount, group)
             return
         # The read state is copied here, on the UI thread, so the copy and the length of the
         # log of changes agree: the view replays only what came after.
         user = self._screen.annotator.user
         read = (id(user), len(user.read_log), set(user.read_ids))
-        self._screen.run_worker(
-            lambda: self._count(read), thread=True, exclusive=True, group="feed-counts"
-        )
+        self._screen.run_worker(lambda: self._count(read), thread=True, exclusive=True, group=group)
 
     def _count(self, read: tuple[int, int, set[str]]) -> None:
         screen = self._screen
@@ -140,7 +139,15 @@ class FeedsKeeper:
         """Keep a finished count and tell the open view (on the UI thread)."""
         if isinstance(news, self.CountsReady):
             self.counted = news.counted
+            if news.counted.reads.cache_id != id(self._screen.annotator.user):
+                # Counted against a copy of the user's data since replaced (read from disk
+                # meanwhile): the view would intersect every feed with the read ids on the
+                # key; count again in a worker instead. Another group: the worker that sent
+                # this may not have ended yet, and must not be cancelled.
+                self.recount(group="feed-counts-again")
             self.tell()
+            # Idle now (a count follows the first scan): build the view before its key.
+            self._screen.call_after_refresh(self._screen.feeds_manager.prepare_view)
         elif isinstance(news, self.Pruned):
             self._screen.keeper.scan()  # the catalog forgets the files removed
             count = news.removed

@@ -34,14 +34,30 @@ class FeedsManager:
 
     def show_view(self, at: tuple[str, str] | None = None) -> None:
         """Show the feeds view over the main screen, the cursor on row `at`."""
+        self._installed().at = at
+        self._screen.app.push_screen(VIEW_NAME, self.chosen)
+
+    def prepare_view(self) -> None:
+        """Build the feeds view ahead of its first `f`, without showing it (idle time)."""
+        if not self._screen.is_running:  # the app is closing
+            return
+        view = self._installed()
+        if not view.is_running:
+            # What push_screen does first for a screen that is not running: start it, so
+            # it composes, mounts and styles its widgets now rather than on the key. It
+            # is then as after its first close: installed, running, on no stack.
+            app = self._screen.app
+            app._register(app, view)
+
+    def _installed(self) -> FeedsScreen:
+        """The feeds view, made and installed on first use (not at start-up)."""
         from reader.ui.screens.feeds import FeedsScreen
 
-        screen = self._screen
         if self._view is None:
+            screen = self._screen
             self._view = FeedsScreen(screen.feeds, lambda: screen.annotator.user, self)
             screen.app.install_screen(self._view, name=VIEW_NAME)
-        self._view.at = at
-        screen.app.push_screen(VIEW_NAME, self.chosen)
+        return self._view
 
     def list_feed(self, name: str) -> None:
         """List one feed's articles in the main screen's list, its title saying which."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,12 @@ from reader.feeds.registry import FeedRegistry
 from reader.library import Library
 from reader.store import Store
 from reader.ui.app import ReaderApp
+from reader.ui.feeds_keeper import FeedsKeeper
+from reader.ui.feeds_manage import VIEW_NAME
 from reader.ui.screens.dialogs import ConfirmScreen, PromptScreen
 from reader.ui.screens.feeds import FeedsScreen
 from reader.ui.screens.main import MainScreen
-from reader.ui.widgets.feed_tree import TreeRow
+from reader.ui.widgets.feed_tree import FeedTree, TreeRow
 from tests.conftest import SAMPLE_DATA
 from tests.http_server import LoopbackServer, Route
 
@@ -341,3 +344,42 @@ async def test_u_in_a_read_feed_goes_on_to_the_next_feed_with_unread(
         assert screen.view == "feed:valley-notes"
         opened = screen.library.get(screen.opened_id or "")
         assert opened is not None and opened.title in {"Orchard bloom", "Bridge works"}
+
+
+async def test_the_view_is_built_once_counted_before_its_key(
+    feeds_library: Library, two_feeds: FeedRegistry, store: Store
+) -> None:
+    # GIVEN the app once the scan after start has been counted
+    app = make(feeds_library, two_feeds, store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = main(pilot)
+        # THEN the feeds view is already built and styled, yet not shown, focus untouched
+        built = app.get_screen(VIEW_NAME)
+        assert isinstance(built, FeedsScreen) and built.is_running
+        assert built.query_one(FeedTree).is_mounted
+        assert app.screen is screen and app.focused is screen.article_list
+        # WHEN f is pressed THEN that same screen shows the counts, and escape goes back
+        assert await open_view(pilot) is built
+        found = feed_rows(pilot)
+        assert (found["Harbour Bulletin"].unread, found["Harbour Bulletin"].total) == (3, 3)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and app.focused is screen.article_list
+
+
+async def test_a_count_of_a_replaced_copy_of_the_read_state_is_made_again(
+    feeds_library: Library, two_feeds: FeedRegistry, store: Store
+) -> None:
+    async with make(feeds_library, two_feeds, store).run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        keeper = main(pilot).feeds
+        counted = keeper.counted
+        assert counted is not None
+        # GIVEN a count that was made against a copy of the user's data since replaced
+        stale = replace(counted, reads=replace(counted.reads, cache_id=0))
+        # WHEN it arrives THEN the feeds are counted again against the copy in use
+        keeper.take(FeedsKeeper.CountsReady(stale))
+        await settle(pilot)
+        assert keeper.counted is not None and keeper.counted is not stale
+        assert keeper.counted.reads.cache_id == id(main(pilot).annotator.user)
