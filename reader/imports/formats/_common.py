@@ -9,7 +9,6 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
-from reader.feeds.common import is_web_url
 from reader.sanitize import safe_line, valid_unicode
 
 HEAD_BYTES = 64 * 1024
@@ -79,13 +78,18 @@ def csv_header(text: str) -> list[str]:
     return []
 
 
-def csv_rows(text: str) -> Iterator[tuple[int, list[str] | str]]:
-    """(line number, fields) for each CSV record, or (line number, error) for one the csv
-    module refuses; RFC 4180 quoting, newlines inside quoted fields."""
+def allow_long_fields() -> None:
+    """Let the csv module read fields up to CSV_FIELD_LIMIT (a process-wide setting)."""
     # The stock limit (128 KiB a field) refuses a long article text or note; the file
     # itself is already size-capped by the caller.
     if csv.field_size_limit() < CSV_FIELD_LIMIT:
         csv.field_size_limit(CSV_FIELD_LIMIT)
+
+
+def csv_rows(text: str) -> Iterator[tuple[int, list[str] | str]]:
+    """(line number, fields) for each CSV record, or (line number, error) for one the csv
+    module refuses; RFC 4180 quoting, newlines inside quoted fields."""
+    allow_long_fields()
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
     while True:
         line = reader.line_num + 1
@@ -178,12 +182,3 @@ def tags_of(values: object) -> tuple[str, ...]:
         return ()
     cleaned = (_SPACES.sub(" ", str(tag)).strip() for tag in values if tag is not None)
     return tuple(dict.fromkeys(tag for tag in cleaned if tag))
-
-
-def web_url(text: str) -> bool:
-    """An http(s) URL with a host; False (never an error) for one urllib cannot split, such
-    as `http://[bad` with its unclosed IPv6 bracket."""
-    try:
-        return is_web_url(text)
-    except ValueError:
-        return False

@@ -10,10 +10,9 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from reader.imports.formats._common import allow_long_fields
 from reader.imports.items import ImportSource
 from reader.sources.decode import strip_controls
-
-csv.field_size_limit(16 * 1024 * 1024)  # a saved page's text can be a long field
 
 _BOM = "\ufeff"
 _WEB = re.compile(r"https?://", re.IGNORECASE)
@@ -50,6 +49,7 @@ def one_line(value: object) -> str:
 
 def csv_rows(text: str) -> Iterator[dict[str, str]]:
     """RFC 4180 rows as dicts keyed by the header, names trimmed (quoted newlines kept)."""
+    allow_long_fields()  # a saved page's text can be a long field
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [name.strip() for name in next(reader)]

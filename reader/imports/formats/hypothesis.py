@@ -9,13 +9,13 @@ from typing import Any
 
 import orjson
 
+from reader.feeds.common import is_web_url
 from reader.imports.formats._common import (
     clean,
     head_text,
     one_line,
     parse_datetime,
     tags_of,
-    web_url,
 )
 from reader.imports.items import ImportedHighlight, ImportedItem, ImportSource, Parsed, SkippedItem
 
@@ -182,7 +182,7 @@ def _item(page: _Page) -> ImportedItem:
             page_notes.append(text)
             tags = tuple(dict.fromkeys(tags + note.tags))
     dates = [when for note in page.notes if (when := parse_datetime(note.created))]
-    web = web_url(page.uri)
+    web = is_web_url(page.uri)
     extra = {"format": "hypothesis"}
     if not web:
         extra["uri"] = page.uri

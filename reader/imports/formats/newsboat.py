@@ -14,7 +14,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from reader import files
-from reader.imports.formats._common import decode, one_line, web_url
+from reader.feeds.common import is_web_url
+from reader.imports.formats._common import decode, one_line
 from reader.imports.formats.newsboat_query import translate
 from reader.imports.items import ImportedItem, ImportSource, Parsed, SkippedItem
 
@@ -313,7 +314,7 @@ def _read_line(found: NewsboatUrls, number: int, tokens: list[str]) -> None:
 
 
 def _feed_address(text: str) -> str | None:
-    if web_url(text):
+    if is_web_url(text):
         return text
     try:
         parts = urlsplit(text)

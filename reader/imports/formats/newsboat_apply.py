@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reader.feeds.common import FeedError
+from reader.feeds.common import FeedError, is_web_url
 from reader.feeds.registry import FeedRegistry, Subscription
-from reader.imports.formats._common import one_line, web_url
+from reader.imports.formats._common import one_line
 from reader.imports.formats.newsboat import NewsboatUrls
 from reader.imports.items import SkippedItem
 from reader.store.api import Store
@@ -39,7 +39,7 @@ def apply_urls(urls: NewsboatUrls, registry: FeedRegistry, store: Store | None) 
     result = UrlsResult(skipped=list(urls.skipped))
     usable = []
     for feed in urls.feeds:
-        if web_url(feed.url) or (feed.url.startswith("/") and "://" not in feed.url):
+        if is_web_url(feed.url) or (feed.url.startswith("/") and "://" not in feed.url):
             usable.append(feed)
         else:
             result.skipped.append(SkippedItem(f"line {feed.line}", "not a feed address"))
