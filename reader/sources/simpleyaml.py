@@ -17,6 +17,10 @@ from typing import Any
 
 # Words the YAML 1.1 resolver reads as booleans or null (any case, and `y`/`n` to be sure).
 _RESERVED = frozenset({"yes", "no", "true", "false", "on", "off", "null", "y", "n"})
+_LONGEST_RESERVED = 5
+# A letter, then anything but a `:` before a space or the end and a space before `#` or the
+# end (those would start a value, a comment, or be cut off); non-ASCII is checked apart.
+_PLAIN = re.compile(r"[A-Za-z](?:[!-9;-~\x80-\U0010ffff]|:(?! |\Z)| (?!#|\Z))*")
 
 # What a loader must not see raw in a quoted scalar: controls (tab and LF fold or break the
 # line), DEL and C1, the line breaks NEL/LS/PS, a byte-order mark, non-characters, surrogates.
@@ -76,13 +80,9 @@ def _plain_safe(text: str) -> bool:
     """Whether text can be written bare: it starts with an ASCII letter (so no indicator,
     number or date), is printable, holds no `: ` or ` #`, and is no boolean or null word."""
     return (
-        text[:1].isascii()
-        and text[:1].isalpha()
-        and text.isprintable()
-        and not text.endswith((" ", ":"))
-        and ": " not in text
-        and " #" not in text
-        and text.lower() not in _RESERVED
+        _PLAIN.fullmatch(text) is not None
+        and (text.isascii() or text.isprintable())
+        and (len(text) > _LONGEST_RESERVED or text.lower() not in _RESERVED)
     )
 
 
@@ -90,7 +90,10 @@ def _plain_safe(text: str) -> bool:
 
 # Every character PyYAML's readers accept, minus tab, CR and the line breaks NEL/LS/PS (which
 # fold inside scalars) and the byte-order mark: anything else goes to PyYAML.
-_TAME = re.compile(r"[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*")
+_TAME = re.compile(
+    r"[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
+)
+_SIMPLE_KEY = re.compile(r"([A-Za-z][A-Za-z0-9_-]{0,63}):(?: +|\Z)")
 _SINGLE_KEY = re.compile(r"'((?:[^']|'')*)':(?= |$)")
 _DOUBLE_KEY = re.compile(r'"((?:[^"\\]|\\.)*)":(?= |$)')
 _KEY_LIMIT = 512
@@ -151,6 +154,12 @@ def _mapping(lines: list[str]) -> dict[str, Any]:
 
 def _key_line(line: str) -> tuple[str, str] | None:
     """The key and the value's text of a `key: value` or `key:` line; None for other lines."""
+    simple = _SIMPLE_KEY.match(line)
+    if simple is not None:  # the usual key: a word
+        name = simple[1]
+        if len(name) <= _LONGEST_RESERVED and name.lower() in _RESERVED:
+            raise _Decline
+        return name, line[simple.end() :].rstrip(" ")
     first = line[:1]
     if first == "'" or first == '"':
         quoted = (_SINGLE_KEY if first == "'" else _DOUBLE_KEY).match(line)

@@ -147,7 +147,8 @@ def test_the_usual_entry_is_written_for_people_to_read() -> None:
 _KEYS = st.sampled_from(["title", "Title", "tags", "date", "x-y", "a_1", "yes", "On", "n", "k"])
 _CHARS = st.text(st.sampled_from("aZ09 .:-#'\"[]{},&*!|>%@`?/\\_é海\xa0"), max_size=12)
 _PLAIN = st.one_of(
-    _CHARS.filter(bool), st.tuples(st.sampled_from(["a", "Z", "On", "no", "é"]), _CHARS).map("".join)
+    _CHARS.filter(bool),
+    st.tuples(st.sampled_from(["a", "Z", "On", "no", "é"]), _CHARS).map("".join),
 )
 _ESCAPES = st.sampled_from(
     ["\\n", "\\t", "\\\\", '\\"', "\\0", "\\e", "\\N", "\\L", "\\P", "\\_", "\\ ", "\\/", "\\x41",
@@ -161,9 +162,34 @@ _SCALAR = st.one_of(
     _PLAIN,
     _QUOTED,
     st.sampled_from(
-        ["0", "-5", "12", "007", "1_000", "1.5", ".inf", "0x1f", "2024-05-17", "2024-13-45",
-         "2024-5-17", "2024-05-17T10:00:00Z", "null", "~", "yes", "True", "OFF", "y", "&a x",
-         "*a", "!!str x", "|", ">", "x # note", "x #", "{a: 1}"]
+        [
+            "0",
+            "-5",
+            "12",
+            "007",
+            "1_000",
+            "1.5",
+            ".inf",
+            "0x1f",
+            "2024-05-17",
+            "2024-13-45",
+            "2024-5-17",
+            "2024-05-17T10:00:00Z",
+            "null",
+            "~",
+            "yes",
+            "True",
+            "OFF",
+            "y",
+            "&a x",
+            "*a",
+            "!!str x",
+            "|",
+            ">",
+            "x # note",
+            "x #",
+            "{a: 1}",
+        ]
     ),  # fmt: skip
 )
 _FLOW = st.lists(st.one_of(_PLAIN, _QUOTED, _SCALAR), max_size=4).map(
@@ -202,7 +228,7 @@ _BLOCKS = st.one_of(_LINES, _MAPPINGS)
 def _pyyaml(block: str, loader: type) -> tuple[bool, Any]:
     try:
         return True, yaml.load(block, Loader=loader)
-    except Exception:  # noqa: BLE001 (any failure is "PyYAML refuses it")
+    except Exception:  # any failure at all means "PyYAML refuses it"
         return False, None
 
 
