@@ -232,7 +232,7 @@ def _pyyaml(block: str, loader: type) -> tuple[bool, Any]:
         return False, None
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=2000, deadline=None)
 @given(block=_BLOCKS)
 def test_the_fast_reader_gives_what_pyyaml_gives_or_declines(block: str) -> None:
     fast = load_mapping(block)
