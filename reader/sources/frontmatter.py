@@ -60,7 +60,7 @@ def split_front_matter(text: str) -> tuple[FrontMatter | None, str]:
 
 
 def _parse_yaml(block: str) -> dict[str, Any] | None:
-    # Simple lines (all that the app writes) are read without PyYAML's Python constructor.
+    # Simple lines (the ones the app writes) are read without PyYAML's Python constructor.
     simple = load_mapping(block)
     if simple is not None:
         return _string_keys(simple)

@@ -312,3 +312,16 @@ def test_the_app_s_own_files_take_the_fast_path(tmp_path: Path) -> None:
         date(2024, 5, 17),
         ("wildlife", "2024", "null"),
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "written"),
+    [
+        (" https://user:pw@example.org/a ", "https://example.org/a"),
+        ("https://example.org/@mira/post", "https://example.org/@mira/post"),
+        ("https://example.org/a b", "https://example.org/a b"),
+    ],
+)
+def test_a_url_is_written_without_its_password(url: str, written: str) -> None:
+    header = _header(render_draft(Draft(title="t", markdown="m", url=url)))
+    assert load_mapping(header) == yaml.safe_load(header) == {"title": "t", "url": written}
