@@ -15,15 +15,18 @@ only accepted when every tag is one feedparser keeps, so the one reader of it
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Callable
+from html.entities import name2codepoint
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 from feedparser.datetimes import _parse_date
 from feedparser.html import _cp1252
 from feedparser.mixin import _FeedParserMixin
-from feedparser.sanitizer import _HTMLSanitizer
+from feedparser.sanitizer import _HTMLSanitizer, _sanitize_html
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 from lxml import etree
 
@@ -48,6 +51,28 @@ _PREFIXES = {
 _VERSION_URIS = {ATOM.lower(): "atom", RSS10: "rss10", _NETSCAPE: "rss090"}
 
 _RSS_VERSIONS = {"0.91": "rss091u", "0.92": "rss092", "0.93": "rss093", "0.94": "rss094"}
+_XHTML_NS = "{http://www.w3.org/1999/xhtml}"
+_XHTML_DIV = _XHTML_NS + "div"
+# Elements without an end tag: an HTML parser reads "</br>" as a second <br>.
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "keygen",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _KEPT_TAGS = frozenset(_HTMLSanitizer.acceptable_elements)
 
@@ -55,25 +80,54 @@ _DECLARED = re.compile(rb"\s*<\?xml[^>]{0,200}?encoding\s*=\s*[\"']([A-Za-z0-9._
 _XMLNS = re.compile(rb"xmlns(?::[^\s=]*)?\s*=\s*[\"']([^\"']*)[\"']")
 # xml:base or base= (a literal start keeps the scan fast; text that matches only declines).
 _BASE = re.compile(rb"base\s*=")
+_BASE_OK = frozenset({f"{{{ATOM}}}content", f"{{{ATOM}}}summary"})
 _TAG = re.compile(r"<(/?)([^\s/>]*)")
+_REFERENCE_START = re.compile(r"&(?=[#A-Za-z])")
+_REFERENCE = re.compile(r"&(?:([A-Za-z][A-Za-z0-9]*)|#([0-9]{1,7}|[xX][0-9a-fA-F]{1,6}));")
 _LINK_ENTITY = re.compile(r"&([A-Za-z0-9_]+);")
 
 _CHANNEL_LEAVES = frozenset(
-    "description language copyright managingeditor webmaster pubdate lastbuilddate category "
-    "generator docs cloud ttl rating sy:updateperiod sy:updatefrequency sy:updatebase".split()
+    [
+        "description",
+        "language",
+        "copyright",
+        "managingeditor",
+        "webmaster",
+        "pubdate",
+        "lastbuilddate",
+        "category",
+        "generator",
+        "docs",
+        "cloud",
+        "ttl",
+        "rating",
+        "sy:updateperiod",
+        "sy:updatefrequency",
+        "sy:updatebase",
+    ]
 )
 _CHANNEL_TREES = {
-    "image": frozenset("title url link width height description".split()),
-    "textinput": frozenset("title description name link".split()),
+    "image": frozenset(["title", "url", "link", "width", "height", "description"]),
+    "textinput": frozenset(["title", "description", "name", "link"]),
     "skiphours": frozenset({"hour"}),
     "skipdays": frozenset({"day"}),
 }
 _ITEM_LEAVES = frozenset(
-    "category comments enclosure source wfw:commentrss wfw:comment slash:comments "
-    "dc:subject".split()
+    [
+        "category",
+        "comments",
+        "enclosure",
+        "source",
+        "wfw:commentrss",
+        "wfw:comment",
+        "slash:comments",
+        "dc:subject",
+    ]
 )
-_ATOM_FEED_LEAVES = frozenset("subtitle rights generator icon logo updated category".split())
-_ATOM_ENTRY_LEAVES = frozenset("rights category".split())
+_ATOM_FEED_LEAVES = frozenset(
+    ["subtitle", "rights", "generator", "icon", "logo", "updated", "category"]
+)
+_ATOM_ENTRY_LEAVES = frozenset(["rights", "category"])
 _PERSON = frozenset({"name", "email", "uri"})
 
 
@@ -93,7 +147,7 @@ def fast_result(data: bytes, url: str | None) -> Dict | None:
 
 
 def _result(data: bytes, url: str | None) -> Dict:
-    uris = _check_bytes(data)
+    uris, has_base = _check_bytes(data)
     if url and not _DECLARED.match(data.removeprefix(b"\xef\xbb\xbf")) and not data.isascii():
         # Given a URL (as an HTTP header without a content type), feedparser reads a
         # document that names no encoding as ISO-8859-1, which lxml does not.
@@ -111,6 +165,8 @@ def _result(data: bytes, url: str | None) -> Dict:
     except (etree.XMLSyntaxError, ValueError) as error:
         raise Decline from error
     reader = _Reader(_base(url))
+    if has_base:
+        _check_bases(root, reader.base)
     if root.tag == "rss" and not uris & {RSS10, _NETSCAPE}:
         result = reader.rss(root)
     elif root.tag == f"{{{ATOM}}}feed" and not uris & {RSS10, _NETSCAPE}:
@@ -124,9 +180,10 @@ def _result(data: bytes, url: str | None) -> Dict:
     return result
 
 
-def _check_bytes(data: bytes) -> set[str]:
-    """The namespace URIs the document declares (lowercased); Decline for what lxml and
-    feedparser might read differently: other encodings, DOCTYPEs, xml:base."""
+def _check_bytes(data: bytes) -> tuple[set[str], bool]:
+    """The namespace URIs the document declares (lowercased) and whether it may hold an
+    xml:base; Decline for what lxml and feedparser might read differently (other
+    encodings, DOCTYPEs)."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if not data.lstrip().startswith(b"<"):
@@ -139,9 +196,24 @@ def _check_bytes(data: bytes) -> set[str]:
     except UnicodeDecodeError as error:
         raise Decline from error
     lowered = data.lower()
-    if b"<!doctype" in lowered or b"<!entity" in lowered or _BASE.search(lowered):
+    if b"<!doctype" in lowered or b"<!entity" in lowered:
         raise Decline
-    return {uri.decode() for uri in _XMLNS.findall(lowered)}
+    return {uri.decode() for uri in _XMLNS.findall(lowered)}, bool(_BASE.search(lowered))
+
+
+def _check_bases(root: etree._Element, base: str) -> None:
+    """Decline any xml:base but one on an Atom entry's text content or summary, given a
+    base of the feed's own: feedparser resolves nothing inside those, and puts the feed's
+    base back after them (without one it keeps the element's for the rest of the feed)."""
+    for element in root.iter():
+        for name in element.attrib:
+            if str(name).rsplit("}", 1)[-1].lower() != "base":
+                continue
+            parent = element.getparent()
+            if not base or element.tag not in _BASE_OK or parent is None:
+                raise Decline
+            if parent.tag != f"{{{ATOM}}}entry" or len(element):
+                raise Decline
 
 
 def _base(url: str | None) -> str:
@@ -158,7 +230,7 @@ def _key(element: etree._Element) -> str:
     """feedparser's name for an element: "title", "dc:creator", "atom:link"."""
     tag = element.tag
     try:
-        return _KEYS[tag]  # type: ignore[index]
+        return _KEYS[tag]
     except (KeyError, TypeError):
         pass
     if not isinstance(tag, str):
@@ -196,29 +268,51 @@ def _repair(text: str) -> str:
     # encoded twice), then maps C1 controls to the Windows-1252 characters they stand for.
     if text.isascii():
         return text  # both repairs leave ASCII as it is
-    try:
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         text = text.encode("iso-8859-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        pass
     return text.translate(_cp1252)
 
 
 def _plain(element: etree._Element) -> str:
-    """RSS text that feedparser keeps as text (it sanitises text that looks like HTML)."""
+    """RSS text as feedparser gives it: as it is, or sanitised when it looks like HTML."""
     text = _text_unrepaired(element)
     if _FeedParserMixin.looks_like_html(text):
-        raise Decline
+        text = _sanitised(text)
     return _repair(text)
 
 
+def _sanitised(text: str) -> str:
+    """A title in HTML through feedparser's own sanitiser (short, so cheap; entry bodies are
+    left as they are, see the module's docstring)."""
+    if "<" not in text and "&" not in text and "\r" not in text:
+        return text  # the sanitiser gives such text back as it is, stripped
+    clean: str = _sanitize_html(text, "utf-8", "text/html")
+    return clean
+
+
 def _html(text: str) -> str:
-    """HTML feedparser's sanitiser keeps as markup: every tag one it allows."""
+    """HTML feedparser's sanitiser keeps as markup: every tag one it allows, every
+    reference one it passes on (it rewrites "&bogus;" as "&amp;bogus")."""
     if "\r" in text or "<!" in text or "<?" in text:
         raise Decline
     for _slash, name in _TAG.findall(text):
         if name.lower() not in _KEPT_TAGS:
             raise Decline
+    if "&" in text:
+        for start in _REFERENCE_START.finditer(text):
+            if not _plain_reference(_REFERENCE.match(text, start.start())):
+                raise Decline
     return text
+
+
+def _plain_reference(found: re.Match[str] | None) -> bool:
+    if found is None:
+        return False
+    name, number = found.group(1), found.group(2)
+    if name is not None:
+        return name in name2codepoint
+    value = int(number[1:], 16) if number[0] in "xX" else int(number)
+    return 0x20 <= value < 0xD800 or 0xE000 <= value <= 0x10FFFF and value not in (0xFFFE, 0xFFFF)
 
 
 def _attrs(element: etree._Element) -> dict[str, str]:
@@ -407,9 +501,8 @@ class _Reader:
             if key in seen and key not in ("atom:link", "atom:category", "atom:contributor"):
                 raise Decline
             seen.add(key)
-            if not self.atom_common(child, key, feed):
-                if key[5:] not in _ATOM_FEED_LEAVES or not key.startswith("atom:") or len(child):
-                    raise Decline
+            if not self.atom_common(child, key, feed) and not _leaf(child, key, _ATOM_FEED_LEAVES):
+                raise Decline
         return {"version": "atom10", "feed": feed, "entries": entries}
 
     def atom_entry(self, element: etree._Element) -> Dict:
@@ -430,7 +523,7 @@ class _Reader:
                 self.atom_content(child, entry)
             elif key == "atom:published":
                 entry["published_parsed"] = _date(_text(_no_attrs(child)))
-            elif key[5:] not in _ATOM_ENTRY_LEAVES or not key.startswith("atom:") or len(child):
+            elif not _leaf(child, key, _ATOM_ENTRY_LEAVES):
                 raise Decline
         return entry
 
@@ -468,11 +561,16 @@ class _Reader:
 
     def atom_content(self, child: etree._Element, entry: Dict) -> None:
         attrs = _attrs(child)
-        if attrs.keys() - {"type"}:
+        if attrs.keys() - {"type", "base"}:
             raise Decline
         value = _atom_text(child, html_ok=True)
         entry.setdefault("content", []).append({"value": value})
         entry.setdefault("summary", value)
+
+
+def _leaf(element: etree._Element, key: str, leaves: frozenset[str]) -> bool:
+    """True for an Atom element among `leaves` without children (read by nothing here)."""
+    return key.startswith("atom:") and key[5:] in leaves and not len(element)
 
 
 def _text_unrepaired(element: etree._Element) -> str:
@@ -490,19 +588,53 @@ def _no_attrs(element: etree._Element) -> etree._Element:
 def _atom_text(element: etree._Element, *, html_ok: bool) -> str:
     """An Atom text construct: plain text as it is, HTML when allowed and kept as markup."""
     attrs = _attrs(element)
-    if attrs.keys() - {"type"}:
+    if attrs.keys() - {"type", "base"}:  # xml:base as _check_bases allows it
         raise Decline
     kind = _FeedParserMixin.map_content_type(attrs.get("type", "text").lower())
-    text = _text(element)
+    if kind == "application/xhtml+xml" and html_ok:
+        return _html(_repair(_xhtml(element).strip()))
     if kind == "text/plain":
-        return text
+        return _text(element)
     if kind != "text/html":
-        raise Decline  # XHTML, base64 and other media types
+        raise Decline  # XHTML titles, base64 and other media types
     if html_ok:
-        return _html(text)
-    if "<" in text or "&" in text:
-        raise Decline  # a title in HTML: feedparser gives its sanitised markup
-    return text
+        return _html(_text(element))
+    # A title in HTML: feedparser gives its sanitised markup.
+    return _repair(_sanitised(_text_unrepaired(element)))
+
+
+def _xhtml(element: etree._Element) -> str:
+    """Inline XHTML as the markup feedparser rebuilds from it, without the wrapping <div>."""
+    children = list(element)
+    if len(children) != 1 or (element.text or "").strip() or (children[0].tail or "").strip():
+        raise Decline
+    div = children[0]
+    if div.tag != _XHTML_DIV:
+        raise Decline
+    out = [escape(div.text or "")]
+    for event, node in etree.iterwalk(div, events=("start", "end")):
+        if node is div:
+            continue
+        tag = node.tag
+        if not isinstance(tag, str) or not tag.startswith(_XHTML_NS):
+            raise Decline
+        name = tag[len(_XHTML_NS) :]
+        if event == "start":
+            out.append(f"<{name}{_xhtml_attrs(node)}>{escape(node.text or '')}")
+        else:
+            if name not in _VOID:
+                out.append(f"</{name}>")
+            out.append(escape(node.tail or ""))
+    return "".join(out)
+
+
+def _xhtml_attrs(node: etree._Element) -> str:
+    parts = []
+    for name, value in node.attrib.items():
+        if "}" in str(name):
+            raise Decline
+        parts.append(f" {name}={quoteattr(str(value))}")
+    return "".join(parts)
 
 
 def _person(element: etree._Element) -> tuple[str, Dict]:

@@ -24,13 +24,20 @@ TEXT = st.lists(_TOKENS, max_size=16).map("".join)
 WORDS = st.text(st.sampled_from(list("abcdefghij ") + ["é", "&", "<", ">", "'", '"']), max_size=20)
 
 
+_REFERENCES = ["&nbsp;", "&copy;", "&#8217;", "&#x2019;", "&bogus;", "&amp", "&lt", "&copy2"]
+_REFERENCES += ["&#65", "&#0;", "&#x1F600;", "&hellip;", "&NewLine;", "& ", "&#128;", "&#150;"]
+_SHAPES = ["p", "em", "a", "ul", "br", "text", "pre", "h2", "entity", "img", "table", "nest"]
+_SHAPES += ["attrs", "blockquote", "code", "strong", "hr"]
+
+
 @st.composite
-def html_bodies(draw: st.DrawFn) -> str:
-    """HTML as feeds write it: paragraphs, emphasis, links, lists, breaks, entities."""
+def html_bodies(draw: st.DrawFn, xml: bool = False) -> str:
+    """HTML as feeds write it: paragraphs, emphasis, links, lists, tables, images, entities
+    (well-formed XML when `xml`, as inline XHTML must be)."""
     parts = []
-    for _ in range(draw(st.integers(0, 4))):
+    for _ in range(draw(st.integers(0, 5))):
         words = escape(draw(WORDS))
-        shape = draw(st.sampled_from(["p", "em", "a", "ul", "br", "text", "pre", "h2", "entity"]))
+        shape = draw(st.sampled_from(_SHAPES))
         if shape == "a":
             href = draw(st.sampled_from(["/rel/x", "http://h.example/a?b=1&c=2", "#top", "x.html"]))
             parts.append(f"<a href={quoteattr(href)}>{words}</a>")
@@ -41,7 +48,18 @@ def html_bodies(draw: st.DrawFn) -> str:
         elif shape == "text":
             parts.append(words)
         elif shape == "entity":
-            parts.append(f"{words}&nbsp;&copy;&#8217;")
+            refs = draw(st.lists(st.sampled_from(_REFERENCES), min_size=1, max_size=3))
+            parts.append(words + "".join(r for r in refs if not xml or r.startswith("&#")))
+        elif shape == "img":
+            parts.append(f'<img src="/i.png" alt="{words}"/>')
+        elif shape == "table":
+            parts.append(f"<table><tr><th>h</th></tr><tr><td>{words}</td></tr></table>")
+        elif shape == "nest":
+            parts.append(f"<div><p>{words} <em>x <strong>y</strong></em></p></div>")
+        elif shape == "attrs":
+            parts.append(f'<p class="c" style="color: red" onclick="x()" id="i">{words}</p>')
+        elif shape == "hr":
+            parts.append("<hr/>")
         else:
             parts.append(f"<{shape}>{words}</{shape}>")
     return "".join(parts)
@@ -91,10 +109,10 @@ def rss_items(draw: st.DrawFn, number: int) -> str:
     parts = ["<item>"]
     if draw(st.booleans()):
         parts.append(_text_element(draw, "title", draw(TEXT)))
-    link = draw(st.sampled_from(["", "http://r.example/p/%d" % number, "/rel/%d" % number]))
+    link = draw(st.sampled_from(["", f"http://r.example/p/{number}", f"/rel/{number}"]))
     if link:
         parts.append(f"<link>{escape(link + draw(st.sampled_from(['', '?a=1&b=2'])))}</link>")
-    guid = draw(st.sampled_from(["", "g-%d" % number, "http://r.example/g/%d" % number]))
+    guid = draw(st.sampled_from(["", f"g-{number}", f"http://r.example/g/{number}"]))
     if guid:
         permalink = draw(st.sampled_from(["", ' isPermaLink="false"', ' isPermaLink="true"']))
         parts.append(f"<guid{permalink}>{escape(guid)}</guid>")
@@ -122,9 +140,7 @@ def rss_items(draw: st.DrawFn, number: int) -> str:
 def rss_documents(draw: st.DrawFn) -> bytes:
     """An RSS 2.0 document with random items and optional fields."""
     items = "".join(draw(rss_items(n)) for n in range(draw(st.integers(1, 4))))
-    head = _text_element(draw, "title", draw(TEXT)) + _maybe(
-        draw, "<link>http://r.example/</link>"
-    )
+    head = _text_element(draw, "title", draw(TEXT)) + _maybe(draw, "<link>http://r.example/</link>")
     extra = _maybe(draw, "<description>About</description><language>en</language>")
     text = (
         f'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" '
@@ -136,9 +152,13 @@ def rss_documents(draw: st.DrawFn) -> bytes:
 
 @st.composite
 def atom_texts(draw: st.DrawFn, name: str, html_ok: bool) -> str:
-    text = draw(html_bodies()) if html_ok else draw(TEXT)
-    kind = draw(st.sampled_from(["", "text", "html"]))
+    kinds = ["", "text", "html"] + (["xhtml"] if html_ok else [])
+    kind = draw(st.sampled_from(kinds))
     attr = f' type="{kind}"' if kind else ""
+    if kind == "xhtml":
+        body = draw(html_bodies(xml=True))
+        return f'<{name}{attr}><div xmlns="http://www.w3.org/1999/xhtml">{body}</div></{name}>'
+    text = draw(html_bodies()) if html_ok else draw(TEXT)
     return f"<{name}{attr}>{escape(text)}</{name}>"
 
 
@@ -155,7 +175,7 @@ def atom_entries(draw: st.DrawFn, number: int) -> str:
     if draw(st.booleans()):
         parts.append(draw(atom_texts("title", html_ok=False)))
     if draw(st.booleans()):
-        parts.append(f"<id>{draw(st.sampled_from(['urn:uuid:%d' % number, '/e/%d' % number]))}</id>")
+        parts.append(f"<id>{draw(st.sampled_from([f'urn:uuid:{number}', f'/e/{number}']))}</id>")
     for _ in range(draw(st.integers(0, 2))):
         rel = draw(st.sampled_from(["", ' rel="alternate"', ' rel="self"', ' rel="enclosure"']))
         kind = draw(st.sampled_from(["", ' type="text/html"', ' type="image/png"']))
@@ -182,7 +202,9 @@ def atom_documents(draw: st.DrawFn) -> bytes:
     head = draw(atom_texts("title", html_ok=False))
     head += _maybe(draw, '<link href="http://a.example/"/>') + _maybe(draw, "<id>urn:feed</id>")
     head += _maybe(draw, _person(draw))
-    declaration = draw(st.sampled_from(['<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-8"?>']))
+    declaration = draw(
+        st.sampled_from(['<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-8"?>'])
+    )
     text = f'{declaration}\n<feed xmlns="{ATOM_NS}">{head}{entries}</feed>'
     return text.encode("utf-8")
 
