@@ -4,86 +4,56 @@
 (`version`, `feed`, `entries` with the same keys and values), so both paths share the
 code that turns them into entries. It declines (returns None) whenever it is not sure to
 give the same values: anything not well-formed, a DOCTYPE, an encoding other than UTF-8,
-xml:base, an element it does not know, repeated fields, titles feedparser would read as
-HTML, content with markup feedparser's sanitiser would rewrite. Wrong-but-fast is worse
-than slow, so the rules below follow feedparser 6.0's own (see reader.feeds.parse).
+xml:base (but on an entry's content), an element it does not know, repeated fields,
+content with markup feedparser's sanitiser would rewrite. Wrong-but-fast is worse than
+slow, so the rules below follow feedparser 6.0's own, which the tests check them against.
 
-Entry HTML is given as the feed wrote it, where feedparser gives it sanitised: it is
-only accepted when every tag is one feedparser keeps, so the one reader of it
-(`html_to_markdown`, which drops scripts and styles itself) makes the same Markdown.
+Entry HTML is given as the feed wrote it, where feedparser gives it sanitised (that costs
+a fifth of feedparser's time): it is only accepted when every tag and character reference
+is one the sanitiser keeps, so the one reader of it (`html_to_markdown`, which drops
+scripts, styles and event attributes itself) makes the same Markdown. Titles in HTML do go
+through the sanitiser, as they are shown as they are.
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
 import time
 from collections.abc import Callable
-from html.entities import name2codepoint
-from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from feedparser.datetimes import _parse_date
-from feedparser.html import _cp1252
 from feedparser.mixin import _FeedParserMixin
-from feedparser.sanitizer import _HTMLSanitizer, _sanitize_html
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 from lxml import etree
 
+from reader.feeds.fastxml import (
+    ATOM,
+    HTML_TYPES,
+    NETSCAPE,
+    RDF,
+    RSS10,
+    Decline,
+    Dict,
+    atom_text,
+    attributes,
+    html_text,
+    key_of,
+    no_attrs,
+    person,
+    plain_text,
+    raw_text,
+    repair,
+    text_of,
+)
+
 __all__ = ["fast_result"]
 
-ATOM = "http://www.w3.org/2005/Atom"
-RSS10 = "http://purl.org/rss/1.0/"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_NETSCAPE = "http://my.netscape.com/rdf/simple/0.9/"
-
-# Namespaces whose elements are read or known to be harmless, by feedparser's prefix.
-_PREFIXES = {
-    "": "",
-    "http://purl.org/rss/1.0/modules/content/": "content",
-    "http://purl.org/dc/elements/1.1/": "dc",
-    "http://wellformedweb.org/CommentAPI/": "wfw",
-    "http://purl.org/rss/1.0/modules/slash/": "slash",
-    "http://purl.org/rss/1.0/modules/syndication/": "sy",
-    RDF: "rdf",
-}
-# Namespace URIs that make feedparser guess a format when declared (compared lowercased).
-_VERSION_URIS = {ATOM.lower(): "atom", RSS10: "rss10", _NETSCAPE: "rss090"}
-
 _RSS_VERSIONS = {"0.91": "rss091u", "0.92": "rss092", "0.93": "rss093", "0.94": "rss094"}
-_XHTML_NS = "{http://www.w3.org/1999/xhtml}"
-_XHTML_DIV = _XHTML_NS + "div"
-# Elements without an end tag: an HTML parser reads "</br>" as a second <br>.
-_VOID = frozenset(
-    [
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "keygen",
-        "link",
-        "meta",
-        "param",
-        "source",
-        "track",
-        "wbr",
-    ]
-)
-_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-_KEPT_TAGS = frozenset(_HTMLSanitizer.acceptable_elements)
-
 _DECLARED = re.compile(rb"\s*<\?xml[^>]{0,200}?encoding\s*=\s*[\"']([A-Za-z0-9._-]{1,40})[\"']")
 _XMLNS = re.compile(rb"xmlns(?::[^\s=]*)?\s*=\s*[\"']([^\"']*)[\"']")
 # xml:base or base= (a literal start keeps the scan fast; text that matches only declines).
 _BASE = re.compile(rb"base\s*=")
 _BASE_OK = frozenset({f"{{{ATOM}}}content", f"{{{ATOM}}}summary"})
-_TAG = re.compile(r"<(/?)([^\s/>]*)")
-_REFERENCE_START = re.compile(r"&(?=[#A-Za-z])")
-_REFERENCE = re.compile(r"&(?:([A-Za-z][A-Za-z0-9]*)|#([0-9]{1,7}|[xX][0-9a-fA-F]{1,6}));")
 _LINK_ENTITY = re.compile(r"&([A-Za-z0-9_]+);")
 
 _CHANNEL_LEAVES = frozenset(
@@ -128,14 +98,6 @@ _ATOM_FEED_LEAVES = frozenset(
     ["subtitle", "rights", "generator", "icon", "logo", "updated", "category"]
 )
 _ATOM_ENTRY_LEAVES = frozenset(["rights", "category"])
-_PERSON = frozenset({"name", "email", "uri"})
-
-
-class Decline(Exception):
-    """The fast path is not sure to give feedparser's result."""
-
-
-Dict = dict[str, Any]
 
 
 def fast_result(data: bytes, url: str | None) -> Dict | None:
@@ -167,11 +129,11 @@ def _result(data: bytes, url: str | None) -> Dict:
     reader = _Reader(_base(url))
     if has_base:
         _check_bases(root, reader.base)
-    if root.tag == "rss" and not uris & {RSS10, _NETSCAPE}:
+    if root.tag == "rss" and not uris & {RSS10, NETSCAPE}:
         result = reader.rss(root)
-    elif root.tag == f"{{{ATOM}}}feed" and not uris & {RSS10, _NETSCAPE}:
+    elif root.tag == f"{{{ATOM}}}feed" and not uris & {RSS10, NETSCAPE}:
         result = reader.atom(root)
-    elif root.tag == f"{{{RDF}}}RDF" and not uris & {ATOM.lower(), _NETSCAPE}:
+    elif root.tag == f"{{{RDF}}}RDF" and not uris & {ATOM.lower(), NETSCAPE}:
         result = reader.rdf(root)
     else:
         raise Decline
@@ -226,104 +188,6 @@ def _base(url: str | None) -> str:
     return base
 
 
-def _key(element: etree._Element) -> str:
-    """feedparser's name for an element: "title", "dc:creator", "atom:link"."""
-    tag = element.tag
-    try:
-        return _KEYS[tag]
-    except (KeyError, TypeError):
-        pass
-    if not isinstance(tag, str):
-        raise Decline
-    key = _tag_key(tag)
-    if len(_KEYS) < 4096:  # tag names come from the feed: keep the cache bounded
-        _KEYS[tag] = key
-    return key
-
-
-_KEYS: dict[str, str] = {}
-
-
-def _tag_key(tag: str) -> str:
-    if tag[0] != "{":
-        return tag.lower()
-    uri, local = tag[1:].split("}", 1)
-    if uri in (ATOM, RSS10):
-        return ("atom:" if uri == ATOM else "") + local.lower()
-    prefix = _PREFIXES.get(uri)
-    if not prefix:
-        raise Decline
-    return f"{prefix}:{local.lower()}"
-
-
-def _text(element: etree._Element) -> str:
-    """The element's text as feedparser's `pop` leaves it: stripped, then its two repairs."""
-    if len(element):
-        raise Decline  # markup inside a text element: feedparser reads it as XHTML
-    return _repair((element.text or "").strip())
-
-
-def _repair(text: str) -> str:
-    # feedparser re-reads text that decodes as UTF-8 once encoded as Latin-1 (text
-    # encoded twice), then maps C1 controls to the Windows-1252 characters they stand for.
-    if text.isascii():
-        return text  # both repairs leave ASCII as it is
-    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
-        text = text.encode("iso-8859-1").decode("utf-8")
-    return text.translate(_cp1252)
-
-
-def _plain(element: etree._Element) -> str:
-    """RSS text as feedparser gives it: as it is, or sanitised when it looks like HTML."""
-    text = _text_unrepaired(element)
-    if _FeedParserMixin.looks_like_html(text):
-        text = _sanitised(text)
-    return _repair(text)
-
-
-def _sanitised(text: str) -> str:
-    """A title in HTML through feedparser's own sanitiser (short, so cheap; entry bodies are
-    left as they are, see the module's docstring)."""
-    if "<" not in text and "&" not in text and "\r" not in text:
-        return text  # the sanitiser gives such text back as it is, stripped
-    clean: str = _sanitize_html(text, "utf-8", "text/html")
-    return clean
-
-
-def _html(text: str) -> str:
-    """HTML feedparser's sanitiser keeps as markup: every tag one it allows, every
-    reference one it passes on (it rewrites "&bogus;" as "&amp;bogus")."""
-    if "\r" in text or "<!" in text or "<?" in text:
-        raise Decline
-    for _slash, name in _TAG.findall(text):
-        if name.lower() not in _KEPT_TAGS:
-            raise Decline
-    if "&" in text:
-        for start in _REFERENCE_START.finditer(text):
-            if not _plain_reference(_REFERENCE.match(text, start.start())):
-                raise Decline
-    return text
-
-
-def _plain_reference(found: re.Match[str] | None) -> bool:
-    if found is None:
-        return False
-    name, number = found.group(1), found.group(2)
-    if name is not None:
-        return name in name2codepoint
-    value = int(number[1:], 16) if number[0] in "xX" else int(number)
-    return 0x20 <= value < 0xD800 or 0xE000 <= value <= 0x10FFFF and value not in (0xFFFE, 0xFFFF)
-
-
-def _attrs(element: etree._Element) -> dict[str, str]:
-    """Attributes by lowercased local name, as feedparser reads them."""
-    out: dict[str, str] = {}
-    for name, value in element.attrib.items():
-        key = str(name).rsplit("}", 1)[-1].lower()
-        out[key] = str(value)
-    return out
-
-
 def _date(text: str) -> time.struct_time | None:
     parsed: time.struct_time | None = _parse_date(text)
     return parsed
@@ -344,13 +208,13 @@ class _Reader:
     def rss(self, root: etree._Element) -> Dict:
         version = root.get("version", "")
         kind = _RSS_VERSIONS.get(version) or ("rss20" if version.startswith("2.") else "rss")
-        if set(_attrs(root)) - {"version"} or len(root) != 1 or _key(root[0]) != "channel":
+        if set(attributes(root)) - {"version"} or len(root) != 1 or key_of(root[0]) != "channel":
             raise Decline
         feed: Dict = {}
         entries: list[Dict] = []
         seen: set[str] = set()
         for child in root[0]:
-            key = _key(child)
+            key = key_of(child)
             if key == "item":
                 entries.append(self.item(child))
             else:
@@ -362,7 +226,7 @@ class _Reader:
         entries: list[Dict] = []
         seen: set[str] = set()
         for child in root:
-            key = _key(child)
+            key = key_of(child)
             if key == "channel" and not entries and not seen:
                 self.rdf_channel(child, feed, seen)
             elif key == "item" and seen:
@@ -376,7 +240,7 @@ class _Reader:
     def rdf_channel(self, channel: etree._Element, feed: Dict, seen: set[str]) -> None:
         seen.add("channel")
         for child in channel:
-            key = _key(child)
+            key = key_of(child)
             if key == "items":
                 continue  # the rdf:Seq of item addresses, which feedparser ignores
             if key in ("image", "textinput") and not len(child):
@@ -391,13 +255,13 @@ class _Reader:
             if child.attrib:
                 raise Decline
             if key == "title":
-                feed["title"] = _plain(child)
+                feed["title"] = plain_text(child)
             else:
-                text = _text_unrepaired(child)
-                text = _repair(self.resolve(text) if text else text)
+                text = raw_text(child)
+                text = repair(self.resolve(text) if text else text)
                 feed["link"] = _LINK_ENTITY.sub(r"&\g<1>", text)
         elif key == "atom:link":
-            attrs = _attrs(child)
+            attrs = attributes(child)
             rel = attrs.get("rel", "alternate").lower()
             if rel == "alternate" or "href" not in attrs or attrs.keys() & {"url", "uri"}:
                 raise Decline
@@ -410,7 +274,7 @@ class _Reader:
 
     def item(self, item: etree._Element, *, about: bool = False) -> Dict:
         entry: Dict = {}
-        attrs = _attrs(item)
+        attrs = attributes(item)
         if about:
             # feedparser takes rdf:about as the id as it stands (not stripped or resolved).
             if attrs.keys() - {"about"}:
@@ -421,7 +285,7 @@ class _Reader:
             raise Decline
         seen: set[str] = set()
         for child in item:
-            key = _key(child)
+            key = key_of(child)
             if key in seen and key not in ("category", "dc:subject"):
                 raise Decline
             seen.add(key)
@@ -437,23 +301,23 @@ class _Reader:
     def item_title(self, child: etree._Element, entry: Dict) -> None:
         if child.attrib:
             raise Decline
-        entry["title"] = _plain(child)
+        entry["title"] = plain_text(child)
 
     def item_link(self, child: etree._Element, entry: Dict) -> None:
         if child.attrib:
             raise Decline
-        text = _text_unrepaired(child)
-        text = _repair(self.resolve(text) if text else text)
+        text = raw_text(child)
+        text = repair(self.resolve(text) if text else text)
         text = _LINK_ENTITY.sub(r"&\g<1>", text.replace("&amp;", "&"))
         entry["link"] = text
 
     def item_guid(self, child: etree._Element, entry: Dict) -> None:
-        attrs = _attrs(child)
+        attrs = attributes(child)
         if attrs.keys() - {"ispermalink"}:
             raise Decline
         is_link = attrs.get("ispermalink", "true") == "true"
-        text = _text_unrepaired(child)
-        text = _repair(self.resolve(text) if text and is_link else text)
+        text = raw_text(child)
+        text = repair(self.resolve(text) if text and is_link else text)
         entry["id"] = text
         if is_link:
             entry.setdefault("link", text)
@@ -461,29 +325,29 @@ class _Reader:
     def item_description(self, child: etree._Element, entry: Dict) -> None:
         if child.attrib:
             raise Decline
-        entry["summary"] = _html(_text(child))
+        entry["summary"] = html_text(text_of(child))
 
     def item_content(self, child: etree._Element, entry: Dict) -> None:
         if child.attrib:
             raise Decline
-        value = _html(_text(child))
+        value = html_text(text_of(child))
         entry.setdefault("content", []).append({"value": value})
         entry.setdefault("summary", value)
 
     def item_author(self, child: etree._Element, entry: Dict) -> None:
         if child.attrib:
             raise Decline
-        entry["author"] = _text(child)
+        entry["author"] = text_of(child)
 
     def item_published(self, child: etree._Element, entry: Dict) -> None:
         if child.attrib:
             raise Decline
-        entry["published_parsed"] = _date(_text(child))
+        entry["published_parsed"] = _date(text_of(child))
 
     def item_updated(self, child: etree._Element, entry: Dict) -> None:
         if child.attrib:
             raise Decline
-        entry["updated_parsed"] = _date(_text(child))
+        entry["updated_parsed"] = _date(text_of(child))
 
     # Atom --------------------------------------------------------------------------------
 
@@ -494,7 +358,7 @@ class _Reader:
         entries: list[Dict] = []
         seen: set[str] = set()
         for child in root:
-            key = _key(child)
+            key = key_of(child)
             if key == "atom:entry":
                 entries.append(self.atom_entry(child))
                 continue
@@ -511,18 +375,18 @@ class _Reader:
         entry: Dict = {}
         seen: set[str] = set()
         for child in element:
-            key = _key(child)
+            key = key_of(child)
             if key in seen and key not in ("atom:link", "atom:category", "atom:contributor"):
                 raise Decline
             seen.add(key)
             if self.atom_common(child, key, entry):
                 continue
             if key == "atom:summary":
-                entry["summary"] = _atom_text(child, html_ok=True)
+                entry["summary"] = atom_text(child, html_ok=True)
             elif key == "atom:content":
                 self.atom_content(child, entry)
             elif key == "atom:published":
-                entry["published_parsed"] = _date(_text(_no_attrs(child)))
+                entry["published_parsed"] = _date(text_of(no_attrs(child)))
             elif not _leaf(child, key, _ATOM_ENTRY_LEAVES):
                 raise Decline
         return entry
@@ -530,40 +394,40 @@ class _Reader:
     def atom_common(self, child: etree._Element, key: str, context: Dict) -> bool:
         """Read what feed and entry share; False for an element that is not one of them."""
         if key == "atom:title":
-            context["title"] = _atom_text(child, html_ok=False)
+            context["title"] = atom_text(child, html_ok=False)
         elif key == "atom:id":
-            text = _text_unrepaired(_no_attrs(child))
+            text = raw_text(no_attrs(child))
             # feedparser reads an Atom id as an RSS guid that is a permalink.
-            text = _repair(self.resolve(text) if text else text)
+            text = repair(self.resolve(text) if text else text)
             context["id"] = text
             context.setdefault("link", text)
         elif key == "atom:link":
             self.atom_link(child, context)
         elif key == "atom:updated":
-            context["updated_parsed"] = _date(_text(_no_attrs(child)))
+            context["updated_parsed"] = _date(text_of(no_attrs(child)))
         elif key == "atom:author":
-            context["author"], context["author_detail"] = _person(child)
+            context["author"], context["author_detail"] = person(child)
         elif key == "atom:contributor":
-            _person(child)
+            person(child)
         else:
             return False
         return True
 
     def atom_link(self, child: etree._Element, context: Dict) -> None:
-        attrs = _attrs(child)
+        attrs = attributes(child)
         if len(child) or "href" not in attrs or attrs.keys() & {"url", "uri"}:
             raise Decline
         rel = attrs.get("rel", "alternate").lower()
         default = "application/atom+xml" if rel == "self" else "text/html"
         kind = _FeedParserMixin.map_content_type(attrs.get("type", default).lower())
-        if rel == "alternate" and kind in _HTML_TYPES:
+        if rel == "alternate" and kind in HTML_TYPES:
             context["link"] = self.resolve(attrs["href"])
 
     def atom_content(self, child: etree._Element, entry: Dict) -> None:
-        attrs = _attrs(child)
+        attrs = attributes(child)
         if attrs.keys() - {"type", "base"}:
             raise Decline
-        value = _atom_text(child, html_ok=True)
+        value = atom_text(child, html_ok=True)
         entry.setdefault("content", []).append({"value": value})
         entry.setdefault("summary", value)
 
@@ -573,93 +437,10 @@ def _leaf(element: etree._Element, key: str, leaves: frozenset[str]) -> bool:
     return key.startswith("atom:") and key[5:] in leaves and not len(element)
 
 
-def _text_unrepaired(element: etree._Element) -> str:
-    if len(element):
-        raise Decline
-    return (element.text or "").strip()
-
-
-def _no_attrs(element: etree._Element) -> etree._Element:
-    if element.attrib:
-        raise Decline
-    return element
-
-
-def _atom_text(element: etree._Element, *, html_ok: bool) -> str:
-    """An Atom text construct: plain text as it is, HTML when allowed and kept as markup."""
-    attrs = _attrs(element)
-    if attrs.keys() - {"type", "base"}:  # xml:base as _check_bases allows it
-        raise Decline
-    kind = _FeedParserMixin.map_content_type(attrs.get("type", "text").lower())
-    if kind == "application/xhtml+xml" and html_ok:
-        return _html(_repair(_xhtml(element).strip()))
-    if kind == "text/plain":
-        return _text(element)
-    if kind != "text/html":
-        raise Decline  # XHTML titles, base64 and other media types
-    if html_ok:
-        return _html(_text(element))
-    # A title in HTML: feedparser gives its sanitised markup.
-    return _repair(_sanitised(_text_unrepaired(element)))
-
-
-def _xhtml(element: etree._Element) -> str:
-    """Inline XHTML as the markup feedparser rebuilds from it, without the wrapping <div>."""
-    children = list(element)
-    if len(children) != 1 or (element.text or "").strip() or (children[0].tail or "").strip():
-        raise Decline
-    div = children[0]
-    if div.tag != _XHTML_DIV:
-        raise Decline
-    out = [escape(div.text or "")]
-    for event, node in etree.iterwalk(div, events=("start", "end")):
-        if node is div:
-            continue
-        tag = node.tag
-        if not isinstance(tag, str) or not tag.startswith(_XHTML_NS):
-            raise Decline
-        name = tag[len(_XHTML_NS) :]
-        if event == "start":
-            out.append(f"<{name}{_xhtml_attrs(node)}>{escape(node.text or '')}")
-        else:
-            if name not in _VOID:
-                out.append(f"</{name}>")
-            out.append(escape(node.tail or ""))
-    return "".join(out)
-
-
-def _xhtml_attrs(node: etree._Element) -> str:
-    parts = []
-    for name, value in node.attrib.items():
-        if "}" in str(name):
-            raise Decline
-        parts.append(f" {name}={quoteattr(str(value))}")
-    return "".join(parts)
-
-
-def _person(element: etree._Element) -> tuple[str, Dict]:
-    """An Atom author's `author` and `author_detail` as feedparser sets them."""
-    if element.attrib or (element.text or "").strip():
-        raise Decline
-    detail: Dict = {}
-    for child in element:
-        key = _key(child)
-        if not key.startswith("atom:") or key[5:] not in _PERSON or key[5:] in detail:
-            raise Decline
-        if child.attrib or len(child) or (child.tail or "").strip():
-            raise Decline
-        # Names and e-mail addresses skip the repairs feedparser gives other text.
-        detail[key[5:]] = (child.text or "").strip()
-    name, email = detail.get("name"), detail.get("email")
-    if name and email:
-        return f"{name} ({email})", detail
-    return name or email or "", detail
-
-
 def _tree(element: etree._Element, children: frozenset[str]) -> None:
     """Accept a channel element whose children are known leaves (an image, a text input)."""
     for child in element:
-        if _key(child) not in children or len(child):
+        if key_of(child) not in children or len(child):
             raise Decline
 
 
