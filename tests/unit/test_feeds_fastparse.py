@@ -91,12 +91,14 @@ TRICKY_RSS = [
     "<item><title><![CDATA[Salt & <b>pepper</b>]]></title><guid>x</guid></item>",
     "<item><title>AT&amp;T &amp; friends</title><guid>x</guid></item>",
     "<item><title>a &amp;amp; b</title><guid>x</guid></item>",  # looks like HTML
+    "<item><title>&lt;i&gt;a&lt;/i&gt; &amp;copy; &lt;script&gt;x&lt;/script&gt;</title></item>",
     "<item><title>a &lt;b&gt;bold&lt;/b&gt;</title><guid>x</guid></item>",  # looks like HTML
     "<item><title>Fe&#x9d;2 &#x202e;x &#150; dash</title><guid>x</guid></item>",  # C1 controls
     "<item><title>Ã©tÃ© mojibake</title><guid>x</guid></item>",  # UTF-8 read as Latin-1
     "<item><title>  spaced\n title  </title><link> /rel/a </link></item>",
     "<item><link>/a?x=1&amp;y=2&amp;z;</link></item>",
     "<item><link></link><guid>http://t.example/g</guid></item>",
+    "<item><link>/a?x=1&amp;amp;y=2&amp;amp;z</link></item>",  # escaped twice
     "<item><guid>/g/1</guid></item>",  # a permalink guid is resolved and is the link
     '<item><guid isPermaLink="false">/g/1</guid></item>',
     '<item><guid isPermaLink="FALSE">/g/1</guid></item>',
@@ -143,6 +145,8 @@ TRICKY_ATOM = [
     "<entry><id>urn:1</id><title type='html'>Salt &amp;amp; &lt;b&gt;pepper&lt;/b&gt;</title>"
     "</entry>",
     "<entry><id>urn:1</id><title type='html'>plain words</title></entry>",
+    "<entry><id>urn:1</id><title type='html'>a &amp;amp; b &lt; c &amp;gt; d</title></entry>",
+    "<entry><id>urn:1</id><title type='html'>&lt;script&gt;x()&lt;/script&gt;T</title></entry>",
     "<entry><id>urn:1</id><title type='text'>a &lt;b&gt; &amp;amp; c</title></entry>",
     "<entry><id>urn:1</id><title type='xhtml'>"
     "<div xmlns='http://www.w3.org/1999/xhtml'>x <b>y</b></div></title></entry>",
