@@ -181,11 +181,17 @@ def _check_bases(root: etree._Element, base: str) -> None:
 def _base(url: str | None) -> str:
     """The base feedparser resolves relative links against (the feed's URL, when usable)."""
     base = make_safe_absolute_uri("", url or "") or make_safe_absolute_uri(url or "") or ""
-    # feedparser re-derives its base at every element; take it once, checking it is stable.
-    step = make_safe_absolute_uri(base, base) or base if base else ""
-    if step != base:
+    # feedparser re-derives its base at every element start, which can change it once
+    # ("file:///a" becomes "file://a"); take it as the first element leaves it, if stable.
+    base = _base_step(base)
+    if _base_step(base) != base:
         raise Decline
     return base
+
+
+def _base_step(base: str) -> str:
+    step: str = make_safe_absolute_uri(base, base) or base if base else ""
+    return step
 
 
 def _date(text: str) -> time.struct_time | None:

@@ -215,6 +215,16 @@ def test_an_xml_base_on_entry_content_is_taken_only_given_the_feeds_own_address(
     assert check(data, url=None, accepted=False) is None
 
 
+@pytest.mark.parametrize(
+    "url", ["file:///srv/feeds/f.xml", "/srv/feeds/f.xml", "https://u.example", "ftp://f.example/x"]
+)
+def test_relative_links_resolve_as_feedparser_resolves_them_whatever_the_address(url: str) -> None:
+    item = "<item><link>a/b</link><guid>/g</guid><comments>c</comments></item>"
+    entry = "<entry><id>e/1</id><link href='../x'/></entry>"
+    check(DECLARED + RSS.format(item).encode(), url=url, accepted=True)
+    check(DECLARED + ATOM.format(entry).encode(), url=url, accepted=True)
+
+
 def test_the_feed_author_is_inherited_by_atom_entries() -> None:
     data = ATOM.format("<author><name>Feed Writer</name></author><entry><id>urn:1</id></entry>")
     feed = check(data.encode(), accepted=True)
