@@ -98,6 +98,9 @@ _ATOM_FEED_LEAVES = frozenset(
     ["subtitle", "rights", "generator", "icon", "logo", "updated", "category"]
 )
 _ATOM_ENTRY_LEAVES = frozenset(["rights", "category"])
+# Leaves of other vocabularies in items and entries that feedparser files under keys of
+# their own (a thumbnail's address, the original link of a FeedBurner copy).
+_MEDIA_LEAVES = frozenset(["media:content", "media:thumbnail", "feedburner:origlink"])
 
 
 def fast_result(data: bytes, url: str | None) -> Dict | None:
@@ -298,7 +301,7 @@ class _Reader:
             handler = _ITEM_HANDLERS.get(key)
             if handler is not None:
                 handler(self, child, entry)
-            elif key not in _ITEM_LEAVES or len(child):
+            elif (key not in _ITEM_LEAVES and key not in _MEDIA_LEAVES) or len(child):
                 raise Decline
         if len(seen & {"author", "dc:creator"}) > 1:
             raise Decline
@@ -393,7 +396,9 @@ class _Reader:
                 self.atom_content(child, entry)
             elif key == "atom:published":
                 entry["published_parsed"] = _date(text_of(no_attrs(child)))
-            elif not _leaf(child, key, _ATOM_ENTRY_LEAVES):
+            elif not _leaf(child, key, _ATOM_ENTRY_LEAVES) and (
+                key not in _MEDIA_LEAVES or len(child)
+            ):
                 raise Decline
         return entry
 

@@ -30,6 +30,8 @@ _PREFIXES = {
     "http://wellformedweb.org/CommentAPI/": "wfw",
     "http://purl.org/rss/1.0/modules/slash/": "slash",
     "http://purl.org/rss/1.0/modules/syndication/": "sy",
+    "http://search.yahoo.com/mrss/": "media",
+    "http://rssnamespace.org/feedburner/ext/1.0": "feedburner",
     RDF: "rdf",
 }
 

@@ -87,7 +87,14 @@ ATOM = '<feed xmlns="http://www.w3.org/2005/Atom"><title>A</title><link href="ht
 
 DECLARED = b'<?xml version="1.0" encoding="utf-8"?>\n'
 
+MEDIA = "xmlns:media='http://search.yahoo.com/mrss/'"
 TRICKY_RSS = [
+    f"<item><title>m</title><media:content {MEDIA} url='/v.mp4' medium='video'/>"
+    f"<media:thumbnail {MEDIA} url='/t.jpg'/><guid>x</guid></item>",
+    f"<item><media:content {MEDIA} url='/v.mp4'><media:title>Other</media:title></media:content>"
+    "<title>t</title><guid>x</guid></item>",
+    "<item><title>f</title><feedburner:origLink xmlns:feedburner="
+    "'http://rssnamespace.org/feedburner/ext/1.0'>/orig</feedburner:origLink></item>",
     "<item><title><![CDATA[Salt & <b>pepper</b>]]></title><guid>x</guid></item>",
     "<item><title>AT&amp;T &amp; friends</title><guid>x</guid></item>",
     "<item><title>a &amp;amp; b</title><guid>x</guid></item>",  # looks like HTML
@@ -142,6 +149,8 @@ TRICKY_RSS = [
 ]
 
 TRICKY_ATOM = [
+    f"<entry><id>urn:1</id><title>t</title><media:thumbnail {MEDIA} url='/t.jpg'/></entry>",
+    f"<entry><id>urn:1</id><media:group {MEDIA}><media:title>g</media:title></media:group></entry>",
     "<entry><id>urn:1</id><title type='html'>Salt &amp;amp; &lt;b&gt;pepper&lt;/b&gt;</title>"
     "</entry>",
     "<entry><id>urn:1</id><title type='html'>plain words</title></entry>",
