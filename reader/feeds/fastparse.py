@@ -215,10 +215,13 @@ class _Reader:
     # RSS ---------------------------------------------------------------------------------
 
     def rss(self, root: etree._Element) -> Dict:
-        version = root.get("version", "")
+        attrs = attributes(root)
+        version = attrs.get("version", "")
         kind = _RSS_VERSIONS.get(version) or ("rss20" if version.startswith("2.") else "rss")
-        if set(attributes(root)) - {"version"} or len(root) != 1 or key_of(root[0]) != "channel":
+        if set(attrs) - {"version"} or len(root) != 1 or key_of(root[0]) != "channel":
             raise Decline
+        if root[0].attrib:
+            raise Decline  # feedparser reads a channel's href= as its link
         feed: Dict = {}
         entries: list[Dict] = []
         seen: set[str] = set()
@@ -247,6 +250,8 @@ class _Reader:
         return {"version": "rss10", "feed": feed, "entries": entries}
 
     def rdf_channel(self, channel: etree._Element, feed: Dict, seen: set[str]) -> None:
+        if set(attributes(channel)) - {"about"}:
+            raise Decline
         seen.add("channel")
         for child in channel:
             key = key_of(child)

@@ -279,6 +279,28 @@ def test_other_encodings_bases_doctypes_and_formats_are_declined(data: bytes) ->
     check(data)
 
 
+@pytest.mark.parametrize(
+    "data",
+    [
+        RSS.replace('version="2.0"', 'Version="2.0"')
+        .format("<item><guid>x</guid></item>")
+        .encode(),
+        RSS.replace("<channel>", "<channel href='http://c.example/'>").format("<item/>").encode(),
+        b"\xef\xbb\xbf" + DECLARED + RSS.format("<item><title>\xc3\xa9</title></item>").encode(),
+        b"\xef\xbb\xbf" + RSS.format("<item><title>\xc3\xa9</title></item>").encode(),
+        b"<?xml version='1.0' encoding='UTF8'?>"
+        + RSS.format("<item><title>T</title></item>").encode(),
+        RSS.replace('version="2.0"', 'version="0.92"')
+        .format("<item><title>T</title></item>")
+        .encode(),
+        RSS.replace('version="2.0"', "").format("<item><title>T</title></item>").encode(),
+    ],
+)
+def test_odd_but_well_formed_documents_agree_or_decline(data: bytes) -> None:
+    check(data)
+    check(data, url=None)
+
+
 def test_a_deeply_nested_document_is_declined_without_recursion() -> None:
     deep = "<x>" * 5000 + "</x>" * 5000
     data = RSS.format(f"<item><guid>x</guid><description>{deep}</description></item>")
