@@ -50,6 +50,7 @@ __all__ = ["fast_result"]
 
 _RSS_VERSIONS = {"0.91": "rss091u", "0.92": "rss092", "0.93": "rss093", "0.94": "rss094"}
 _DECLARED = re.compile(rb"\s*<\?xml[^>]{0,200}?encoding\s*=\s*[\"']([A-Za-z0-9._-]{1,40})[\"']")
+_VERSION_10 = re.compile(rb"<\?xml\s+version\s*=\s*[\"']1\.0[\"']")
 _XMLNS = re.compile(rb"xmlns(?::[^\s=]*)?\s*=\s*[\"']([^\"']*)[\"']")
 # xml:base or base= (a literal start keeps the scan fast; text that matches only declines).
 _BASE = re.compile(rb"base\s*=")
@@ -153,6 +154,8 @@ def _check_bytes(data: bytes) -> tuple[set[str], bool]:
         data = data[3:]
     if not data.lstrip().startswith(b"<"):
         raise Decline
+    if data.startswith(b"<?xml") and not _VERSION_10.match(data):
+        raise Decline  # XML 1.1, which expat (feedparser's strict parser) does not read
     declared = _DECLARED.match(data)
     if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
         raise Decline

@@ -271,6 +271,7 @@ def test_plain_feeds_are_taken_by_the_fast_path() -> None:
         RSS.format("").encode(),  # no entries
         b'<rss version="2.0" xmlns="http://purl.org/rss/1.0/"><channel><title>T</title><item><guid>x</guid></item></channel></rss>',
         b"<opml><body/></opml>",
+        b'<?xml version="1.1"?>' + RSS.format("<item><guid>x</guid></item>").encode(),
         b'<feed xmlns="http://purl.org/atom/ns#"><entry><id>x</id></entry></feed>',  # Atom 0.3
     ],
 )
@@ -323,17 +324,19 @@ def test_parse_feed_gives_the_fast_paths_result() -> None:
 
 # Properties ----------------------------------------------------------------------------
 
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rss_documents())
-def test_generated_rss_agrees_with_feedparser(data: bytes) -> None:
-    check(data)
+ADDRESSES = [URL, None, "file:///srv/feeds/f.xml", "https://h.example"]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(atom_documents())
-def test_generated_atom_agrees_with_feedparser(data: bytes) -> None:
-    check(data)
+@given(rss_documents(), st.sampled_from(ADDRESSES))
+def test_generated_rss_agrees_with_feedparser(data: bytes, url: str | None) -> None:
+    check(data, url)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(atom_documents(), st.sampled_from(ADDRESSES))
+def test_generated_atom_agrees_with_feedparser(data: bytes, url: str | None) -> None:
+    check(data, url)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
