@@ -66,6 +66,33 @@ def test_the_newsboat_test_feeds_agree(text: str) -> None:
     check(text.encode("utf-8"), accepted=True)
 
 
+# Shapes of the feeds other tests build inline (refresh, same page, escapes, batches).
+INLINE = [
+    b"<rss version='2.0'><channel><title>Fe&#x9d;2;PWNED&#x9c;ed &#x202e;eltit</title>"
+    b"<item><title>One&#x9b;31m</title><guid>1</guid><description>Body.</description></item>"
+    b"</channel></rss>",
+    b"<rss version='2.0'><channel><title>Links</title><link>https://links.example/</link>"
+    b"<item><title>An essay on tides</title><link>https://tides.example/essay</link>"
+    b"<guid>x1</guid></item><item><guid>x2</guid><description></description></item>"
+    b"</channel></rss>",
+    b'<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+    b"<channel><title>Estuary Notes</title><item><title>Curlews</title>"
+    b"<link>http://127.0.0.1:8000/c</link><guid isPermaLink='false'>curlew-1</guid>"
+    b"<description>A teaser.</description><content:encoded><![CDATA[<p>Full <b>text</b></p>]]>"
+    b"</content:encoded></item></channel></rss>",
+    b"<rss version='2.0'><channel><title>Feed 1</title><item><title>Entry 1 of feed 1</title>"
+    b"<guid isPermaLink='false'>f1-1</guid><link>http://feed1.example/1</link>"
+    b"<pubDate>Mon, 03 Feb 2025 17:01:00 +0000</pubDate>"
+    b"<description>&lt;p&gt;Body&lt;/p&gt;</description></item></channel></rss>",
+]
+
+
+@pytest.mark.parametrize("data", INLINE)
+def test_the_inline_feeds_of_other_tests_agree(data: bytes) -> None:
+    check(data, accepted=True)
+    check(data, url="http://127.0.0.1:8000/feed", accepted=True)
+
+
 def test_the_bench_feed_is_taken_by_the_fast_path() -> None:
     import random
     from datetime import UTC, datetime
