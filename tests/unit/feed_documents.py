@@ -151,6 +151,28 @@ def rss_documents(draw: st.DrawFn) -> bytes:
 
 
 @st.composite
+def rdf_documents(draw: st.DrawFn) -> bytes:
+    """An RSS 1.0 (RDF) document: the channel, then items with rdf:about or without."""
+    items = []
+    for n in range(draw(st.integers(1, 3))):
+        item = draw(rss_items(n))
+        about = draw(
+            st.sampled_from(["", f' rdf:about="http://r.example/a/{n}"', ' rdf:about=" /x "'])
+        )
+        items.append(item.replace("<item>", f"<item{about}>", 1))
+    title = _text_element(draw, "title", draw(TEXT))
+    text = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        f'xmlns="http://purl.org/rss/1.0/" xmlns:content="{CONTENT_NS}" xmlns:dc="{DC_NS}">'
+        f'<channel rdf:about="http://r.example/">{title}<link>http://r.example/</link>'
+        "<items><rdf:Seq><rdf:li rdf:resource='http://r.example/a/0'/></rdf:Seq></items>"
+        f"</channel>{''.join(items)}</rdf:RDF>"
+    )
+    return text.encode("utf-8")
+
+
+@st.composite
 def atom_texts(draw: st.DrawFn, name: str, html_ok: bool) -> str:
     kinds = ["", "text", "html"] + (["xhtml"] if html_ok else [])
     kind = draw(st.sampled_from(kinds))

@@ -10,7 +10,12 @@ from hypothesis import strategies as st
 
 from reader.feeds.fastparse import fast_result
 from reader.feeds.parse import FeedError, parse_feed, parse_feed_fast, parse_feed_slow
-from tests.unit.feed_documents import assert_same, atom_documents, rss_documents
+from tests.unit.feed_documents import (
+    assert_same,
+    atom_documents,
+    rdf_documents,
+    rss_documents,
+)
 from tests.unit.newsboat_support import BLOG as NEWSBOAT_ATOM
 from tests.unit.newsboat_support import NEWS as NEWSBOAT_RSS
 
@@ -357,6 +362,12 @@ ADDRESSES = [URL, None, "file:///srv/feeds/f.xml", "https://h.example"]
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rss_documents(), st.sampled_from(ADDRESSES))
 def test_generated_rss_agrees_with_feedparser(data: bytes, url: str | None) -> None:
+    check(data, url)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rdf_documents(), st.sampled_from(ADDRESSES))
+def test_generated_rss_10_agrees_with_feedparser(data: bytes, url: str | None) -> None:
     check(data, url)
 
 
