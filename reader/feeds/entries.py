@@ -15,13 +15,19 @@ from reader.web.save import Draft, saved_keys, url_key, write_draft
 
 if TYPE_CHECKING:
     from reader.feeds.registry import Subscription
+    from reader.library.parse_pool import Parsed
 
 BATCH = 200
 """New entry files made durable together: one flush for the batch instead of two per file."""
 
 
 def save_entries(
-    sub: Subscription, feed: ParsedFeed, entries: Iterable[Entry], folder: Path, limits: Limits
+    sub: Subscription,
+    feed: ParsedFeed,
+    entries: Iterable[Entry],
+    folder: Path,
+    limits: Limits,
+    parsed: list[tuple[str, Parsed]] | None = None,
 ) -> Iterator[tuple[str, Path | None]]:
     """Write each entry as an article; yields (entry id, new file, or None if already saved).
 
@@ -33,18 +39,22 @@ def save_entries(
     files are committed BATCH at a time (one durable commit each, see `BatchWriter`), so an
     entry is yielded once its file is whole and durable; after a crash, an entry written but
     not yet yielded is found by its key next time and not saved twice.
+
+    Given a `parsed` list, each new file is also parsed from the bytes written, as a scan
+    would parse it, into that list: the refresh's scan and index sync then take it from
+    there instead of reading the file back.
     """
     sweep(folder)  # temp files of a refresh that was killed part-way
-    saver = _EntrySaver(sub, feed, folder, limits)
+    saver = _EntrySaver(sub, feed, folder, limits, parsed)
     done: list[tuple[str, Path | None]] = []
     try:
         for entry in entries:
             done.append(saver.save(entry))
             if len(saver.batch) >= BATCH:
-                saver.batch.commit()
+                saver.commit()
                 yield from done
                 done = []
-        saver.batch.commit()
+        saver.commit()
     except BaseException:
         saver.batch.abort()
         raise
@@ -54,13 +64,21 @@ def save_entries(
 class _EntrySaver:
     """Saves one feed's entries into its folder, recognising pages saved by address already."""
 
-    def __init__(self, sub: Subscription, feed: ParsedFeed, folder: Path, limits: Limits) -> None:
-        self.sub, self.feed, self.folder = sub, feed, folder
+    def __init__(
+        self,
+        sub: Subscription,
+        feed: ParsedFeed,
+        folder: Path,
+        limits: Limits,
+        parsed: list[tuple[str, Parsed]] | None,
+    ) -> None:
+        self.sub, self.feed, self.folder, self.parsed = sub, feed, folder, parsed
         self.known = saved_keys(folder)  # one listing: a folder of thousands is not read per entry
         self.pages = saved_keys(folder.parent.parent / "web")  # the pages saved by address
         self.shared = _shared_pages(feed)
         self.linked = LinkedPages(limits)
         self.batch = BatchWriter()
+        self.written: list[tuple[Path, bytes]] = []
 
     def save(self, entry: Entry) -> tuple[str, Path | None]:
         """Save one entry (into the batch); its id, and its new file or None."""
@@ -74,7 +92,18 @@ class _EntrySaver:
         if whole and page_key is not None and key not in self.known:
             key = page_key
         saved = write_draft(draft, self.folder, key, known=self.known, batch=self.batch)
+        if saved.data is not None and self.parsed is not None:
+            self.written.append((saved.path, saved.data))
         return entry.id, saved.path if saved.created else None
+
+    def commit(self) -> None:
+        """Make the batch durable, then parse what it wrote when asked to."""
+        from reader.library.parse_pool import parse_all_written
+
+        self.batch.commit()
+        written, self.written = self.written, []
+        if self.parsed is not None:
+            self.parsed.extend(parse_all_written(written))
 
 
 def entry_draft(sub: Subscription, feed: ParsedFeed, entry: Entry, pages: LinkedPages) -> Draft:

@@ -80,6 +80,8 @@ class Saved:
     path: Path
     title: str
     created: bool
+    data: bytes | None = None
+    """The bytes written, for a file just made by `write_draft`."""
 
 
 # Keys and file names -------------------------------------------------------------------
@@ -162,7 +164,7 @@ def write_draft(
         raise SaveError(f"cannot write {path}: {error.strerror or error}") from None
     if known is not None:
         known[key] = path
-    return Saved(path, _one_line(draft.title) or "Untitled", created=True)
+    return Saved(path, _one_line(draft.title) or "Untitled", created=True, data=data)
 
 
 def _with_saved_now(draft: Draft) -> Draft:
