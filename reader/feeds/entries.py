@@ -51,10 +51,10 @@ def save_entries(
         for entry in entries:
             done.append(saver.save(entry))
             if len(saver.batch) >= BATCH:
-                saver.commit()
+                saver.batch.commit()
                 yield from done
                 done = []
-        saver.commit()
+        saver.batch.commit()
     except BaseException:
         saver.batch.abort()
         raise
@@ -77,8 +77,7 @@ class _EntrySaver:
         self.pages = saved_keys(folder.parent.parent / "web")  # the pages saved by address
         self.shared = _shared_pages(feed)
         self.linked = LinkedPages(limits)
-        self.batch = BatchWriter()
-        self.written: list[tuple[Path, bytes]] = []
+        self.batch = BatchWriter(self._parse if parsed is not None else None)
 
     def save(self, entry: Entry) -> tuple[str, Path | None]:
         """Save one entry (into the batch); its id, and its new file or None."""
@@ -92,16 +91,12 @@ class _EntrySaver:
         if whole and page_key is not None and key not in self.known:
             key = page_key
         saved = write_draft(draft, self.folder, key, known=self.known, batch=self.batch)
-        if saved.data is not None and self.parsed is not None:
-            self.written.append((saved.path, saved.data))
         return entry.id, saved.path if saved.created else None
 
-    def commit(self) -> None:
-        """Make the batch durable, then parse what it wrote when asked to."""
+    def _parse(self, written: list[tuple[Path, bytes]]) -> None:
+        """Parse a committed batch's files from the bytes written, as a scan would."""
         from reader.library.parse_pool import parse_all_written
 
-        self.batch.commit()
-        written, self.written = self.written, []
         if self.parsed is not None:
             self.parsed.extend(parse_all_written(written))
 

@@ -148,8 +148,9 @@ def refresh(
                 for i, sub in todo
             }
             for future in as_completed(futures):
+                # Popped, so the future and the parse it carried go now, not at the end.
                 result = _handed_over(future.result())
-                results[futures[future]] = result
+                results[futures.pop(future)] = result
                 _tell(on_progress, len(results), len(chosen), result)
     return [results[i] for i in range(len(chosen))]
 
@@ -194,8 +195,9 @@ def _in_processes(
         futures = {pool.submit(_refresh_here, sub, limits): i for i, sub in todo}
         try:
             for future in as_completed(futures):
+                # Popped, so the future and the parse it carried go now, not at the end.
                 result = _handed_over(future.result())
-                results[futures[future]] = result
+                results[futures.pop(future)] = result
                 tell(result)
         except (BrokenProcessPool, OSError):
             pass  # the feeds not done yet are refreshed in this process

@@ -80,8 +80,6 @@ class Saved:
     path: Path
     title: str
     created: bool
-    data: bytes | None = None
-    """The bytes written, for a file just made by `write_draft`."""
 
 
 # Keys and file names -------------------------------------------------------------------
@@ -164,7 +162,7 @@ def write_draft(
         raise SaveError(f"cannot write {path}: {error.strerror or error}") from None
     if known is not None:
         known[key] = path
-    return Saved(path, _one_line(draft.title) or "Untitled", created=True, data=data)
+    return Saved(path, _one_line(draft.title) or "Untitled", created=True)
 
 
 def _with_saved_now(draft: Draft) -> Draft:

@@ -19,6 +19,7 @@ from reader.cli.common import open_library
 from reader.feeds import refresh as refresh_module
 from reader.feeds.refresh import refresh
 from reader.feeds.registry import FeedRegistry
+from reader.files import BatchWriter
 from reader.library import Library, parse_pool
 from reader.library.spool import parse_once
 from reader.refresh import refresh as refresh_library
@@ -158,9 +159,15 @@ def test_the_parse_from_the_bytes_written_is_the_parse_of_the_file(
         saved=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
         extra={"feed": "f", "entry_id": "e:1"},
     )
-    saved = write_draft(draft, tmp_path / "out", "k" + format(abs(hash(title)), "x")[:12] + "00000")
-    assert saved.data is not None
-    from_bytes = parse_pool.parse_written(str(saved.path), saved.data)
+    written: list[tuple[Path, bytes]] = []
+    batch = BatchWriter(written.extend)
+    saved = write_draft(
+        draft, tmp_path / "out", "k" + format(abs(hash(title)), "x")[:12] + "00000", batch=batch
+    )
+    batch.commit()
+    [(path, data)] = written
+    assert path == saved.path
+    from_bytes = parse_pool.parse_written(str(saved.path), data)
     from_file = parse_pool.parse(str(saved.path))
     if isinstance(from_file, str):  # not an article (no text): the written parse says so too
         assert from_bytes is None
