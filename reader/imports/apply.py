@@ -20,7 +20,6 @@ from reader.imports.fetching import pending_at
 from reader.imports.items import ImportedHighlight, ImportedItem, Parsed, SkippedItem
 from reader.imports.marks import MarkWriter, fold_quote, needs_records
 from reader.library import Library
-from reader.library.parse_pool import spool_written
 from reader.sources.html_markdown import html_to_markdown
 from reader.store import Store
 from reader.web.save import Draft, file_name, render_draft, saved_keys, write_draft
@@ -109,7 +108,7 @@ class Importer:
             self.ids[Path(path)] = article_id
         self.book_files = saved_keys(self.books_dir)
         self.books: dict[str, _Book] = {}
-        self.batch = BatchWriter(on_commit=None if dry_run else spool_written)
+        self.batch = BatchWriter()
         self.tags: set[str] = set()
         self.marks = MarkWriter(store)
 

@@ -128,14 +128,6 @@ def parse_all_written(written: Iterable[tuple[Path, bytes]]) -> list[tuple[str, 
     return rows
 
 
-def spool_written(written: list[tuple[Path, bytes]]) -> None:
-    """Inside `parse_once`, keep the parse of files just written (a `BatchWriter`'s
-    `on_commit`): the scan and the index sync that follow take it instead of reading them."""
-    spool = current_spool()
-    if spool is not None:
-        spool.put_parsed(parse_all_written(written))
-
-
 def _parsed_article(article: Article, info: os.stat_result | None) -> Parsed:
     meta = article.meta
     when = meta.date.isoformat() if meta.date else None

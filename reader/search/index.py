@@ -24,7 +24,7 @@ SCHEMA_VERSION = "2"
 """Bumped whenever the schema or the analyzers change; an older index is rebuilt."""
 
 VERSION_FILE = "reader-index-version"
-WRITER_HEAP = 48_000_000
+WRITER_HEAP = 192_000_000
 """Bytes the writer may buffer before it flushes a segment (allocated only as used)."""
 
 NOTICE_DAMAGED = "the search index was damaged: it was rebuilt empty"
