@@ -12,6 +12,7 @@ import yaml
 
 from reader.sources.common import collapse, parse_date
 from reader.sources.decode import strip_controls
+from reader.sources.simpleyaml import load_mapping
 
 MAX_FRONT_MATTER = 64 * 1024
 """Front matter longer than this is not looked for (no article needs more)."""
@@ -59,6 +60,14 @@ def split_front_matter(text: str) -> tuple[FrontMatter | None, str]:
 
 
 def _parse_yaml(block: str) -> dict[str, Any] | None:
+    # Simple lines (the ones the app writes) are read without PyYAML's Python constructor.
+    simple = load_mapping(block)
+    if simple is not None:
+        return _string_keys(simple)
+    return _load_yaml(block)
+
+
+def _load_yaml(block: str) -> dict[str, Any] | None:
     try:
         data = yaml.load(block, Loader=_LOADER)
     # PyYAML raises more than YAMLError on hostile input (ValueError for a timestamp

@@ -18,6 +18,7 @@ from reader.sources.common import collapse, title_from_filename
 from reader.sources.common import slugify as common_slugify
 from reader.sources.decode import strip_controls
 from reader.sources.frontmatter import MAX_FRONT_MATTER, split_front_matter
+from reader.sources.simpleyaml import dump_mapping
 from reader.web.fetch import HTML_ACCEPT, FetchError, Limits, check_url, fetch, safe_url
 from reader.web.urls import digest
 from reader.web.urls import url_key as url_key  # re-exported: feeds and tests use it here
@@ -38,8 +39,8 @@ _SLUG_LIMIT = 60
 _SLUG_BYTES = 150
 _EXTRA_KEY = re.compile(r"[a-z][a-z0-9_]*")
 _KNOWN_KEYS = ("title", "url", "author", "date", "site", "source", "saved", "tags")
-# libyaml's emitter writes front matter several times faster than the pure-Python one, and
-# its output reads back to the same values with either loader.
+# For front matter dump_mapping cannot write; libyaml's emitter is several times faster than
+# the pure-Python one, and its output reads back to the same values with either loader.
 _DUMPER: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
@@ -171,9 +172,19 @@ def _with_saved_now(draft: Draft) -> Draft:
 
 def render_draft(draft: Draft) -> str:
     """The file's text: YAML front matter, a blank line, then the Markdown body."""
+    data = front_data(draft)
+    header = dump_mapping(data)  # strings, days and tag lists, without PyYAML's Python layers
+    if header is None:  # a date that is a datetime: PyYAML writes it as it always has
+        header = yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=10_000)
+    body = strip_controls(draft.markdown).strip("\n")
+    return f"---\n{header}---\n\n{body}\n"
+
+
+def front_data(draft: Draft) -> dict[str, object]:
+    """The draft's front matter fields, cleaned, in the order they are written."""
     data: dict[str, object] = {"title": _one_line(draft.title) or "Untitled"}
     for name, value in (
-        ("url", draft.url and safe_url(draft.url.strip())),
+        ("url", draft.url and _without_password(draft.url.strip())),
         ("author", _one_line(draft.author)),
         ("date", draft.date),
         ("site", _one_line(draft.site)),
@@ -189,10 +200,11 @@ def render_draft(draft: Draft) -> str:
         key = name.strip().lower()
         if _EXTRA_KEY.fullmatch(key) and key not in _KNOWN_KEYS and key not in data:
             data[key] = strip_controls(str(text))
-    # safe_dump quotes whatever needs it: colons, quotes, a leading dash, "yes", "null".
-    header = yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=10_000)
-    body = strip_controls(draft.markdown).strip("\n")
-    return f"---\n{header}---\n\n{body}\n"
+    return data
+
+
+def _without_password(url: str) -> str:
+    return safe_url(url) if "@" in url else url  # no "@", nothing to take out (and faster)
 
 
 def _one_line(text: str | None) -> str | None:
