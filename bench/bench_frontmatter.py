@@ -122,7 +122,7 @@ def main() -> None:
     assert all(frontmatter.load_mapping(block) is not None for block in blocks)
     print(describe())
     rounds = args.rounds
-    parse, fast_parse = frontmatter._load_yaml, frontmatter._parse_yaml
+    parse, fast_parse = frontmatter._load_yaml, frontmatter.parse_yaml_mapping
     rows = [
         ("render_draft", *_pair(_render_with_pyyaml, render_draft, drafts, rounds)),
         ("front matter parse", *_pair(parse, fast_parse, blocks, rounds)),

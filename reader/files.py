@@ -209,8 +209,14 @@ class BatchWriter:
     committed, whose temp files `sweep` later removes.
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self, on_commit: Callable[[list[tuple[Path, bytes]]], object] | None = None
+    ) -> None:
+        """`on_commit` is given each committed batch's files with the bytes written to them
+        (a scan's parse can then be made from them, without reading the files back)."""
         self._pending: list[tuple[Path, Path]] = []
+        self._data: list[bytes] = []
+        self._on_commit = on_commit
 
     def __len__(self) -> int:
         return len(self._pending)
@@ -219,10 +225,13 @@ class BatchWriter:
         """Write `data` for `path` to a temp file beside it; `path` appears at `commit`."""
         temp = path.with_name(_temp_name(f".{path.name}{TEMP_MARK}"))
         self._pending.append((_write_temp(temp, [data], mode, sync=False), path))
+        if self._on_commit is not None:
+            self._data.append(data)
 
     def commit(self) -> list[Path]:
         """Make every added file durable under its own name; the paths, in order added."""
         pending, self._pending = self._pending, []
+        data, self._data = self._data, []
         if not pending:
             return []
         try:
@@ -234,11 +243,16 @@ class BatchWriter:
             raise
         for folder in dict.fromkeys(path.parent for _, path in pending):
             fsync_dir(folder)
-        return [path for _, path in pending]
+        paths = [path for _, path in pending]
+        if self._on_commit is not None:
+            # A path added twice (a file rewritten in one batch) holds the last bytes.
+            self._on_commit(list(dict(zip(paths, data, strict=True)).items()))
+        return paths
 
     def abort(self) -> None:
         """Drop the files added since the last commit."""
         pending, self._pending = self._pending, []
+        self._data = []
         _remove(temp for temp, _ in pending)
 
 

@@ -143,6 +143,9 @@ def sync_default_library() -> None:
             refreshed.index.close()
         if refreshed.store_error is not None:
             _later(refreshed.store_error)
+    from reader.native import give_back_memory
+
+    give_back_memory()  # a feeds refresh syncs many times: each writer's peak, not all of them
 
 
 def _later(error: BaseException) -> None:

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from reader.feeds.registry import FeedRegistry, Subscription
 
 REGISTRY_WAIT = 5.0
+
+SYNC_EVERY = 5000
+"""New entries after which a refresh brings the library and index up to date before it ends."""
 """Seconds to wait for another reader process writing the subscriptions."""
 OPML_LIMIT = 64 * 1024 * 1024
 """The largest subscription list `reader feeds import` reads, in bytes."""
@@ -236,26 +239,42 @@ def command_export(args: argparse.Namespace) -> int:
 
 def command_refresh(args: argparse.Namespace) -> int:
     """Fetch every feed (or those named) in parallel, printing each as it finishes."""
+    from reader import paths
     from reader.feeds.refresh import refresh
+    from reader.library.spool import parse_once
+
+    unsynced = 0
 
     def progress(done: int, total: int, result: FeedResult) -> None:
+        nonlocal unsynced
         print(f"[{done}/{total}] {describe(result)}", flush=True)
+        unsynced += result.new
+        if unsynced >= SYNC_EVERY and done < total:
+            # While the helpers go on with the other feeds: the catalog and the index take
+            # this part now, so a big refresh's entries show in an open app as they come,
+            # and this process's share of the work overlaps theirs.
+            unsynced = 0
+            sync_default_library()
 
-    with _registry() as registry:
-        for name in args.names:
-            _get(registry, name)
-        if not args.names and not registry.all():
-            raise UsageError("no feeds yet: add one with `reader feeds add URL`")
-        results = refresh(registry, args.names or None, on_progress=progress)
-        subs = registry.all()
-    failed = sum(1 for r in results if r.error)
-    new = sum(r.new for r in results)
-    same = sum(1 for r in results if r.not_modified)
-    print(
-        f"Refreshed {_count(len(results), 'feed')}: {new} new, {same} not modified, {failed} failed"
-    )
-    if new:
-        sync_default_library()
+    # One spool for the refresh and the sync after it: what the feeds' helpers parse as they
+    # write each entry is what the scan and the index take, instead of reading it back.
+    with parse_once(paths.cache_dir()):
+        with _registry() as registry:
+            for name in args.names:
+                _get(registry, name)
+            if not args.names and not registry.all():
+                raise UsageError("no feeds yet: add one with `reader feeds add URL`")
+            results = refresh(registry, args.names or None, on_progress=progress)
+            subs = registry.all()
+        failed = sum(1 for r in results if r.error)
+        new = sum(r.new for r in results)
+        same = sum(1 for r in results if r.not_modified)
+        print(
+            f"Refreshed {_count(len(results), 'feed')}: {new} new, {same} not modified,"
+            f" {failed} failed"
+        )
+        if unsynced:
+            sync_default_library()
     if any(sub.keep for sub in subs):
         _apply_retention(subs)
     return EXIT_NO_RESULTS if failed else EXIT_OK

@@ -141,24 +141,28 @@ def _import_all(args: argparse.Namespace, chosen: list[Any]) -> None:
     from reader.cli.common import sync_default_library
     from reader.cli.userdata import session
     from reader.imports.pipeline import import_source
+    from reader.library.spool import parse_once
 
-    with session([]) as (library, store), _counter() as progress:
-        reports = [
-            import_source(
-                source,
-                form,
-                library=library,
-                store=store,
-                folder=paths.user_library_dir(),
-                dry_run=args.dry_run,
-                progress=progress,
-            )
-            for source, form in chosen
-        ]
-    for report in reports:
-        _tell(report.record(), args.json, args.dry_run)
-    if not args.dry_run and any(r.imported for r in reports):
-        sync_default_library()
+    # One spool for the scan that finds the new files' ids and the index sync at the end:
+    # each file the import wrote is parsed once, not once for each (see reader.library.spool).
+    with parse_once(paths.cache_dir()):
+        with session([]) as (library, store), _counter() as progress:
+            reports = [
+                import_source(
+                    source,
+                    form,
+                    library=library,
+                    store=store,
+                    folder=paths.user_library_dir(),
+                    dry_run=args.dry_run,
+                    progress=progress,
+                )
+                for source, form in chosen
+            ]
+        for report in reports:
+            _tell(report.record(), args.json, args.dry_run)
+        if not args.dry_run and any(r.imported for r in reports):
+            sync_default_library()
 
 
 @contextmanager

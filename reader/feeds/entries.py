@@ -15,13 +15,19 @@ from reader.web.save import Draft, saved_keys, url_key, write_draft
 
 if TYPE_CHECKING:
     from reader.feeds.registry import Subscription
+    from reader.library.parse_pool import Parsed
 
 BATCH = 200
 """New entry files made durable together: one flush for the batch instead of two per file."""
 
 
 def save_entries(
-    sub: Subscription, feed: ParsedFeed, entries: Iterable[Entry], folder: Path, limits: Limits
+    sub: Subscription,
+    feed: ParsedFeed,
+    entries: Iterable[Entry],
+    folder: Path,
+    limits: Limits,
+    parsed: list[tuple[str, Parsed]] | None = None,
 ) -> Iterator[tuple[str, Path | None]]:
     """Write each entry as an article; yields (entry id, new file, or None if already saved).
 
@@ -33,9 +39,13 @@ def save_entries(
     files are committed BATCH at a time (one durable commit each, see `BatchWriter`), so an
     entry is yielded once its file is whole and durable; after a crash, an entry written but
     not yet yielded is found by its key next time and not saved twice.
+
+    Given a `parsed` list, each new file is also parsed from the bytes written, as a scan
+    would parse it, into that list: the refresh's scan and index sync then take it from
+    there instead of reading the file back.
     """
     sweep(folder)  # temp files of a refresh that was killed part-way
-    saver = _EntrySaver(sub, feed, folder, limits)
+    saver = _EntrySaver(sub, feed, folder, limits, parsed)
     done: list[tuple[str, Path | None]] = []
     try:
         for entry in entries:
@@ -54,13 +64,20 @@ def save_entries(
 class _EntrySaver:
     """Saves one feed's entries into its folder, recognising pages saved by address already."""
 
-    def __init__(self, sub: Subscription, feed: ParsedFeed, folder: Path, limits: Limits) -> None:
-        self.sub, self.feed, self.folder = sub, feed, folder
+    def __init__(
+        self,
+        sub: Subscription,
+        feed: ParsedFeed,
+        folder: Path,
+        limits: Limits,
+        parsed: list[tuple[str, Parsed]] | None,
+    ) -> None:
+        self.sub, self.feed, self.folder, self.parsed = sub, feed, folder, parsed
         self.known = saved_keys(folder)  # one listing: a folder of thousands is not read per entry
         self.pages = saved_keys(folder.parent.parent / "web")  # the pages saved by address
         self.shared = _shared_pages(feed)
         self.linked = LinkedPages(limits)
-        self.batch = BatchWriter()
+        self.batch = BatchWriter(self._parse if parsed is not None else None)
 
     def save(self, entry: Entry) -> tuple[str, Path | None]:
         """Save one entry (into the batch); its id, and its new file or None."""
@@ -75,6 +92,13 @@ class _EntrySaver:
             key = page_key
         saved = write_draft(draft, self.folder, key, known=self.known, batch=self.batch)
         return entry.id, saved.path if saved.created else None
+
+    def _parse(self, written: list[tuple[Path, bytes]]) -> None:
+        """Parse a committed batch's files from the bytes written, as a scan would."""
+        from reader.library.parse_pool import parse_all_written
+
+        if self.parsed is not None:
+            self.parsed.extend(parse_all_written(written))
 
 
 def entry_draft(sub: Subscription, feed: ParsedFeed, entry: Entry, pages: LinkedPages) -> Draft:

@@ -4,6 +4,7 @@ on one feed's failure."""
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import dataclasses
 import multiprocessing
 import os
@@ -24,6 +25,7 @@ from reader.web.save import user_path
 
 if TYPE_CHECKING:
     from reader.feeds.registry import FeedRegistry, Subscription
+    from reader.library.parse_pool import Parsed
 
 MAX_WORKERS = 4
 """Feeds fetched at once."""
@@ -51,6 +53,9 @@ class FeedResult:
     error: str | None = None
     paths: tuple[Path, ...] = ()
     """The article files written (new or updated)."""
+    parsed: tuple[tuple[str, Parsed], ...] = ()
+    """What was parsed of those files, for the spool of a `parse_once` around the refresh
+    (handed over as each feed finishes, then dropped from the result)."""
 
 
 ProgressCallback = Callable[[int, int, FeedResult], None]
@@ -102,7 +107,7 @@ def subscribe(
     if not created:  # another process subscribed it meanwhile
         return sub, FeedResult(sub.name)
     try:
-        return sub, _finish(registry, sub, download, parsed, limits)
+        return sub, _handed_over(_finish(registry, sub, download, parsed, limits))
     except Exception as error:  # subscribed all the same; a refresh tries again
         return sub, _failed(registry, sub, error)
 
@@ -137,12 +142,30 @@ def refresh(
         )
     if todo:
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(todo)))) as pool:
-            futures = {pool.submit(refresh_one, registry, sub, limits): i for i, sub in todo}
+            # Each in this thread's context: a spool of `parse_once` is seen by the savers.
+            futures = {
+                pool.submit(contextvars.copy_context().run, refresh_one, registry, sub, limits): i
+                for i, sub in todo
+            }
             for future in as_completed(futures):
-                result = future.result()
-                results[futures[future]] = result
+                # Popped, so the future and the parse it carried go now, not at the end.
+                result = _handed_over(future.result())
+                results[futures.pop(future)] = result
                 _tell(on_progress, len(results), len(chosen), result)
     return [results[i] for i in range(len(chosen))]
+
+
+def _handed_over(result: FeedResult) -> FeedResult:
+    """Put what a feed's saver parsed into the spool of the `parse_once` around this
+    refresh, and drop it from the result (a refresh of 100,000 entries must not hold them)."""
+    if not result.parsed:
+        return result
+    from reader.library.spool import current_spool
+
+    spool = current_spool()
+    if spool is not None:
+        spool.put_parsed(result.parsed)
+    return dataclasses.replace(result, parsed=())
 
 
 def _in_processes(
@@ -158,20 +181,23 @@ def _in_processes(
     processes use them all. Each helper changes the subscriptions file under its lock, as
     any other reader process does, so nothing is lost between them.
     """
+    from reader.library.spool import current_spool
+
     count = min(os.cpu_count() or 1, len(todo))
     context = multiprocessing.get_context("spawn")  # forking a threaded process is unsafe
+    # With a spool to hand it to, the helpers parse each file as they write it.
+    setup = (registry.path, current_spool() is not None)
     try:
-        pool = ProcessPoolExecutor(
-            count, mp_context=context, initializer=_open_registry, initargs=(registry.path,)
-        )
+        pool = ProcessPoolExecutor(count, mp_context=context, initializer=_set_up, initargs=setup)
     except OSError:
         return todo
     with pool:
         futures = {pool.submit(_refresh_here, sub, limits): i for i, sub in todo}
         try:
             for future in as_completed(futures):
-                result = future.result()
-                results[futures[future]] = result
+                # Popped, so the future and the parse it carried go now, not at the end.
+                result = _handed_over(future.result())
+                results[futures.pop(future)] = result
                 tell(result)
         except (BrokenProcessPool, OSError):
             pass  # the feeds not done yet are refreshed in this process
@@ -181,11 +207,17 @@ def _in_processes(
 _worker_registry: FeedRegistry | None = None
 """The subscriptions, opened once in each helper process."""
 
+_worker_parses = False
+"""Whether this helper process parses the files it writes (see `FeedResult.parsed`)."""
 
-def _open_registry(path: Path) -> None:
-    """Set up a helper process: its own handle on the subscriptions, and no output, since
-    it shares the terminal a full-screen app paints."""
+
+def _set_up(path: Path, parse: bool) -> None:
+    """Set up a helper process: its own handle on the subscriptions, whether to parse the
+    files it writes, and no output, since it shares the terminal a full-screen app paints."""
     from reader.feeds.registry import FeedRegistry
+
+    global _worker_parses
+    _worker_parses = parse
 
     with contextlib.suppress(OSError):
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -255,9 +287,11 @@ def _finish(
         fresh = _newest(fresh)[:MAX_NEW_ENTRIES]
     saved_ids: list[str] = []
     paths: list[Path] = []
+    kept: list[tuple[str, Parsed]] | None = [] if _parses_here() else None
     current = [entry.id for entry in parsed.entries]
+    folder = feed_folder(sub.name)
     try:
-        for saved_id, path in save_entries(sub, parsed, fresh, feed_folder(sub.name), limits):
+        for saved_id, path in save_entries(sub, parsed, fresh, folder, limits, kept):
             saved_ids.append(saved_id)
             if path is not None:
                 paths.append(path)
@@ -269,7 +303,15 @@ def _finish(
     # With entries still to save, the validators are not kept: the next refresh must get
     # the whole feed again, not "not modified".
     registry.modify(sub.name, _recorder(None if backlog else download, current, saved_ids))
-    return FeedResult(sub.name, new=len(paths), paths=tuple(paths))
+    return FeedResult(sub.name, new=len(paths), paths=tuple(paths), parsed=tuple(kept or ()))
+
+
+def _parses_here() -> bool:
+    """Whether the files saved here are parsed for a spool: in a helper process when told
+    so, else when a `parse_once` block is open around this code."""
+    from reader.library.spool import current_spool
+
+    return _worker_parses or current_spool() is not None
 
 
 def _newest(entries: list[Entry]) -> list[Entry]:

@@ -22,12 +22,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
 from reader import paths
 from reader.files import read_text
 from reader.imports import drafts
 from reader.sanitize import safe_line
+from reader.sources.frontmatter import parse_yaml_mapping
 from reader.web.fetch import HTML_ACCEPT, FetchError, Limits, fetch
 from reader.web.save import Draft, render_draft, write_atomically
 
@@ -98,11 +97,7 @@ def _front(text: str) -> dict[str, Any]:
     if not text.startswith("---\n"):
         return {}
     end = text.find("\n---", 4)
-    try:
-        data = yaml.safe_load(text[4:end]) if end > 0 else None
-    except yaml.YAMLError:
-        return {}
-    return data if isinstance(data, dict) else {}
+    return (parse_yaml_mapping(text[4:end]) or {}) if end > 0 else {}
 
 
 def fetch_pending(

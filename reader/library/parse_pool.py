@@ -19,7 +19,7 @@ import os
 import queue
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any, NamedTuple
@@ -90,6 +90,45 @@ def parse(path: str) -> Parsed | str:
         return str(error) or "unreadable"
     except Exception as error:  # one bad file never stops a scan
         return f"unreadable: {type(error).__name__}: {error}"
+    return _parsed_article(article, info)
+
+
+def parse_written(path: str, data: bytes) -> Parsed | None:
+    """What `parse` gives for a file this process has just written with `data`, from those
+    bytes rather than by reading the file back; None when the file is no longer those bytes
+    or they are not an article."""
+    from reader.sources import MAX_BYTES
+    from reader.sources.files import RawFile
+    from reader.sources.loader import load_raw
+
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    if info.st_size != len(data):
+        return None  # changed since: a scan reads it
+    truncated = len(data) > MAX_BYTES
+    raw = RawFile(
+        data[:MAX_BYTES] if truncated else data, truncated, info.st_size, info.st_mtime_ns
+    )
+    try:
+        article = load_raw(Path(path), raw)
+    except Exception:  # LoadError or worse: a scan reads the file and reports it
+        return None
+    return _parsed_article(article, info)
+
+
+def parse_all_written(written: Iterable[tuple[Path, bytes]]) -> list[tuple[str, Parsed]]:
+    """`parse_written` for each file just written; those that parsed, with their paths."""
+    rows = []
+    for path, data in written:
+        parsed = parse_written(str(path), data)
+        if parsed is not None:
+            rows.append((str(path), parsed))
+    return rows
+
+
+def _parsed_article(article: Article, info: os.stat_result | None) -> Parsed:
     meta = article.meta
     when = meta.date.isoformat() if meta.date else None
     summary = Summary(
@@ -121,22 +160,38 @@ def summarize(path: str) -> Outcome:
 def read_all(
     paths: list[str], processes: int | None = None, parallel_min: int = PARALLEL_MIN
 ) -> Iterator[tuple[str, Outcome]]:
-    """Each path with its catalog outcome, in the order given; inside `parse_once`, what
-    the index needs of each file is kept for the index sync that follows."""
+    """Each path with its catalog outcome, in the order given (ids depend on it).
+
+    Inside `parse_once`, files the spool holds already (written and parsed by this
+    refresh) are not parsed again; the others are parsed now, and what the index needs of
+    each is kept for the index sync that follows.
+    """
     spool = current_spool()
-    kept: list[tuple[str, int, int, Fields]] = []
-    for path, parsed in read_parsed(paths, processes, parallel_min):
-        if isinstance(parsed, str):
-            yield path, parsed
+    kept = dict(spool.summaries(paths)) if spool is not None else {}
+    rest = [path for path in paths if path not in kept] if kept else paths
+    parsed = read_parsed(rest, processes, parallel_min)
+    parsed_now: list[tuple[str, Parsed]] = []
+    for path in paths:
+        summary = kept.get(path)
+        if summary is not None:
+            yield path, summary
+            continue
+        _, outcome = next(parsed)
+        if isinstance(outcome, str):
+            yield path, outcome
             continue
         if spool is not None:
-            kept.append((path, parsed.size, parsed.mtime_ns, parsed.fields))
-            if len(kept) >= CHUNK:
-                spool.put(kept)
-                kept = []
-        yield path, parsed.summary
-    if spool is not None and kept:
-        spool.put(kept)
+            parsed_now.append((path, outcome))
+            if len(parsed_now) >= CHUNK:
+                spool.put(_fields_of(parsed_now))
+                parsed_now = []
+        yield path, outcome.summary
+    if spool is not None and parsed_now:
+        spool.put(_fields_of(parsed_now))
+
+
+def _fields_of(rows: list[tuple[str, Parsed]]) -> list[tuple[str, int, int, Fields]]:
+    return [(path, p.size, p.mtime_ns, p.fields) for path, p in rows]
 
 
 def read_parsed(

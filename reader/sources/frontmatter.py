@@ -45,7 +45,7 @@ class FrontMatter:
 def split_front_matter(text: str) -> tuple[FrontMatter | None, str]:
     """Front matter and the Markdown after it; (None, text) when there is none or it is bad."""
     if text.startswith("---"):
-        pattern, parse = _YAML, _parse_yaml
+        pattern, parse = _YAML, parse_yaml_mapping
     elif text.startswith("+++"):
         pattern, parse = _TOML, _parse_toml
     else:
@@ -59,7 +59,8 @@ def split_front_matter(text: str) -> tuple[FrontMatter | None, str]:
     return _front_matter(data), text[found.end() :]
 
 
-def _parse_yaml(block: str) -> dict[str, Any] | None:
+def parse_yaml_mapping(block: str) -> dict[str, Any] | None:
+    """A YAML front matter block as a mapping with string keys; None when it is not one."""
     # Simple lines (the ones the app writes) are read without PyYAML's Python constructor.
     simple = load_mapping(block)
     if simple is not None:

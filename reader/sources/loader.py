@@ -53,12 +53,14 @@ _BYTES_LOADERS: dict[str, BytesLoader] = {
 
 def load_file(path: Path) -> Article:
     """Read one file as an article, or raise LoadError with a one-line reason."""
-    suffix = path.suffix.lower()
-    bytes_loader = _BYTES_LOADERS.get(suffix)
-    loader = _TEXT_LOADERS.get(suffix)
-    if loader is None and bytes_loader is None:
-        raise LoadError(f"unsupported file type: {path.suffix or 'no suffix'}")
-    raw = read_capped(path, MAX_BYTES)
+    _loaders(path)  # an unsupported file is refused before it is read
+    return load_raw(path, read_capped(path, MAX_BYTES))
+
+
+def load_raw(path: Path, raw: RawFile) -> Article:
+    """Read an article from a file's bytes already in hand (a file just written, say):
+    what `load_file` gives for that file, without reading it again."""
+    bytes_loader, loader = _loaders(path)
     if not raw.data.strip():
         raise LoadError("empty file")
     if looks_binary(raw.data):
@@ -71,6 +73,15 @@ def load_file(path: Path) -> Article:
     if not parsed.blocks:
         raise LoadError("no article text in file")
     return _article(parsed, path, raw)
+
+
+def _loaders(path: Path) -> tuple[BytesLoader | None, TextLoader | None]:
+    suffix = path.suffix.lower()
+    bytes_loader = _BYTES_LOADERS.get(suffix)
+    loader = _TEXT_LOADERS.get(suffix)
+    if loader is None and bytes_loader is None:
+        raise LoadError(f"unsupported file type: {path.suffix or 'no suffix'}")
+    return bytes_loader, loader
 
 
 def _text(raw: RawFile) -> str:

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.sources import load_file
-from reader.sources.frontmatter import _load_yaml, _parse_yaml, split_front_matter
+from reader.sources.frontmatter import _load_yaml, parse_yaml_mapping, split_front_matter
 from reader.sources.simpleyaml import dump_mapping, load_mapping
 from reader.web import save
 from reader.web.save import Draft, render_draft
@@ -287,7 +287,7 @@ def test_the_fast_reader_takes_whatever_the_writer_writes(data: dict[str, Any]) 
 )
 def test_anything_unusual_is_left_to_pyyaml(block: str) -> None:
     assert load_mapping(block) is None
-    assert _same(_parse_yaml(block), _load_yaml(block))
+    assert _same(parse_yaml_mapping(block), _load_yaml(block))
 
 
 def test_the_app_s_own_files_take_the_fast_path(tmp_path: Path) -> None:
