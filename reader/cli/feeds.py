@@ -264,7 +264,7 @@ def command_refresh(args: argparse.Namespace) -> int:
                 _get(registry, name)
             if not args.names and not registry.all():
                 raise UsageError("no feeds yet: add one with `reader feeds add URL`")
-            results = refresh(registry, args.names or None, on_progress=progress)
+            results = refresh(registry, args.names or None, on_progress=progress, keep_paths=False)
             subs = registry.all()
         failed = sum(1 for r in results if r.error)
         new = sum(r.new for r in results)

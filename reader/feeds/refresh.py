@@ -119,11 +119,13 @@ def refresh(
     workers: int = MAX_WORKERS,
     on_progress: ProgressCallback | None = None,
     limits: Limits = Limits(),  # noqa: B008 (frozen, so sharing the default is safe)
+    keep_paths: bool = True,
 ) -> list[FeedResult]:
     """Refresh the named feeds (all when None), in parallel; one result per feed.
 
     An unknown name gives a result with an error. `on_progress` runs on the calling
-    thread, once per feed, in the order the feeds finish.
+    thread, once per feed, in the order the feeds finish. Without `keep_paths` the results
+    leave out the files written (a caller that only counts them need not hold 100,000 paths).
     """
     chosen = _chosen(registry, names)
     results: dict[int, FeedResult] = {}
@@ -139,6 +141,7 @@ def refresh(
             limits,
             results,
             lambda r: _tell(on_progress, len(results), len(chosen), r),
+            keep_paths,
         )
     if todo:
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(todo)))) as pool:
@@ -149,23 +152,25 @@ def refresh(
             }
             for future in as_completed(futures):
                 # Popped, so the future and the parse it carried go now, not at the end.
-                result = _handed_over(future.result())
+                result = _handed_over(future.result(), keep_paths)
                 results[futures.pop(future)] = result
                 _tell(on_progress, len(results), len(chosen), result)
     return [results[i] for i in range(len(chosen))]
 
 
-def _handed_over(result: FeedResult) -> FeedResult:
+def _handed_over(result: FeedResult, keep_paths: bool = True) -> FeedResult:
     """Put what a feed's saver parsed into the spool of the `parse_once` around this
-    refresh, and drop it from the result (a refresh of 100,000 entries must not hold them)."""
-    if not result.parsed:
-        return result
-    from reader.library.spool import current_spool
+    refresh, and drop it from the result (a refresh of 100,000 entries must not hold them),
+    with the paths written unless they are to be kept."""
+    if result.parsed:
+        from reader.library.spool import current_spool
 
-    spool = current_spool()
-    if spool is not None:
-        spool.put_parsed(result.parsed)
-    return dataclasses.replace(result, parsed=())
+        spool = current_spool()
+        if spool is not None:
+            spool.put_parsed(result.parsed)
+    if result.parsed or (result.paths and not keep_paths):
+        return dataclasses.replace(result, parsed=(), paths=result.paths if keep_paths else ())
+    return result
 
 
 def _in_processes(
@@ -174,6 +179,7 @@ def _in_processes(
     limits: Limits,
     results: dict[int, FeedResult],
     tell: Callable[[FeedResult], None],
+    keep_paths: bool,
 ) -> list[tuple[int, Subscription]]:
     """Refresh feeds in one helper process per core; the feeds left undone if the pool broke.
 
@@ -196,7 +202,7 @@ def _in_processes(
         try:
             for future in as_completed(futures):
                 # Popped, so the future and the parse it carried go now, not at the end.
-                result = _handed_over(future.result())
+                result = _handed_over(future.result(), keep_paths)
                 results[futures.pop(future)] = result
                 tell(result)
         except (BrokenProcessPool, OSError):
@@ -232,7 +238,12 @@ def _refresh_here(sub: Subscription, limits: Limits) -> FeedResult:
     """`refresh_one` in a helper process, against its own handle on the subscriptions."""
     if _worker_registry is None:
         return FeedResult(sub.name, error="the subscriptions could not be opened")
-    return refresh_one(_worker_registry, sub, limits)
+    from reader.native import give_back_memory
+
+    try:
+        return refresh_one(_worker_registry, sub, limits)
+    finally:
+        give_back_memory()  # one feed's parse trees and pages, freed, go back to the system
 
 
 def _chosen(registry: FeedRegistry, names: Sequence[str] | None) -> list[Subscription | FeedResult]:

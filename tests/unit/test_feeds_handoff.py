@@ -174,3 +174,11 @@ def test_the_parse_from_the_bytes_written_is_the_parse_of_the_file(
     else:
         assert from_bytes == from_file
     saved.path.unlink()
+
+
+def test_a_refresh_that_only_counts_keeps_no_paths(tmp_path: Path) -> None:
+    subscribe_all([write_feed(tmp_path, feed, 3) for feed in range(2)])
+    with FeedRegistry.open() as registry:
+        counted = refresh(registry, keep_paths=False)
+    assert [(result.new, result.paths) for result in counted] == [(3, ()), (3, ())]
+    assert len(saved_files()) == 6
