@@ -17,8 +17,10 @@ if TYPE_CHECKING:
     from reader.feeds.registry import Subscription
     from reader.library.parse_pool import Parsed
 
-BATCH = 200
-"""New entry files made durable together: one flush for the batch instead of two per file."""
+BATCH = 500
+"""New entry files made durable together: one flush for the batch instead of two per file.
+As many as one refresh of a feed saves (MAX_NEW_ENTRIES), so a feed's new entries appear
+together, with the parse its refresh hands over, rather than part-way for a scan meanwhile."""
 
 
 def save_entries(
