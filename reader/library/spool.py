@@ -7,6 +7,10 @@ there instead of parsing the file again. On disk, not in memory: a first refresh
 entries would otherwise hold every body at once. An entry is used only while its file still
 has the size and mtime it had when parsed. The scratch file is deleted when `parse_once`
 ends; one left by a killed process is removed by the next `parse_once`.
+
+A feeds refresh inside the block goes further: its helpers parse each entry from the bytes
+they write and hand the parse over (`put_parsed`), catalog summary included, so the scan
+that finds those files reads none of them either.
 """
 
 from __future__ import annotations
