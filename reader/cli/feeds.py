@@ -20,10 +20,9 @@ if TYPE_CHECKING:
     from reader.feeds.registry import FeedRegistry, Subscription
 
 REGISTRY_WAIT = 5.0
-
+"""Seconds to wait for another reader process writing the subscriptions."""
 SYNC_EVERY = 5000
 """New entries after which a refresh brings the library and index up to date before it ends."""
-"""Seconds to wait for another reader process writing the subscriptions."""
 OPML_LIMIT = 64 * 1024 * 1024
 """The largest subscription list `reader feeds import` reads, in bytes."""
 
