@@ -24,21 +24,9 @@ from reader.library import Library, parse_pool
 from reader.library.spool import parse_once
 from reader.refresh import refresh as refresh_library
 from reader.search.sync import open_index
-from reader.sources import load_file
 from reader.web.save import Draft, write_draft
 from tests.unit.test_feeds_batch import saved_files, subscribe_all, write_feed
-
-
-def counting_loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Files this process reads through the scan's parser (helper processes are not seen)."""
-    calls: list[Path] = []
-
-    def load(path: Path):  # type: ignore[no-untyped-def]
-        calls.append(path)
-        return load_file(path)
-
-    monkeypatch.setattr(parse_pool, "load_file", load)
-    return calls
+from tests.unit.test_library_spool import counting_loads
 
 
 def user_library() -> Library:
