@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 from collections.abc import Callable
 
@@ -12,9 +11,10 @@ from collections.abc import Callable
 def _trim() -> Callable[[int], int] | None:
     """glibc's malloc_trim, or None on a C library without it."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim: Callable[[int], int] = libc.malloc_trim
-    except (OSError, AttributeError):
+        # The symbols already loaded into this process: no search for the C library (which
+        # runs ldconfig, a few milliseconds on every command that syncs).
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):
         return None
     return trim
 
