@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from reader import config
 from reader.library import Library
@@ -83,6 +84,16 @@ def make_app(library: Library) -> Callable[..., ReaderApp]:
 async def settle(pilot: Pilot[None]) -> None:
     """Let workers (scan, load, settings) finish and their messages be handled."""
     await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    """Type into the focused input: the first key pressed, the rest pasted at the cursor
+    (a temporary path typed key by key takes seconds of a test's time)."""
+    await pilot.press(text[0])
+    field = pilot.app.focused
+    assert isinstance(field, Input)
+    field.insert_text_at_cursor(text[1:])
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()

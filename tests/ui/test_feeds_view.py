@@ -24,7 +24,7 @@ from reader.ui.widgets.feed_tree import FeedTree, TreeRow
 from tests.conftest import SAMPLE_DATA
 from tests.http_server import LoopbackServer, Route
 
-from .conftest import settle
+from .conftest import settle, type_text
 
 HARBOUR = SAMPLE_DATA / "feeds" / "harbour-bulletin.xml"
 RSS_TYPE = "application/rss+xml"
@@ -260,7 +260,8 @@ async def test_a_in_the_view_subscribes_to_a_feed_file(
         await open_view(pilot)
         await pilot.press("a")
         await pilot.pause()
-        await pilot.press(*str(hills), "enter")
+        await type_text(pilot, str(hills))
+        await pilot.press("enter")
         for _ in range(3):
             await settle(pilot)
         assert feed_rows(pilot)["Hill Walks"].total == 1
@@ -303,23 +304,31 @@ async def test_a_refresh_in_the_app_applies_the_feeds_keep_rule(
 
 @pytest.mark.parametrize("suffix", [".xml", ".rss", ".atom"])
 async def test_adding_a_feed_file_with_a_offers_to_subscribe(
-    feeds_library: Library, registry: FeedRegistry, store: Store, tmp_path: Path, suffix: str
+    feeds_library: Library,
+    registry: FeedRegistry,
+    store: Store,
+    tmp_path: Path,
+    suffix: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     hills = tmp_path / f"hills{suffix}"
     hills.write_bytes(rss("Hill Walks", ("h-1", "Ridge path reopened")))
+    monkeypatch.chdir(tmp_path)  # typed relative to where the app was started
     async with make(feeds_library, registry, store).run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         for answer in ("n", "y"):
             await pilot.press("a")
             await pilot.pause()
-            await pilot.press(*str(hills), "enter")
+            await pilot.press(*hills.name, "enter")
             await settle(pilot)
             assert isinstance(pilot.app.screen, ConfirmScreen)
             await pilot.press(answer)
             for _ in range(3):
                 await settle(pilot)
-            subscribed = registry.get("hill-walks") is not None
-            assert subscribed == (answer == "y")
+            subscribed = registry.get("hill-walks")
+            assert (subscribed is not None) == (answer == "y")
+        # Subscribed by its full path, so a refresh started elsewhere still finds it.
+        assert subscribed is not None and Path(subscribed.url) == hills.resolve()
         screen = main(pilot)
         titles = {screen.article_list.rows[n].title for n in range(len(screen.article_list.rows))}
         assert "Ridge path reopened" in titles

@@ -16,7 +16,7 @@ from reader.ui.app import ReaderApp
 from reader.ui.screens.dialogs import PromptScreen
 from reader.ui.screens.main import MainScreen
 
-from .conftest import settle
+from .conftest import settle, type_text
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "imports"
 
@@ -36,7 +36,8 @@ async def import_from_palette(pilot: Pilot[None], path: str) -> None:
     await pilot.press("enter")
     await pilot.pause()
     assert isinstance(pilot.app.screen, PromptScreen)
-    await pilot.press(*path, "enter")
+    await type_text(pilot, path)
+    await pilot.press("enter")
     for _ in range(4):  # the import, the scan it starts, the store re-read
         await settle(pilot)
 

@@ -18,7 +18,7 @@ from reader.ui.screens.dialogs import PromptScreen
 from reader.ui.screens.main import MainScreen
 from tests.http_server import LoopbackServer, Route
 
-from .conftest import settle
+from .conftest import settle, type_text
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -70,7 +70,7 @@ async def type_into_dialog(pilot: Pilot[None], text: str) -> None:
     await pilot.press("a")
     await pilot.pause()
     assert isinstance(pilot.app.screen, PromptScreen)
-    await pilot.press(*text)
+    await type_text(pilot, text)
     await pilot.press("enter")
     for _ in range(3):  # the save, the scan it starts, then opening the new article
         await settle(pilot)
