@@ -49,7 +49,7 @@ _HTML_TAG = re.compile(r"<[^<>]*>")
 _HTML_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 # Characters markdown-it tries as inline syntax (see `_too_costly`).
-_INLINE_SYNTAX = str.maketrans(dict.fromkeys("[]*_`<>&|\\!~"))
+_INLINE_SYNTAX = "[]*_`<>&|\\!~"
 _COST_CAP = 60_000
 """Lines plus syntax characters above which a document is not parsed (about 2 s of work)."""
 _SYNTAX_FLOOR = 10_000
@@ -124,7 +124,8 @@ def _too_costly(markdown: str) -> bool:
     seconds, against a fraction of a second for a megabyte of prose. Such files are
     shown as plain paragraphs instead.
     """
-    special = len(markdown) - len(markdown.translate(_INLINE_SYNTAX))
+    # One count per character is far quicker than a translate table on non-ASCII text.
+    special = sum(markdown.count(char) for char in _INLINE_SYNTAX)
     if special + markdown.count("\n") > _COST_CAP:
         return True
     return special > _SYNTAX_FLOOR and special * 5 > len(markdown)

@@ -25,28 +25,29 @@ class _Declined(Exception):
     """The text holds something only markdown-it can be trusted to read."""
 
 
-# Anything that makes the whole document the slow path's: tabs, CR and control
-# characters, trailing spaces (hard breaks, blank-looking lines), reference definitions
-# and character references.
-_UNSAFE = re.compile(
-    r"[\t\r\x00-\x08\x0b-\x1f\x7f-\x9f]| \n| \Z|\]:|&(?:#[0-9xX]|[A-Za-z][A-Za-z0-9]*;)"
-)
+_CONTROL = re.compile(r"[\t\r\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ENTITY = re.compile(r"&(?:#[0-9xX]|[A-Za-z][A-Za-z0-9]*;)")
+_BLOCK_FIRST = frozenset("#>`-*_+<~=|:0123456789")
+"""The first characters of a line that may make it more than paragraph text."""
+_INLINE_MARKUP = re.compile(r"[\\`*_~\[\]!<]")
 _RULE = re.compile(r"(?:\*[ ]*){3,}|(?:-[ ]*){3,}|(?:_[ ]*){3,}")
 _TABLE_RULE = re.compile(r"[|:-][|: -]*")
 _ITEM = re.compile(r"(?:([-*+])|([0-9]{1,9})([.)])) (?=[^ ])")
 _ORDERED_START = re.compile(r"[0-9]{1,9}[.)](?: |$)")
 _HEADING = re.compile(r"(#{1,6}) (.*)")
 _FENCE = re.compile(r"(`{3,})[^`]*")
-_INLINE_SPECIAL = re.compile(r"[\\`*_~\[\]!<\n]")
+# Text, line breaks and escapes up to the next character that may be inline syntax.
+_TEXT = re.compile(r"(?:[^\\`*_~\[!<]|!(?!\[)|\\[^\n])+")
+_LINE_END = re.compile(r"\n *")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _DESTINATION = re.compile(r"[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+")
-_ESCAPABLE = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _MAX_LEVEL = 8
 """Container nesting (a quote counts 1, a list 2) past which markdown-it's limits matter."""
 
 
 def fast_blocks(markdown: str) -> tuple[Block, ...] | None:
     """The blocks markdown-it would give for this text, or None when not sure of them."""
-    if _UNSAFE.search(markdown):
+    if _unsafe(markdown):
         return None
     builder = _Builder()
     try:
@@ -54,6 +55,22 @@ def fast_blocks(markdown: str) -> tuple[Block, ...] | None:
     except _Declined:
         return None
     return tuple(builder.blocks)
+
+
+def _unsafe(markdown: str) -> bool:
+    """Whether the whole text is the slow path's.
+
+    Tabs, CR and control characters, trailing spaces (hard breaks, blank-looking lines),
+    reference definitions and character references.
+    """
+    if " \n" in markdown or markdown.endswith(" ") or "]:" in markdown:
+        return True
+    if "&" in markdown and _ENTITY.search(markdown):
+        return True
+    # Most text is printable but for its line ends: one quick C-level test settles it.
+    if markdown.replace("\n", " ").isprintable():
+        return False
+    return _CONTROL.search(markdown) is not None
 
 
 # Blocks ------------------------------------------------------------------------------
@@ -69,17 +86,25 @@ def _container(lines: list[str], out: _Builder, level: int) -> None:
         if not line:
             index += 1
             continue
-        _check_edges(line)
+        bare = line.lstrip(" ") if line[0] == " " else line
+        _check_edges(bare)
+        first = bare[0]
         # A line holding a bar may head a table whose delimiter row comes next.
-        if "|" in line and index + 1 < count and _TABLE_RULE.fullmatch(lines[index + 1]):
+        if "|" in bare and index + 1 < count and _delimiter_row(lines[index + 1]):
             raise _Declined
-        first = line[0]
+        if first not in _BLOCK_FIRST:
+            if len(line) - len(bare) > 3:
+                raise _Declined  # indented code
+            index = _paragraph(lines, index, out)
+            continue
+        if bare is not line:
+            raise _Declined
         if first == "#":
             _heading(line, out)
             index += 1
         elif first == ">":
             index = _quote(lines, index, out, level)
-        elif first == "`" and line.startswith("```"):
+        elif first == "`" and _FENCE.fullmatch(line):
             index = _fence(lines, index, out)
         elif first in "-*_" and _RULE.fullmatch(line):
             if line not in ("---", "***", "___"):
@@ -99,6 +124,11 @@ def _unsure_start(line: str) -> bool:
     if line[0] == "<" or line.startswith("~~~") or _ORDERED_START.match(line):
         return True
     return line[0] in "-*+" and line[1:2] in ("", " ")
+
+
+def _delimiter_row(line: str) -> bool:
+    bare = line.lstrip(" ")
+    return len(line) - len(bare) < 4 and _TABLE_RULE.fullmatch(bare) is not None
 
 
 def _check_edges(line: str) -> None:
@@ -136,8 +166,7 @@ def _quote(lines: list[str], index: int, out: _Builder, level: int) -> int:
 
 def _fence(lines: list[str], index: int, out: _Builder) -> int:
     opening = _FENCE.fullmatch(lines[index])
-    if opening is None:
-        raise _Declined
+    assert opening is not None
     size = len(opening.group(1))
     end = index + 1
     count = len(lines)
@@ -156,17 +185,24 @@ def _fence(lines: list[str], index: int, out: _Builder) -> int:
 
 
 def _paragraph(lines: list[str], index: int, out: _Builder) -> int:
+    # Indentation before a paragraph's lines is dropped (a first line's is at most 3).
+    rows = [lines[index].lstrip(" ")]
     end = index + 1
     count = len(lines)
     while end < count:
         line = lines[end]
         if not line:
             break
-        _check_edges(line)
-        if _interrupts(line):
+        bare = line.lstrip(" ") if line[0] == " " else line
+        _check_edges(bare)
+        # Indented 4 or more, a line cannot start a block here: it goes on the paragraph.
+        if bare[0] in _BLOCK_FIRST and len(line) - len(bare) < 4 and _interrupts(bare):
+            if bare is not line:
+                raise _Declined
             break
+        rows.append(line)  # its indentation goes in the inline read (code spans keep it)
         end += 1
-    out.inline_block("\n".join(lines[index:end]))
+    out.inline_block("\n".join(rows))
     return end
 
 
@@ -297,6 +333,8 @@ class _Span:
 
 def _inline(src: str) -> tuple[str, tuple[Mark, ...]]:
     """Inline Markdown as plain text plus marks, as markdown.py's `render_inline` gives."""
+    if _INLINE_MARKUP.search(src) is None:
+        return _plain(src).strip(), ()
     pieces: list[str | _Run] = []
     spans: list[_Span] = []
     _scan(src, 0, len(src), pieces, spans)
@@ -326,18 +364,14 @@ def _scan(src: str, pos: int, limit: int, pieces: list[str | _Run], spans: list[
     """Read `src[pos:limit]` into pieces and spans (emphasis never crosses a link's edge)."""
     openers: list[tuple[int, _Run]] = []
     while pos < limit:
-        found = _INLINE_SPECIAL.search(src, pos, limit)
-        if found is None:
-            pieces.append(src[pos:limit])
-            return
-        at = found.start()
-        if at > pos:
-            pieces.append(src[pos:at])
+        text = _TEXT.match(src, pos, limit)
+        if text is not None:
+            pieces.append(_plain(text.group()))
+            pos = text.end()
+            continue
+        at = pos
         char = src[at]
-        if char == "\n":
-            pieces.append(" ")
-            pos = at + 1
-        elif char == "\\":
+        if char == "\\":
             pos = _escape(src, at, limit, pieces)
         elif char == "`":
             pos = _code(src, at, limit, pieces, spans)
@@ -354,16 +388,23 @@ def _scan(src: str, pos: int, limit: int, pieces: list[str | _Run], spans: list[
             pos = at + 1
 
 
+def _plain(text: str) -> str:
+    """A run of text as shown: escapes resolved, line ends as spaces."""
+    if "\\" in text:
+        text = _ESCAPE.sub(r"\1", text)
+    return _LINE_END.sub(" ", text) if "\n" in text else text
+
+
 def _escape(src: str, at: int, limit: int, pieces: list[str | _Run]) -> int:
     if at + 1 >= limit:
         pieces.append("\\")
         return at + 1
-    char = src[at + 1]
-    if char == "\n":
-        pieces.append("\n")  # a hard break
-    else:
-        pieces.append(char if char in _ESCAPABLE else "\\" + char)
-    return at + 2
+    # Escapes are text runs: only a backslash ending a line (a hard break) comes here.
+    pieces.append("\n")
+    at += 2
+    while at < limit and src[at] == " ":
+        at += 1
+    return at
 
 
 def _code_end(src: str, start: int, size: int, limit: int) -> int:

@@ -13,6 +13,9 @@ from reader.sources.html_markdown import html_to_markdown
 from reader.sources.markdown import markdown_it_blocks, parse_blocks
 from reader.sources.md_fast import fast_blocks
 
+# The document strategy is deep; its repr (only shown on failure) is large, not wrong.
+pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
+
 SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -84,14 +87,15 @@ def _inline(atoms: st.SearchStrategy[str], joins: st.SearchStrategy[str]) -> st.
 PLAIN_INLINE = st.lists(PLAIN_ATOM, min_size=1, max_size=10).map(" ".join)
 INLINE = _inline(
     st.one_of(WORDS, WORDS, PUNCT, ESCAPED, NEAR_MISS),
-    st.sampled_from([" ", " ", " ", "", "\n", "\\\n"]),
+    st.sampled_from([" ", " ", " ", "", "\n", "\\\n", "\n  ", "\n    "]),
 )
 
 
-def _blocks(inline: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+def _blocks(inline: st.SearchStrategy[str], indents: list[str]) -> st.SearchStrategy[str]:
     line = inline.filter(lambda text: text.strip() == text and "\n" not in text and text)
     heading = st.tuples(st.integers(1, 6), line).map(lambda pair: "#" * pair[0] + " " + pair[1])
-    code = st.text(st.sampled_from("ab <>*\n`  "), max_size=20).map(
+    body = st.text(st.sampled_from("ab <>*\n`  "), max_size=20).filter(lambda t: "```" not in t)
+    code = body.map(
         lambda body: "```\n" + "\n".join(row.rstrip(" ") for row in body.split("\n")) + "\n```"
     )
     leaves = st.one_of(inline, inline, heading, code, st.sampled_from(["---", "***", "___"]))
@@ -106,7 +110,8 @@ def _blocks(inline: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
             quote, st.tuples(marker, items, st.sampled_from(["\n", "\n\n"])).map(_list)
         )
 
-    block = st.recursive(leaves, containers, max_leaves=6)
+    indented = st.tuples(st.sampled_from(indents), leaves).map("".join)
+    block = st.recursive(indented, containers, max_leaves=6)
     return st.lists(block, min_size=1, max_size=5).map("\n\n".join)
 
 
@@ -122,10 +127,10 @@ def _list(parts: tuple[str, list[str], str]) -> str:
 
 
 # A list item opening with `---` is a rule of dashes and bullets: not the plain grammar.
-PLAIN_DOCUMENT = _blocks(PLAIN_INLINE).filter(
+PLAIN_DOCUMENT = _blocks(PLAIN_INLINE, [""]).filter(
     lambda text: re.search(r"[-*+.)] (?:---|\*\*\*|___)$", text, re.MULTILINE) is None
 )
-DOCUMENT = _blocks(INLINE)
+DOCUMENT = _blocks(INLINE, ["", "", "", " ", "   ", "    "])
 # Raw near-misses: any mix of Markdown's syntax characters, lines and indentation.
 NOISE = st.text(st.sampled_from("ab *_~`[]()<>!#\\-+=|:.1\n\t>&;é\u00a0"), max_size=60)
 
