@@ -7,6 +7,10 @@ N documents: the Markdown a feed refresh writes for the bench feeds' entries
 lists, quotes, headings). For each: the share the fast path accepts, and the time per
 document (median of R rounds) of markdown-it alone, of the fast path alone (declines
 included) and of `parse_blocks` (fast path, then markdown-it for what it declines).
+Then, on up to 1,999 files of feed entries and rich output written as a refresh writes them
+(few enough to be read in this process, where the fast path can be switched off): the time
+per file of `parse_written`, the whole parse a refresh's helpers do per entry, and a cold
+scan of that library, each with the fast path on and off.
 """
 
 from __future__ import annotations
@@ -17,14 +21,15 @@ import shutil
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bench import corpus
 from bench.machine import describe
 from reader.feeds.parse import parse_feed
 from reader.library import Library
-from reader.library.parse_pool import PARALLEL_MIN
+from reader.library.parse_pool import PARALLEL_MIN, parse_written
 from reader.sources import markdown
 from reader.sources.html_markdown import html_to_markdown
 from reader.sources.markdown import markdown_it_blocks, parse_blocks
@@ -125,39 +130,64 @@ def report(name: str, docs: list[str], rounds: int) -> None:
     )
 
 
-def cold_scans(docs: list[str], rounds: int) -> None:
-    """Cold scans of a Markdown library of these documents, fast path on and off."""
+def library_figures(docs: list[str], rounds: int) -> None:
+    """Per-entry parse of just-written files and cold scans, fast path on and off."""
     count = min(len(docs), PARALLEL_MIN - 1)  # read in this process, where the switch holds
     with tempfile.TemporaryDirectory(prefix="reader-bench-md-") as temp:
         folder = Path(temp) / "library"
         folder.mkdir()
+        files = []
         for number, doc in enumerate(docs[:count]):
             draft = Draft(title=f"Entry {number}", markdown=doc, url=f"https://e.example/{number}")
-            (folder / f"{number:05d}.md").write_text(render_draft(draft), encoding="utf-8")
-        times: dict[bool, list[float]] = {True: [], False: []}
+            data = render_draft(draft).encode("utf-8")
+            path = folder / f"{number:05d}.md"
+            path.write_bytes(data)
+            files.append((str(path), data))
+        written: dict[bool, list[float]] = {True: [], False: []}
+        scans: dict[bool, list[float]] = {True: [], False: []}
         for _ in range(rounds):
             for fast in (True, False):
-                times[fast].append(_cold_scan(folder, Path(temp) / f"cache-{fast}", fast=fast))
-    on, off = (statistics.median(times[fast]) for fast in (True, False))
+                with _fast_path(fast):
+                    written[fast].append(_parse_written(files))
+                    scans[fast].append(_cold_scan(folder, Path(temp) / f"cache-{fast}"))
+    on, off = (statistics.median(written[fast]) * 1000 for fast in (True, False))
     print(
-        f"\nCold scan of {count:,} Markdown files in one process (median of {rounds}): "
+        f"\n`parse_written` per feed entry file (what a refresh's helpers do; median of "
+        f"{rounds}): markdown-it {off:.3f} ms, fast path {on:.3f} ms ({off / on:.2f}x)"
+    )
+    on, off = (statistics.median(scans[fast]) for fast in (True, False))
+    print(
+        f"Cold scan of {count:,} Markdown files in one process (median of {rounds}): "
         f"markdown-it {off:.2f} s, fast path {on:.2f} s ({off / on:.2f}x)"
     )
 
 
-def _cold_scan(folder: Path, cache: Path, *, fast: bool) -> float:
-    shutil.rmtree(cache, ignore_errors=True)
+@contextmanager
+def _fast_path(on: bool) -> Iterator[None]:
+    """The fast path as it is, or switched off so that markdown-it reads everything."""
     original = markdown.fast_blocks
-    if not fast:
+    if not on:
         markdown.fast_blocks = lambda text: None  # type: ignore[assignment]
     try:
-        library = Library([folder], cache_dir=cache)
-        start = time.perf_counter()
-        library.scan()
-        elapsed = time.perf_counter() - start
-        library.close()
+        yield
     finally:
         markdown.fast_blocks = original
+
+
+def _parse_written(files: list[tuple[str, bytes]]) -> float:
+    start = time.perf_counter()
+    for path, data in files:
+        assert parse_written(path, data) is not None
+    return (time.perf_counter() - start) / len(files)
+
+
+def _cold_scan(folder: Path, cache: Path) -> float:
+    shutil.rmtree(cache, ignore_errors=True)
+    library = Library([folder], cache_dir=cache)
+    start = time.perf_counter()
+    library.scan()
+    elapsed = time.perf_counter() - start
+    library.close()
     return elapsed
 
 
@@ -176,7 +206,7 @@ def main() -> None:
     rich = rich_entries(args.docs)
     report("rich converter output", rich, args.rounds)
     entries = feed_entries(args.docs // 2) + rich[: args.docs // 2]
-    cold_scans(entries, args.rounds)
+    library_figures(entries, args.rounds)
 
 
 if __name__ == "__main__":

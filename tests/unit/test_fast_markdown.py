@@ -49,6 +49,12 @@ URLS = st.sampled_from(
         "javascript:alert(1)",
         "https://example.com/a_b*c",
         "https://example.com/~user/",
+        "https://example.com/%41%2f?x='y'&z=*_",
+        "https://example.com/a;b,c@d$e+f!g",
+        "//example.com/x",
+        "#fragment",
+        "HTTP://Example.COM/",
+        "data:text/plain,hi",
     ]
 )
 NEAR_MISS = st.sampled_from(
@@ -77,7 +83,7 @@ PLAIN_ATOM = st.one_of(WORDS, ESCAPED, st.sampled_from([",", ".", "?", "(", ")",
 
 
 def _inline(atoms: st.SearchStrategy[str], joins: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-    inner = st.lists(atoms, min_size=1, max_size=4).map(" ".join)
+    inner = st.lists(st.one_of(atoms, atoms, _code_span()), min_size=1, max_size=4).map(" ".join)
     piece = st.one_of(atoms, atoms, _wrap(inner), _wrap(_wrap(inner)), _code_span())
     return st.lists(st.tuples(piece, joins), min_size=1, max_size=8).map(
         lambda parts: "".join(text + join for text, join in parts).strip(" \n\\")
