@@ -17,7 +17,7 @@ from functools import lru_cache
 from itertools import accumulate
 from operator import itemgetter
 
-from markdown_it.common.normalize_url import normalizeLink, validateLink
+from markdown_it.common.normalize_url import normalizeLink, normalizeLinkText, validateLink
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace, unescapeAll
 
 from reader.models import Block, BlockKind, Mark, MarkKind
@@ -46,6 +46,7 @@ _ESCAPED = itemgetter(1)
 """The escaped character of an escape match (a C-level callable: no template per match)."""
 _LINE_END = re.compile(r"\n *")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\x00-\x20]*)>")
 _DESTINATION = re.compile(r"[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+")
 _MAX_LEVEL = 8
 """Container nesting (a quote counts 1, a list 2) past which markdown-it's limits matter."""
@@ -128,7 +129,9 @@ def _container(lines: list[str], out: _Builder, level: int) -> None:
 
 def _unsure_start(line: str) -> bool:
     """HTML, a tilde fence, or a list marker with no text or more than one space after it."""
-    if line[0] == "<" or line.startswith("~~~") or _ORDERED_START.match(line):
+    if line[0] == "<" and not _AUTOLINK.match(line):
+        return True  # HTML
+    if line.startswith("~~~") or _ORDERED_START.match(line):
         return True
     return line[0] in "-*+" and line[1:2] in ("", " ")
 
@@ -223,6 +226,8 @@ def _interrupts(line: str) -> bool:
         if item.group(2) is not None and int(item.group(2)) != 1:
             raise _Declined  # only a list starting at 1 may interrupt a paragraph
         return True
+    if first == "<" and _AUTOLINK.match(line):
+        return False  # an autolink is text: never an HTML block, which starts with a tag
     if first in "#>=|:<+-" or line[:2] in ("*", "* ") or line.startswith(("```", "~~~")):
         raise _Declined
     if _ORDERED_START.match(line):
@@ -390,7 +395,7 @@ def _scan(src: str, pos: int, limit: int, pieces: list[str | _Run], spans: list[
         elif char == "!" and src.startswith("[", at + 1):
             raise _Declined  # an image
         elif char == "<":
-            raise _Declined  # an autolink or inline HTML
+            pos = _autolink(src, at, limit, pieces, spans)
         else:
             pieces.append(char)
             pos = at + 1
@@ -532,6 +537,19 @@ def _link(src: str, at: int, limit: int, pieces: list[str | _Run], spans: list[_
     return close + 1
 
 
+def _autolink(src: str, at: int, limit: int, pieces: list[str | _Run], spans: list[_Span]) -> int:
+    """A `<scheme:...>` link whose address markdown-it keeps as it is; declines the rest."""
+    found = _AUTOLINK.match(src, at, limit)
+    if found is None:
+        raise _Declined  # inline HTML, an e-mail autolink or a bare `<`
+    url = found.group(1)
+    if not _normal_autolink(url):
+        raise _Declined
+    spans.append(_Span(MarkKind.LINK, len(pieces), len(pieces) + 1, url))
+    pieces.append(url)
+    return found.end()
+
+
 def _label_end(src: str, pos: int, limit: int) -> int:
     """Where a link's text ends (its `]`), skipping escapes and code spans; -1 if nowhere."""
     while pos < limit:
@@ -551,6 +569,12 @@ def _label_end(src: str, pos: int, limit: int) -> int:
         else:
             pos += 1
     return -1
+
+
+@lru_cache(maxsize=4096)
+def _normal_autolink(url: str) -> bool:
+    """Whether markdown-it shows and links this autolink's address as it is written."""
+    return _normal_link(url) and normalizeLinkText(url) == url
 
 
 @lru_cache(maxsize=4096)

@@ -57,6 +57,23 @@ URLS = st.sampled_from(
         "data:text/plain,hi",
     ]
 )
+AUTOLINKS = st.sampled_from(
+    [
+        "<https://example.com/a?b=1>",
+        "<http://example.com/>",
+        "<HTTP://EXAMPLE.COM/>",
+        "<mailto:someone@example.com>",
+        "<someone@example.com>",
+        "<https://exämple.com/>",
+        "<https://example.com/%zz>",
+        "<javascript:alert(1)>",
+        "<ul:x>",
+        "<pre:x>",
+        "<p>",
+        "<a href=x>",
+        "<https://example.com/ a>",
+    ]
+)
 NEAR_MISS = st.sampled_from(
     ["*", "_", "**", "__", "~", "~~", "~~~", "***", "[", "]", "!", "<", "&", "`", "``", "\\", "#"]
 )
@@ -79,7 +96,9 @@ def _code_span() -> st.SearchStrategy[str]:
     )
 
 
-PLAIN_ATOM = st.one_of(WORDS, ESCAPED, st.sampled_from([",", ".", "?", "(", ")", ":"]))
+PLAIN_ATOM = st.one_of(
+    WORDS, ESCAPED, st.sampled_from([",", ".", "?", "(", ")", ":", "<https://example.com/a?b>"])
+)
 
 
 def _inline(atoms: st.SearchStrategy[str], joins: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
@@ -92,7 +111,7 @@ def _inline(atoms: st.SearchStrategy[str], joins: st.SearchStrategy[str]) -> st.
 
 PLAIN_INLINE = st.lists(PLAIN_ATOM, min_size=1, max_size=10).map(" ".join)
 INLINE = _inline(
-    st.one_of(WORDS, WORDS, PUNCT, ESCAPED, NEAR_MISS),
+    st.one_of(WORDS, WORDS, PUNCT, ESCAPED, NEAR_MISS, AUTOLINKS),
     st.sampled_from([" ", " ", " ", "", "\n", "\\\n", "\n  ", "\n    "]),
 )
 
@@ -287,6 +306,8 @@ def test_marks_and_kinds_come_out_as_markdown_it_gives_them() -> None:
     "markdown",
     [
         "<b>html</b>",
+        "<someone@example.com>",
+        "<https://exämple.com/>",
         "[ref]\n\n[ref]: http://e.com/",
         "a | b\n--|--\n1 | 2",
         "Setext\n---",
@@ -313,3 +334,10 @@ def test_forms_outside_the_grammar_decline(markdown: str) -> None:
 def test_parse_blocks_uses_the_fast_path_and_falls_back() -> None:
     assert parse_blocks("plain *text*") == markdown_it_blocks("plain *text*")
     assert parse_blocks("<b>html</b> text") == markdown_it_blocks("<b>html</b> text")
+
+
+def test_autolinks_read_as_links() -> None:
+    blocks = check("*Not fetched yet.*\n\n<https://e.com/a?b=1> and more", accepted=True)
+    assert blocks is not None
+    assert blocks[1].text == "https://e.com/a?b=1 and more"
+    assert blocks[1].marks == (Mark(0, 19, MarkKind.LINK, "https://e.com/a?b=1"),)
