@@ -36,6 +36,11 @@ AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\x00-\x20]*)>")
 _DESTINATION = re.compile(r"[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+")
 
 
+_CLASSES: dict[str, tuple[bool, bool]] = {}
+"""Characters met beside delimiters, with `_classify`'s answer (the tests are pure)."""
+_CLASSES_KEPT = 4096
+
+
 class _Run:
     """A run of `*`, `_` or `~~`: emphasis when matched, its own characters otherwise."""
 
@@ -226,15 +231,21 @@ def _flanking(src: str, at: int, end: int, limit: int, *, split_word: bool) -> t
     """CommonMark's can-open and can-close for a delimiter run, as markdown-it tests them."""
     last = src[at - 1] if at > 0 else " "
     following = src[end] if end < limit else " "
-    last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
-    next_punct = isMdAsciiPunct(ord(following)) or isPunctChar(following)
-    last_space = isWhiteSpace(ord(last))
-    next_space = isWhiteSpace(ord(following))
+    last_punct, last_space = _CLASSES.get(last) or _classify(last)
+    next_punct, next_space = _CLASSES.get(following) or _classify(following)
     left = not (next_space or (next_punct and not (last_space or last_punct)))
     right = not (last_space or (last_punct and not (next_space or next_punct)))
     if split_word:
         return left, right
     return left and (not right or last_punct), right and (not left or next_punct)
+
+
+def _classify(char: str) -> tuple[bool, bool]:
+    """Whether markdown-it counts a character as punctuation, and as whitespace."""
+    found = (isMdAsciiPunct(ord(char)) or isPunctChar(char), isWhiteSpace(ord(char)))
+    if len(_CLASSES) < _CLASSES_KEPT:
+        _CLASSES[char] = found
+    return found
 
 
 def _link(src: str, at: int, limit: int, pieces: list[str | _Run], spans: list[_Span]) -> int:
