@@ -1,6 +1,6 @@
 """A fast reading of common Markdown into blocks, declining whatever it cannot vouch for.
 
-markdown-it-py costs about a quarter of a millisecond per feed entry. Most entries, and
+markdown-it-py is most of the time spent reading a feed entry's file. Most entries, and
 everything `html_markdown` writes, use a small part of Markdown: paragraphs, ATX headings,
 escapes, inline links, simple emphasis, code spans, lists, block quotes, fenced code and
 rules. This module reads exactly that part and gives the same blocks and marks as the

@@ -16,7 +16,7 @@ from reader.sources.md_fast import fast_blocks
 # The document strategy is deep; its repr (only shown on failure) is large, not wrong.
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 
-SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def check(markdown: str, *, accepted: bool | None = None) -> tuple[Block, ...] | None:
