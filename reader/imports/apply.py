@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.files import BatchWriter, read_text
-from reader.imports import drafts, fetching
+from reader.imports import drafts, fetching, handoff
 from reader.imports.fetching import pending_at
 from reader.imports.items import ImportedHighlight, ImportedItem, Parsed, SkippedItem
 from reader.imports.marks import MarkWriter, fold_quote, needs_records
@@ -108,7 +108,9 @@ class Importer:
             self.ids[Path(path)] = article_id
         self.book_files = saved_keys(self.books_dir)
         self.books: dict[str, _Book] = {}
-        self.batch = BatchWriter()
+        # Each committed batch's link-only files go to the scan with their parse made from
+        # the bytes written: the scan that gives them ids reads none of them back.
+        self.batch = BatchWriter(on_commit=None if dry_run else handoff.hand_over)
         self.tags: set[str] = set()
         self.marks = MarkWriter(store)
 
