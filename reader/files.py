@@ -17,10 +17,7 @@ import os
 import stat
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
+from typing import BinaryIO
 
 MB = 1024 * 1024
 
@@ -213,22 +210,13 @@ class BatchWriter:
     """
 
     def __init__(
-        self,
-        on_commit: Callable[[list[tuple[Path, bytes]]], object] | None = None,
-        *,
-        background: bool = False,
+        self, on_commit: Callable[[list[tuple[Path, bytes]]], object] | None = None
     ) -> None:
         """`on_commit` is given each committed batch's files with the bytes written to them
-        (a scan's parse can then be made from them, without reading the files back).
-
-        With `background`, the temp files are written by a thread of their own while the
-        caller prepares the next ones (creating a file is mostly the kernel's work, done
-        without the interpreter's lock); a failed write is raised by `commit`, and `add`
-        never makes folders then. `close` ends the thread."""
+        (a scan's parse can then be made from them, without reading the files back)."""
         self._pending: list[tuple[Path, Path]] = []
         self._data: list[bytes] = []
         self._on_commit = on_commit
-        self._writer = _Writer() if background else None
 
     def __len__(self) -> int:
         return len(self._pending)
@@ -236,11 +224,7 @@ class BatchWriter:
     def add(self, path: Path, data: bytes, mode: int = DOCUMENT) -> None:
         """Write `data` for `path` to a temp file beside it; `path` appears at `commit`."""
         temp = path.with_name(_temp_name(f".{path.name}{TEMP_MARK}"))
-        if self._writer is None:
-            self._pending.append((_write_temp(temp, [data], mode, sync=False), path))
-        else:
-            self._writer.write(temp, data, mode)
-            self._pending.append((temp, path))
+        self._pending.append((_write_temp(temp, [data], mode, sync=False), path))
         if self._on_commit is not None:
             self._data.append(data)
 
@@ -251,8 +235,6 @@ class BatchWriter:
         if not pending:
             return []
         try:
-            if self._writer is not None:
-                self._writer.wait()
             _flush([temp for temp, _ in pending])
             for temp, path in pending:
                 os.replace(temp, path)
@@ -271,41 +253,7 @@ class BatchWriter:
         """Drop the files added since the last commit."""
         pending, self._pending = self._pending, []
         self._data = []
-        if self._writer is not None:
-            with contextlib.suppress(Exception):  # being dropped: how a write went is moot
-                self._writer.wait()
         _remove(temp for temp, _ in pending)
-
-    def close(self) -> None:
-        """End the background writer's thread (files not committed are dropped first)."""
-        self.abort()
-        if self._writer is not None:
-            self._writer.close()
-
-
-class _Writer:
-    """One thread writing temp files in the order given; `wait` raises the first failure."""
-
-    def __init__(self) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="reader-write")
-        self._futures: list[Future[Path]] = []
-
-    def write(self, temp: Path, data: bytes, mode: int) -> None:
-        self._futures.append(self._pool.submit(_write_temp, temp, [data], mode, False))
-
-    def wait(self) -> None:
-        futures, self._futures = self._futures, []
-        failed: BaseException | None = None
-        for future in futures:  # every one finished before any is reported or removed
-            error = future.exception()
-            failed = failed or error
-        if failed is not None:
-            raise failed
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True)
 
 
 def sweep(folder: Path) -> int:

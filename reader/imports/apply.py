@@ -22,14 +22,7 @@ from reader.imports.marks import MarkWriter, fold_quote, needs_records
 from reader.library import Library
 from reader.sources.html_markdown import html_to_markdown
 from reader.store import Store
-from reader.web.save import (
-    Draft,
-    SaveError,
-    file_name,
-    render_draft,
-    saved_keys,
-    write_draft,
-)
+from reader.web.save import Draft, file_name, render_draft, saved_keys, write_draft
 from reader.web.urls import url_key
 
 BATCH = 500
@@ -117,11 +110,7 @@ class Importer:
         self.books: dict[str, _Book] = {}
         # Each committed batch's link-only files go to the scan with their parse made from
         # the bytes written: the scan that gives them ids reads none of them back.
-        # Written on a thread of their own, while the next items are read and rendered.
-        self.batch = BatchWriter(
-            on_commit=None if dry_run else handoff.hand_over, background=not dry_run
-        )
-        self.folders: set[Path] = set()
+        self.batch = BatchWriter(on_commit=None if dry_run else handoff.hand_over)
         self.tags: set[str] = set()
         self.marks = MarkWriter(store)
 
@@ -142,8 +131,6 @@ class Importer:
         except BaseException:
             self.batch.abort()
             raise
-        finally:
-            self.batch.close()
         report.tags = len(self.tags)
         if not self.dry_run:
             self._record(report)
@@ -253,17 +240,7 @@ class Importer:
     def _write(self, draft: Draft, folder: Path, key: str) -> Path:
         if self.dry_run:
             return folder / file_name(draft, key)
-        self._made(folder)
         return write_draft(draft, folder, key, known=self.pages, batch=self.batch).path
-
-    def _made(self, folder: Path) -> None:
-        """Make a folder files are written into (the batch's thread makes none)."""
-        if folder not in self.folders:
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as error:
-                raise SaveError(f"cannot write {folder}: {error.strerror or error}") from None
-            self.folders.add(folder)
 
     # Books --------------------------------------------------------------------------
 
@@ -307,7 +284,6 @@ class Importer:
                 report.articles += 1
                 draft = drafts.book_draft(book.item, book.marks, self.form)
                 if not self.dry_run:
-                    self._made(self.books_dir)
                     known = self.book_files
                     saved = write_draft(draft, self.books_dir, key, known=known, batch=self.batch)
                     target.path = saved.path

@@ -2,11 +2,9 @@
 
     python -m tests.unit.files_worker atomic PATH
     python -m tests.unit.files_worker batch FOLDER
-    python -m tests.unit.files_worker background FOLDER
 
 `atomic` rewrites PATH with generation after generation of `page(n)` until killed;
-`batch` writes new files `n.md` holding `page(n)` in batches of five until killed;
-`background` the same with the batch's temp files written by its own thread.
+`batch` writes new files `n.md` holding `page(n)` in batches of five until killed.
 Prints `ready` once the first write is durable.
 """
 
@@ -45,9 +43,9 @@ def atomic(path: Path) -> None:
         number += 1
 
 
-def batch(folder: Path, background: bool = False) -> None:
+def batch(folder: Path) -> None:
     """Write new files in batches of five, each committed at once."""
-    writer = BatchWriter(background=background)
+    writer = BatchWriter()
     number = 0
     while True:
         for _ in range(5):
@@ -60,4 +58,4 @@ def batch(folder: Path, background: bool = False) -> None:
 
 if __name__ == "__main__":
     kind, where = sys.argv[1], Path(sys.argv[2])
-    atomic(where) if kind == "atomic" else batch(where, background=kind == "background")
+    atomic(where) if kind == "atomic" else batch(where)

@@ -68,15 +68,12 @@ def test_a_file_replaced_until_killed_is_always_a_whole_old_or_new_one(tmp_path:
     assert all(name.startswith(temp_prefix(path)) for name in leftovers)
 
 
-@pytest.mark.parametrize("kind", ["batch", "background"])
-def test_batch_files_written_until_killed_are_each_whole_or_absent(
-    kind: str, tmp_path: Path
-) -> None:
+def test_batch_files_written_until_killed_are_each_whole_or_absent(tmp_path: Path) -> None:
     rng = random.Random(12)
     for round_ in range(KILLS // 2):
         folder = tmp_path / str(round_)
         folder.mkdir()
-        _kill(_start(kind, folder), rng)
+        _kill(_start("batch", folder), rng)
         written = sorted(folder.glob("*.md"), key=lambda p: int(p.stem))
         assert len(written) >= 5
         for path in written:
@@ -201,38 +198,3 @@ def test_the_write_scan_finds_a_plain_write(tmp_path: Path) -> None:
     source = 'from pathlib import Path\nPath("x").write_text("y")\nopen("z", "w")\nopen("r")\n'
     sample.write_text(source)
     assert [hit.rsplit(" ", 1)[1] for hit in _writes(sample)] == ["write_text", "open"]
-
-
-def test_a_background_batch_writes_what_a_plain_one_writes(tmp_path: Path) -> None:
-    """Files rewritten in one batch hold their last bytes; the paths come back in order."""
-    for background in (False, True):
-        folder = tmp_path / str(background)
-        folder.mkdir()
-        handed: list[list[tuple[Path, bytes]]] = []
-        writer = BatchWriter(handed.append, background=background)
-        for n in range(30):
-            writer.add(folder / f"{n % 20}.md", page(n)[:100])
-        assert writer.commit() == [folder / f"{n % 20}.md" for n in range(30)]
-        writer.close()
-        assert {p.name: p.read_bytes() for p in folder.iterdir()} == {
-            f"{n % 20}.md": page(n)[:100] for n in range(30)
-        }
-        assert [len(files) for files in handed] == [20]
-
-
-def test_a_background_write_that_fails_is_raised_by_commit_and_leaves_nothing(
-    tmp_path: Path,
-) -> None:
-    writer = BatchWriter(background=True)
-    writer.add(tmp_path / "a.md", b"a")
-    writer.add(tmp_path / "missing" / "b.md", b"b")  # no such folder: the thread's write fails
-    writer.add(tmp_path / "c.md", b"c")
-    with pytest.raises(FileNotFoundError):
-        writer.commit()
-    assert list(tmp_path.iterdir()) == []
-    writer.add(tmp_path / "d.md", b"d")  # the writer goes on with the next batch
-    writer.abort()
-    writer.add(tmp_path / "e.md", b"e")
-    assert writer.commit() == [tmp_path / "e.md"]
-    writer.close()
-    assert [p.name for p in tmp_path.iterdir()] == ["e.md"]
