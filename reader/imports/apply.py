@@ -110,9 +110,14 @@ class Importer:
         self.books: dict[str, _Book] = {}
         # Each committed batch's link-only files go to the scan with their parse made from
         # the bytes written: the scan that gives them ids reads none of them back.
-        self.batch = BatchWriter(on_commit=None if dry_run else handoff.hand_over)
+        self.texts: dict[Path, list[str]] = {}
+        """The block texts of the book documents written, for anchoring their highlights."""
+        self.batch = BatchWriter(on_commit=None if dry_run else self._hand_over)
         self.tags: set[str] = set()
         self.marks = MarkWriter(store)
+
+    def _hand_over(self, written: list[tuple[Path, bytes]]) -> None:
+        handoff.hand_over(written, self.texts)
 
     def run(
         self, parsed: Iterable[Parsed], report: Report, progress: Callable[[int], None] | None
@@ -305,7 +310,7 @@ class Importer:
         found = self.library.ids_at([t.path for t in targets if t.article_id is None])
         for target in targets:
             target.article_id = target.article_id or found.get(target.path)
-        report.highlights, report.notes = self.marks.write(self.library, targets)
+        report.highlights, report.notes = self.marks.write(self.library, targets, self.texts)
 
 
 def _guarded(parsed: Iterable[Parsed]) -> Iterator[Parsed]:

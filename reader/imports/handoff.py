@@ -6,7 +6,8 @@ and the page's address. What a scan would find in such a file is made here from 
 the import wrote, without reading the file or parsing its Markdown: the front matter is
 read as a scan reads it, and the body's two paragraphs are known (the first is the one
 Markdown parse of `NOT_FETCHED` per process, the second the address, for an address the
-parser shows as written). Anything else is left to the scan.
+parser shows as written). A book document, one per book, is parsed from the bytes written
+(its blocks then also serve to anchor its highlights). Anything else is left to the scan.
 
 Handed over through the spool of the `parse_once` around the import (see
 reader.library.spool), it serves the scan that gives the files their ids and the index.
@@ -20,9 +21,9 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from reader.imports.drafts import NOT_FETCHED
+from reader.imports.drafts import NOT_FETCHED, is_book_file
 from reader.library.catalog import encode_tags
-from reader.library.parse_pool import Parsed, Summary
+from reader.library.parse_pool import Parsed, Summary, parse_written_article
 from reader.library.spool import current_spool
 from reader.models import Block, BlockKind
 from reader.sources import MAX_BYTES
@@ -37,14 +38,24 @@ from reader.sources.frontmatter import split_front_matter
 _PLAIN_ADDRESS = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]*", re.IGNORECASE)
 
 
-def hand_over(written: Iterable[tuple[Path, bytes]]) -> int:
-    """Put the parse of each link-only file just written into the current spool; how many."""
+def hand_over(
+    written: Iterable[tuple[Path, bytes]], texts: dict[Path, list[str]] | None = None
+) -> int:
+    """Put the parse of each link-only file and book document just written into the
+    current spool; how many. A book's block texts go into `texts` too: its highlights are
+    anchored in them next, and it need not be read and parsed a second time for that."""
     spool = current_spool()
     if spool is None:
         return 0
     rows = []
     for path, data in written:
         parsed = link_parsed(path, data)
+        if parsed is None and is_book_file(path):
+            read = parse_written_article(str(path), data)
+            if read is not None:
+                article, parsed = read
+                if texts is not None:
+                    texts[path] = [block.text for block in article.blocks]
         if parsed is not None:
             rows.append((str(path), parsed))
     spool.put_parsed(rows)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import bisect
 import itertools
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.imports.items import ImportedHighlight, ImportedItem
@@ -78,8 +79,14 @@ class MarkWriter:
         notes = sum(1 for t in listed for item in t.items if item.note.strip())
         return sum(len(t.highlights) for t in listed), notes
 
-    def write(self, library: Library, targets: Iterable[Target]) -> tuple[int, int]:
-        """Record every target's marks in one merge; (highlights, notes) added."""
+    def write(
+        self,
+        library: Library,
+        targets: Iterable[Target],
+        texts: Mapping[Path, list[str]] | None = None,
+    ) -> tuple[int, int]:
+        """Record every target's marks in one merge; (highlights, notes) added. `texts`
+        holds the block texts of files already parsed, by path (others are loaded)."""
         tables: dict[str, list[dict[str, Any]]] = {
             "bookmarks": [],
             "notes": [],
@@ -94,7 +101,8 @@ class MarkWriter:
             base["title"] = _title(library, target)
             for item in target.items:
                 notes += _item_records(tables, base, item, self._note_known(target, item))
-            tables["highlights"] += _highlights(library, base, target)
+            known = texts.get(target.path) if texts is not None else None
+            tables["highlights"] += _highlights(library, base, target, known)
         if any(tables.values()):
             self.store.import_all(
                 {"format": "reader-store", "schema_version": CURRENT_VERSION, **tables}
@@ -154,12 +162,14 @@ def _item_records(
     return 0
 
 
-def _highlights(library: Library, base: dict[str, str], target: Target) -> list[dict[str, Any]]:
+def _highlights(
+    library: Library, base: dict[str, str], target: Target, known: list[str] | None
+) -> list[dict[str, Any]]:
     """The target's new highlights as records, anchored in its text when it has some."""
     if not target.highlights:
         return []
-    texts: list[str] = []
-    if target.has_text:
+    texts: list[str] = known or []
+    if target.has_text and known is None:
         try:
             texts = [block.text for block in library.load(base["article_id"]).blocks]
         except (UnknownArticle, LoadError, OSError):

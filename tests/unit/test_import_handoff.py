@@ -107,7 +107,11 @@ def catalog(home: Path) -> list[tuple[object, ...]]:
 
 
 def imported(
-    home: Path, export: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    home: Path,
+    export: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    query: str = "tag:harbour",
 ) -> tuple[list[tuple[object, ...]], str, list[tuple[str, bool]], list[str]]:
     """Import into a fresh home: its catalog, the JSON report, the read articles, a search."""
     monkeypatch.setenv("READER_HOME", str(home))
@@ -115,7 +119,7 @@ def imported(
     report = capsys.readouterr().out
     with Store.open() as store:
         read = sorted((state.article_id, state.read) for state in store.reading_states())
-    assert main(["search", "tag:harbour", "--json"]) == 0
+    assert main(["search", query, "--json"]) == 0
     # Hits of equal score come in the index's own order, which differs from run to run.
     found = sorted(capsys.readouterr().out.replace(str(home), "HOME").splitlines())
     return catalog(home), report, read, found
@@ -130,8 +134,32 @@ def test_an_import_handing_over_gives_what_reading_back_gives(
     # Only the file whose address the parser shows otherwise than written was read back.
     (read_back,) = [path for path in calls if path.parent.name == "web"]
     assert "%7Eodd" in read_back.read_text()
-    monkeypatch.setattr(handoff, "hand_over", lambda written: 0)
+    monkeypatch.setattr(handoff, "hand_over", lambda written, texts=None: 0)
     read_back = imported(tmp_path / "b", export, monkeypatch, capsys)
     assert handed == read_back
     assert len(handed[0]) == 41 and '"imported": 41' in handed[1]
     assert len(handed[2]) == 15 and len(handed[3]) == 10
+
+
+def highlights() -> list[tuple[object, ...]]:
+    with Store.open() as store:
+        return sorted(
+            (h.article_id, h.quote, h.prefix, h.suffix, h.block) for h in store.highlights()
+        )
+
+
+def test_a_kindle_import_handing_over_its_books_gives_what_reading_back_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench.bench_import_kindle import kindle_clippings
+
+    export = tmp_path / "My Clippings.txt"
+    export.write_bytes(kindle_clippings(400, books=5))
+    calls = counting_loads(monkeypatch)
+    handed = [*imported(tmp_path / "a", export, monkeypatch, capsys, "ferry"), highlights()]
+    assert [path for path in calls if path.parent.name == "books"] == []  # none read back
+    monkeypatch.setattr(handoff, "hand_over", lambda written, texts=None: 0)
+    read_back = [*imported(tmp_path / "b", export, monkeypatch, capsys, "ferry"), highlights()]
+    assert handed == read_back
+    assert len(handed[0]) == 5 and len(handed[-1]) > 300
+    assert any(block > 0 for *_, block in handed[-1])  # anchored in the books' blocks
