@@ -49,7 +49,10 @@ def hand_over(
         return 0
     rows = []
     for path, data in written:
-        parsed = link_parsed(path, data)
+        try:
+            parsed = link_parsed(path, data)
+        except Exception:  # the files are written: the scan reads this one and tells
+            parsed = None
         if parsed is None and is_book_file(path):
             read = parse_written_article(str(path), data)
             if read is not None:
