@@ -5,6 +5,11 @@ mixes English (US, old-device), German and Chinese metadata lines, notes, bookma
 re-highlights over 50 books. The baseline, measured in the same run, is decoding the file
 and splitting it into clippings (what any reader of it must do); the parse is reported as a
 ratio to it. `kindle_clippings(n)` and `measure(data)` are importable for other benches.
+
+With `--whole`, the whole import instead: `reader import` of the file in a fresh process
+and a fresh reader home (book documents written, highlights anchored in them and stored,
+the index synced), then the same import again, each with its wall time and peak RSS,
+beside a cold `reader list` of what the import wrote, as in bench.bench_import.
 """
 
 from __future__ import annotations
@@ -137,13 +142,48 @@ def measure(data: bytes, runs: int = 3) -> dict[str, float]:
     }
 
 
+def whole(data: bytes, runs: int) -> None:
+    """Print the whole import's figures: `runs` fresh homes, each imported twice."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from bench.bench_import import timed
+
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "reader"], check=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        export = Path(scratch) / "My Clippings.txt"
+        export.write_bytes(data)
+        for run in range(runs):
+            home = Path(scratch) / f"home{run}"
+            env = {**os.environ, "READER_HOME": str(home)}
+            first = timed(["import", str(export), "--json"], env)
+            again = timed(["import", str(export), "--json"], env)
+            shutil.rmtree(home / "cache", ignore_errors=True)
+            scan = timed(["list"], env)
+            print(
+                f"import {first[0]:.2f} s ({first[1]:.0f} MB), again {again[0]:.2f} s "
+                f"({again[1]:.0f} MB), cold `reader list` {scan[0]:.2f} s: "
+                f"{first[0] / scan[0]:.2f}x and {again[0] / scan[0]:.2f}x"
+            )
+
+
 def main() -> None:
     """Print the figures for one file size."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clippings", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--whole", action="store_true", help="time `reader import` itself")
     args = parser.parse_args()
     data = kindle_clippings(args.clippings)
+    if args.whole:
+        print(describe())
+        print(f"{args.clippings:,} clippings, {len(data) / 2**20:.1f} MB:")
+        whole(data, args.runs)
+        return
     figures = measure(data, args.runs)
     print(describe())
     print(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.files import BatchWriter, read_text
-from reader.imports import drafts, fetching
+from reader.imports import drafts, fetching, handoff
 from reader.imports.fetching import pending_at
 from reader.imports.items import ImportedHighlight, ImportedItem, Parsed, SkippedItem
 from reader.imports.marks import MarkWriter, fold_quote, needs_records
@@ -108,9 +108,16 @@ class Importer:
             self.ids[Path(path)] = article_id
         self.book_files = saved_keys(self.books_dir)
         self.books: dict[str, _Book] = {}
-        self.batch = BatchWriter()
+        # Each committed batch's link-only files go to the scan with their parse made from
+        # the bytes written: the scan that gives them ids reads none of them back.
+        self.texts: dict[Path, list[str]] = {}
+        """The block texts of the book documents written, for anchoring their highlights."""
+        self.batch = BatchWriter(on_commit=None if dry_run else self._hand_over)
         self.tags: set[str] = set()
         self.marks = MarkWriter(store)
+
+    def _hand_over(self, written: list[tuple[Path, bytes]]) -> None:
+        handoff.hand_over(written, self.texts)
 
     def run(
         self, parsed: Iterable[Parsed], report: Report, progress: Callable[[int], None] | None
@@ -303,7 +310,7 @@ class Importer:
         found = self.library.ids_at([t.path for t in targets if t.article_id is None])
         for target in targets:
             target.article_id = target.article_id or found.get(target.path)
-        report.highlights, report.notes = self.marks.write(self.library, targets)
+        report.highlights, report.notes = self.marks.write(self.library, targets, self.texts)
 
 
 def _guarded(parsed: Iterable[Parsed]) -> Iterator[Parsed]:

@@ -7,9 +7,12 @@ highlight has a UUID derived from its article and quote, so merging twice adds n
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.imports.items import ImportedHighlight, ImportedItem
@@ -24,11 +27,17 @@ if TYPE_CHECKING:
 
 CONTEXT = 32
 """Characters kept before and after a quote, to find it again after edits."""
+_SEPARATOR = "\x00"
+"""Between an article's blocks joined for searching."""
 _NAMESPACE = uuid.UUID("5d0c3e0a-6a43-4b83-9a59-0a8f3b8e1c11")
 
 
 def fold_quote(text: str) -> str:
     """A quote as compared for duplicates: case, spacing, curly quotes and dashes ignored."""
+    if text.isascii():
+        # What `fold` gives for ASCII (it unifies only non-ASCII quotes and dashes), without
+        # its loop over every character: an import folds each of thousands of quotes.
+        return " ".join(text.lower().split())
     return fold(text)[0].strip()
 
 
@@ -70,8 +79,14 @@ class MarkWriter:
         notes = sum(1 for t in listed for item in t.items if item.note.strip())
         return sum(len(t.highlights) for t in listed), notes
 
-    def write(self, library: Library, targets: Iterable[Target]) -> tuple[int, int]:
-        """Record every target's marks in one merge; (highlights, notes) added."""
+    def write(
+        self,
+        library: Library,
+        targets: Iterable[Target],
+        texts: Mapping[Path, list[str]] | None = None,
+    ) -> tuple[int, int]:
+        """Record every target's marks in one merge; (highlights, notes) added. `texts`
+        holds the block texts of files already parsed, by path (others are loaded)."""
         tables: dict[str, list[dict[str, Any]]] = {
             "bookmarks": [],
             "notes": [],
@@ -86,7 +101,8 @@ class MarkWriter:
             base["title"] = _title(library, target)
             for item in target.items:
                 notes += _item_records(tables, base, item, self._note_known(target, item))
-            tables["highlights"] += _highlights(library, base, target)
+            known = texts.get(target.path) if texts is not None else None
+            tables["highlights"] += _highlights(library, base, target, known)
         if any(tables.values()):
             self.store.import_all(
                 {"format": "reader-store", "schema_version": CURRENT_VERSION, **tables}
@@ -146,19 +162,22 @@ def _item_records(
     return 0
 
 
-def _highlights(library: Library, base: dict[str, str], target: Target) -> list[dict[str, Any]]:
+def _highlights(
+    library: Library, base: dict[str, str], target: Target, known: list[str] | None
+) -> list[dict[str, Any]]:
     """The target's new highlights as records, anchored in its text when it has some."""
     if not target.highlights:
         return []
-    texts: list[str] = []
-    if target.has_text:
+    texts: list[str] = known or []
+    if target.has_text and known is None:
         try:
             texts = [block.text for block in library.load(base["article_id"]).blocks]
         except (UnknownArticle, LoadError, OSError):
             texts = []
     out = []
+    joined = _Joined(texts)
     for mark in target.highlights:
-        block, prefix, suffix = _anchor(mark, texts)
+        block, prefix, suffix = _anchor(mark, texts, joined)
         note = mark.note.strip()
         if mark.color:
             note = f"{note}\n\n#{mark.color}".strip()
@@ -177,13 +196,37 @@ def _highlights(library: Library, base: dict[str, str], target: Target) -> list[
     return out
 
 
-def _anchor(mark: ImportedHighlight, texts: list[str]) -> tuple[int, str, str]:
+class _Joined:
+    """An article's blocks joined into one text, to find where a quote is in one search."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.text = _SEPARATOR.join(texts)
+        self.starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        # A block holding the separator itself would confuse the block count: none used.
+        self.usable = bool(texts) and self.text.count(_SEPARATOR) == len(texts) - 1
+
+    def only_place(self, quote: str) -> tuple[int, int, int] | None:
+        """Where `reanchor` finds a quote that occurs, as written, exactly once in all the
+        blocks; None when it occurs more than once or not as written (`reanchor` decides)."""
+        if not self.usable or not quote or _SEPARATOR in quote:
+            return None
+        start = self.text.find(quote)
+        if start < 0 or self.text.find(quote, start + 1) >= 0:
+            return None
+        index = bisect.bisect_right(self.starts, start) - 1
+        offset = start - self.starts[index]
+        return index, offset, offset + len(quote)
+
+
+def _anchor(mark: ImportedHighlight, texts: list[str], joined: _Joined) -> tuple[int, str, str]:
     """The block the quote is in, and the text around it there (else the export's own)."""
 
     class _Quote:
         quote, prefix, suffix, block = mark.quote.strip(), mark.prefix, mark.suffix, 0
 
-    span = reanchor(_Quote(), texts) if texts else None
+    span = joined.only_place(_Quote.quote)
+    if span is None and texts:
+        span = reanchor(_Quote(), texts)
     if span is None:
         return 0, mark.prefix, mark.suffix
     index, start, end = span

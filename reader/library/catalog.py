@@ -440,6 +440,9 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode=WAL")
     # The catalog can be rebuilt from the folders, so a lost last transaction is harmless.
     conn.execute("PRAGMA synchronous=NORMAL")
+    # Statement journals and sorts in memory: a scan inserting thousands of rows would
+    # otherwise write a statement journal to a temp file on disk for each batch of rows.
+    conn.execute("PRAGMA temp_store=MEMORY")
     return conn
 
 

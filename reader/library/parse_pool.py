@@ -97,6 +97,12 @@ def parse_written(path: str, data: bytes) -> Parsed | None:
     """What `parse` gives for a file this process has just written with `data`, from those
     bytes rather than by reading the file back; None when the file is no longer those bytes
     or they are not an article."""
+    read = parse_written_article(path, data)
+    return None if read is None else read[1]
+
+
+def parse_written_article(path: str, data: bytes) -> tuple[Article, Parsed] | None:
+    """`parse_written`, with the article read (its blocks, for a caller that needs them)."""
     from reader.sources import MAX_BYTES
     from reader.sources.files import RawFile
     from reader.sources.loader import load_raw
@@ -115,7 +121,7 @@ def parse_written(path: str, data: bytes) -> Parsed | None:
         article = load_raw(Path(path), raw)
     except Exception:  # LoadError or worse: a scan reads the file and reports it
         return None
-    return _parsed_article(article, info)
+    return article, _parsed_article(article, info)
 
 
 def parse_all_written(written: Iterable[tuple[Path, bytes]]) -> list[tuple[str, Parsed]]:

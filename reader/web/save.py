@@ -153,17 +153,25 @@ def write_draft(
     stamped = draft if draft.saved else _with_saved_now(draft)
     path = folder / file_name(stamped, key)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         data = render_draft(stamped).encode("utf-8", "replace")
-        if batch is None:
-            write_atomically(path, data)
-        else:
-            batch.add(path, data)
+        try:
+            _put(path, data, batch)
+        except FileNotFoundError:
+            # The folder is made when missing, not checked before each of many drafts.
+            folder.mkdir(parents=True, exist_ok=True)
+            _put(path, data, batch)
     except OSError as error:
         raise SaveError(f"cannot write {path}: {error.strerror or error}") from None
     if known is not None:
         known[key] = path
     return Saved(path, _one_line(draft.title) or "Untitled", created=True)
+
+
+def _put(path: Path, data: bytes, batch: BatchWriter | None) -> None:
+    if batch is None:
+        write_atomically(path, data)
+    else:
+        batch.add(path, data)
 
 
 def _with_saved_now(draft: Draft) -> Draft:

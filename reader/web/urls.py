@@ -7,11 +7,22 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _TRACKING = ("utm_",)
 _TRACKING_NAMES = frozenset({"fbclid", "gclid", "mc_cid", "mc_eid"})
+# The common address, for which `normal_url` needs none of urllib's general parsing: an
+# http(s) scheme, a plain host name (no credentials, port, brackets or percent signs), a path
+# of printable ASCII, and a query whose names and values are left as they are by unquoting
+# and quoting again (so no `%`, and at most one `=` in each part). Anything else, or
+# anything doubtful, goes the general way.
+_PLAIN = re.compile(
+    r"(?i:(https?))://([A-Za-z0-9][A-Za-z0-9.-]*)((?:/[^?#\x00-\x20\x7f-\U0010ffff]*)?)"
+    r"(?:\?([A-Za-z0-9_.~+=&-]*))?(?:#.*)?",
+    re.DOTALL,
+)
 
 
 def normal_url(url: str) -> str:
@@ -19,6 +30,11 @@ def normal_url(url: str) -> str:
     fragment, credentials and `utm_*`-style tracking ignored, the query sorted, and http
     and https counted as one. Anything else (a file path, a `tag:` id) comes back trimmed."""
     text = url.strip()
+    plain = _PLAIN.fullmatch(text)
+    if plain is not None:
+        quick = _plain_normal(*plain.group(2, 3, 4))
+        if quick is not None:
+            return quick
     try:
         parts = urlsplit(text)
         port = parts.port
@@ -32,6 +48,27 @@ def normal_url(url: str) -> str:
         netloc = f"{netloc}:{port}"
     query = [(name, value) for name, value in parse_qsl(parts.query, True) if _kept(name)]
     return urlunsplit(("http", netloc, parts.path or "/", urlencode(sorted(query)), ""))
+
+
+def _plain_normal(host: str, path: str, query: str | None) -> str | None:
+    """`normal_url` of an address `_PLAIN` matched, as its general path gives it; None
+    when a query part holds a second `=` (which quoting would change)."""
+    netloc = host.lower().rstrip(".")
+    if not netloc:
+        return None
+    kept = []
+    for part in query.split("&") if query else ():
+        if not part:
+            continue
+        name, _, value = part.partition("=")
+        if "=" in value:
+            return None
+        # `+` is a space once unquoted: the order and the tracking names are of that form.
+        pair = (name.replace("+", " "), value.replace("+", " "))
+        if _kept(pair[0]):
+            kept.append(pair)
+    joined = "&".join(f"{name}={value}" for name, value in sorted(kept)).replace(" ", "+")
+    return f"http://{netloc}{path or '/'}{'?' if joined else ''}{joined}"
 
 
 def url_key(url: str) -> str:

@@ -172,3 +172,27 @@ def test_a_version_1_store_is_migrated_with_an_empty_identity_table(tmp_path: Pa
     with Store.open(path) as store:
         assert [n.text for n in store.notes()] == ["kept"]
         assert store.article_identities() == []
+
+
+def test_identities_recorded_together_are_what_one_at_a_time_gives(tmp_path: Path) -> None:
+    """Many new ids in one call (an import's), an id given twice, and a changed one."""
+    from reader.store.records import ArticleIdentity
+
+    def one(n: int, path: str = "") -> ArticleIdentity:
+        where = path or f"/lib/{n}.md"
+        return ArticleIdentity(f"id{n}", where, where[5:], f"hash{n}", f"https://e.org/{n}")
+
+    batch = [one(n) for n in range(300)] + [one(7, "/lib/seven.md"), one(8)]
+    together = Store.open(tmp_path / "a.json")
+    apart = Store.open(tmp_path / "b.json")
+    with together, apart:
+        assert together.record_identities([one(1, "/lib/first.md")]) == 1
+        assert apart.record_identities([one(1, "/lib/first.md")]) == 1
+        assert together.record_identities(batch) == 301
+        assert sum(apart.record_identities([item]) for item in batch) == 301
+        first, second = (
+            sorted(store.article_identities(), key=lambda i: i.article_id)
+            for store in (together, apart)
+        )
+    assert first == second and len(first) == 300
+    assert next(i for i in first if i.article_id == "id7").path == "/lib/seven.md"

@@ -380,3 +380,17 @@ def test_missing_and_binary_files_are_refused(tmp_path: Path) -> None:
     with pytest.raises(SaveError):
         add_file(binary)
     assert not (paths.user_library_dir() / "files").exists()
+
+
+def test_a_draft_saved_into_a_folder_not_made_yet_makes_it(tmp_path: Path) -> None:
+    """The folder is made on the first write that needs it, batched or not."""
+    from reader.files import BatchWriter
+
+    draft = Draft(title="Harbour", markdown="Boats.", saved=datetime(2024, 5, 1, tzinfo=UTC))
+    alone = write_draft(draft, tmp_path / "a" / "web", "0123456789ab")
+    batch = BatchWriter()
+    batched = write_draft(draft, tmp_path / "b" / "web", "0123456789ab", known={}, batch=batch)
+    again = write_draft(draft, tmp_path / "b" / "web", "ba9876543210", known={}, batch=batch)
+    assert batch.commit() == [batched.path, again.path]
+    assert alone.path.read_text() == batched.path.read_text() == again.path.read_text()
+    assert "title: Harbour" in alone.path.read_text()

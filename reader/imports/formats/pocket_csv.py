@@ -59,7 +59,8 @@ def _rows(text: str, label: str, notes: dict[str, Annotated]) -> Iterator[Parsed
         if not is_web_address(url):
             yield SkippedItem(where, f"not a web address: {url[:80] or '(none)'}")
             continue
-        _, _, marks = notes.pop(normal_url(url), ("", "", ()))
+        # Most exports have no highlights: no address to normalise for them.
+        _, _, marks = notes.pop(normal_url(url), ("", "", ())) if notes else ("", "", ())
         yield ImportedItem(
             source=where,
             url=url,
