@@ -241,7 +241,9 @@ def command_refresh(args: argparse.Namespace) -> int:
     from reader import paths
     from reader.feeds.refresh import refresh
     from reader.library.spool import parse_once
+    from reader.native import one_heap
 
+    one_heap()  # before the index writer's threads: its syncs reuse one heap's pages
     unsynced = 0
 
     def progress(done: int, total: int, result: FeedResult) -> None:

@@ -6,10 +6,19 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import dataclasses
+import gc
+import itertools
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    as_completed,
+    wait,
+)
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +35,7 @@ from reader.web.save import user_path
 if TYPE_CHECKING:
     from reader.feeds.registry import FeedRegistry, Subscription
     from reader.library.parse_pool import Parsed
+    from reader.library.spool import Packed
 
 MAX_WORKERS = 4
 """Feeds fetched at once."""
@@ -36,6 +46,10 @@ PROCESS_MIN = 8
 MAX_NEW_ENTRIES = 500
 """Entries saved by one refresh of one feed, newest first; a longer backlog is saved over
 the next refreshes, so a feed of tens of thousands of entries cannot stall a refresh."""
+
+AHEAD = 3
+"""Feeds queued per helper process: enough to keep it busy while this process takes a
+result (or syncs the library), few enough that waiting results hold little memory."""
 
 SEEN_KEEP = 500
 """Entry ids remembered beyond those still in the feed (so an entry that drops out of the
@@ -53,9 +67,9 @@ class FeedResult:
     error: str | None = None
     paths: tuple[Path, ...] = ()
     """The article files written (new or updated)."""
-    parsed: tuple[tuple[str, Parsed], ...] = ()
-    """What was parsed of those files, for the spool of a `parse_once` around the refresh
-    (handed over as each feed finishes, then dropped from the result)."""
+    parsed: tuple[Packed, ...] = ()
+    """What was parsed of those files, packed for the spool of a `parse_once` around the
+    refresh (handed over as each feed finishes, then dropped from the result)."""
 
 
 ProgressCallback = Callable[[int, int, FeedResult], None]
@@ -167,7 +181,7 @@ def _handed_over(result: FeedResult, keep_paths: bool = True) -> FeedResult:
 
         spool = current_spool()
         if spool is not None:
-            spool.put_parsed(result.parsed)
+            spool.put_packed(result.parsed)
     if result.parsed or (result.paths and not keep_paths):
         return dataclasses.replace(result, parsed=(), paths=result.paths if keep_paths else ())
     return result
@@ -198,16 +212,40 @@ def _in_processes(
     except OSError:
         return todo
     with pool:
-        futures = {pool.submit(_refresh_here, sub, limits): i for i, sub in todo}
         try:
-            for future in as_completed(futures):
-                # Popped, so the future and the parse it carried go now, not at the end.
-                result = _handed_over(future.result(), keep_paths)
-                results[futures.pop(future)] = result
+            for i, result in _through(pool, count, todo, limits, keep_paths):
+                results[i] = result
                 tell(result)
         except (BrokenProcessPool, OSError):
             pass  # the feeds not done yet are refreshed in this process
     return [(i, sub) for i, sub in todo if i not in results]
+
+
+def _through(
+    pool: ProcessPoolExecutor,
+    helpers: int,
+    todo: list[tuple[int, Subscription]],
+    limits: Limits,
+    keep_paths: bool,
+) -> Iterator[tuple[int, FeedResult]]:
+    """The feeds' results from the pool as each finishes, handed over; a few feeds per
+    helper are queued ahead, never all: a result waiting to be taken holds its feed's
+    parses, and this process may be busy a while with each (a sync of the library)."""
+    waiting = iter(todo)
+    running: dict[Future[FeedResult], int] = {}
+
+    def top_up() -> None:
+        ahead = helpers * AHEAD - len(running)
+        for i, sub in itertools.islice(waiting, max(0, ahead)):
+            running[pool.submit(_refresh_here, sub, limits, keep_paths)] = i
+
+    top_up()
+    while running:
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in done:
+            i = running.pop(future)
+            top_up()  # before the result is taken: the helpers go on meanwhile
+            yield i, _handed_over(future.result(), keep_paths)
 
 
 _worker_registry: FeedRegistry | None = None
@@ -215,6 +253,9 @@ _worker_registry: FeedRegistry | None = None
 
 _worker_parses = False
 """Whether this helper process parses the files it writes (see `FeedResult.parsed`)."""
+
+_frozen = False
+"""Whether this helper's long-lived objects are out of the collector's sight (`_tidy`)."""
 
 
 def _set_up(path: Path, parse: bool) -> None:
@@ -234,16 +275,36 @@ def _set_up(path: Path, parse: bool) -> None:
     _worker_registry = FeedRegistry.open(path)
 
 
-def _refresh_here(sub: Subscription, limits: Limits) -> FeedResult:
-    """`refresh_one` in a helper process, against its own handle on the subscriptions."""
+def _refresh_here(sub: Subscription, limits: Limits, keep_paths: bool = True) -> FeedResult:
+    """`refresh_one` in a helper process, against its own handle on the subscriptions;
+    without the paths written unless they are kept (so they are not sent over)."""
     if _worker_registry is None:
         return FeedResult(sub.name, error="the subscriptions could not be opened")
+    try:
+        result = refresh_one(_worker_registry, sub, limits)
+        return result if keep_paths else dataclasses.replace(result, paths=())
+    finally:
+        _tidy()
+
+
+def _tidy() -> None:
+    """After each feed in a helper: free what it left in reference cycles, and give the
+    freed pages back to the system.
+
+    A feed's parse leaves thousands of objects in cycles, which the collector's own
+    schedule frees only now and then: a helper grew by about a megabyte a feed, to twice
+    its size over a hundred feeds, with none of it in use.
+    """
     from reader.native import give_back_memory
 
-    try:
-        return refresh_one(_worker_registry, sub, limits)
-    finally:
-        give_back_memory()  # one feed's parse trees and pages, freed, go back to the system
+    global _frozen
+    gc.collect()
+    if not _frozen:
+        # What the first feed leaves is the modules it imported and this helper's set-up,
+        # kept to the end: the collections after each feed need not walk it again.
+        gc.freeze()
+        _frozen = True
+    give_back_memory()
 
 
 def _chosen(registry: FeedRegistry, names: Sequence[str] | None) -> list[Subscription | FeedResult]:
@@ -291,6 +352,8 @@ def _finish(
     limits: Limits,
 ) -> FeedResult:
     """Save the unseen entries, then record what was seen and the validators."""
+    from reader.library.spool import pack_parsed
+
     seen = set(sub.seen)
     fresh = [entry for entry in parsed.entries if entry.id not in seen]
     backlog = len(fresh) > MAX_NEW_ENTRIES
@@ -314,7 +377,10 @@ def _finish(
     # With entries still to save, the validators are not kept: the next refresh must get
     # the whole feed again, not "not modified".
     registry.modify(sub.name, _recorder(None if backlog else download, current, saved_ids))
-    return FeedResult(sub.name, new=len(paths), paths=tuple(paths), parsed=tuple(kept or ()))
+    # Packed here, in a helper process when there is one: compact to hand over, and the
+    # process that takes it has less to do.
+    packed = tuple(pack_parsed(kept)) if kept else ()
+    return FeedResult(sub.name, new=len(paths), paths=tuple(paths), parsed=packed)
 
 
 def _parses_here() -> bool:

@@ -35,6 +35,10 @@ if TYPE_CHECKING:
 Fields = tuple[str, str | None, str | None, str | None, tuple[str, ...], str]
 """(title, ISO date, place, source, tags, body text): what the index keeps of a file."""
 
+Packed = tuple[str | bytes, int, int, bytes, bytes | None]
+"""A spool row as stored: (path, size, mtime, fields, catalog summary), the last two
+marshalled. Compact to pass between processes: two bytes objects instead of many strings."""
+
 PREFIX = "parsed-"
 LOOKUP = 500
 """Paths looked up in the spool at a time."""
@@ -42,6 +46,20 @@ STALE_AFTER = 24 * 3600
 """Seconds after which a scratch file nobody deleted is taken as left by a killed process."""
 
 _current: ContextVar[Spool | None] = ContextVar("reader_parse_spool", default=None)
+
+
+def pack_parsed(rows: Iterable[tuple[str, Parsed]]) -> list[Packed]:
+    """Parses of files just written, as the spool stores them."""
+    return [
+        (
+            to_db(path),
+            p.size,
+            p.mtime_ns,
+            marshal.dumps(p.fields),
+            marshal.dumps(tuple(p.summary)),
+        )
+        for path, p in rows
+    ]
 
 
 class Spool:
@@ -76,20 +94,13 @@ class Spool:
     def put_parsed(self, rows: Iterable[tuple[str, Parsed]]) -> None:
         """Keep what was parsed of files just written: their catalog summary (so the scan
         that finds them does not parse them again) and their indexed fields."""
-        self._insert(
-            [
-                (
-                    to_db(path),
-                    p.size,
-                    p.mtime_ns,
-                    marshal.dumps(p.fields),
-                    marshal.dumps(tuple(p.summary)),
-                )
-                for path, p in rows
-            ]
-        )
+        self._insert(pack_parsed(rows))
 
-    def _insert(self, values: list[tuple[object, ...]]) -> None:
+    def put_packed(self, rows: Sequence[Packed]) -> None:
+        """`put_parsed` of rows already packed (by `pack_parsed`, in another process)."""
+        self._insert(rows)
+
+    def _insert(self, values: Sequence[tuple[object, ...]]) -> None:
         if not values:
             return
         with self._lock:
