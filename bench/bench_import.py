@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.machine import describe
+from bench.machine import describe, file_creation_ms
 
 
 def write_csv(path: Path, rows: int) -> None:
@@ -69,6 +69,7 @@ def main() -> None:
         home = Path(scratch) / "home"
         export = Path(scratch) / "part_000000.csv"
         write_csv(export, rows)
+        print(f"disk: {file_creation_ms(scratch):.3f} ms to create a small file")
         env = {**os.environ, "READER_HOME": str(home)}
         subprocess.run([sys.executable, "-m", "compileall", "-q", "reader"], check=True)
         first = timed(["import", str(export), "--json"], env)

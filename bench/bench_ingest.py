@@ -29,7 +29,7 @@ from html import escape
 from pathlib import Path
 
 from bench import corpus
-from bench.machine import describe
+from bench.machine import describe, file_creation_ms
 
 VERSION = 1
 OUT = Path(__file__).resolve().parent / ".out"
@@ -233,6 +233,7 @@ def main(argv: list[str]) -> int:
     print(f"{len(feeds)} feeds x {args.entries} entries = {total:,} entries ({size:.0f} MB)")
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     OUT.mkdir(parents=True, exist_ok=True)
+    print(f"disk: {file_creation_ms(str(OUT)):.3f} ms to create a small file")
     work = Path(tempfile.mkdtemp(prefix="ingest-", dir=OUT))
     try:
         newsboat = None
