@@ -35,6 +35,11 @@ def normal_url(url: str) -> str:
         quick = _plain_normal(*plain.group(2, 3, 4))
         if quick is not None:
             return quick
+    return general_normal(text)
+
+
+def general_normal(text: str) -> str:
+    """`normal_url` of a trimmed address by urllib's general parsing (any address)."""
     try:
         parts = urlsplit(text)
         port = parts.port

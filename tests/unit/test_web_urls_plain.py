@@ -2,33 +2,16 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reader.web import urls
 from reader.web.urls import normal_url
 
-_PORTS = {"http": 80, "https": 443}
-
 
 def general(url: str) -> str:
-    """The general way alone (urllib's parsing), as `normal_url` did for every address."""
-    text = url.strip()
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError:
-        return text
-    scheme = parts.scheme.lower()
-    if scheme not in _PORTS or not parts.hostname:
-        return text
-    netloc = parts.hostname.lower().rstrip(".")
-    if port is not None and port != _PORTS[scheme]:
-        netloc = f"{netloc}:{port}"
-    kept = [(n, v) for n, v in parse_qsl(parts.query, True) if urls._kept(n)]
-    return urlunsplit(("http", netloc, parts.path or "/", urlencode(sorted(kept)), ""))
+    """The general way alone (urllib's parsing), as `normal_url` took for every address."""
+    return urls.general_normal(url.strip())
 
 
 _piece = st.sampled_from(
