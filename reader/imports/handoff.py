@@ -16,14 +16,18 @@ reader.library.spool), it serves the scan that gives the files their ids and the
 from __future__ import annotations
 
 import functools
-import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from reader.imports.drafts import NOT_FETCHED, is_book_file
 from reader.library.catalog import encode_tags
-from reader.library.parse_pool import Parsed, Summary, parse_written_article
+from reader.library.parse_pool import (
+    Parsed,
+    Summary,
+    parse_written_article,
+    stat_if_written,
+)
 from reader.library.spool import current_spool
 from reader.models import Block, BlockKind
 from reader.sources import MAX_BYTES
@@ -74,12 +78,9 @@ def link_parsed(path: Path, data: bytes) -> Parsed | None:
     address = _address(body)
     if front is None or address is None:
         return None
-    try:
-        info = os.stat(path)
-    except OSError:
+    info = stat_if_written(path, data)
+    if info is None:
         return None
-    if info.st_size != len(data):
-        return None  # changed since: the scan reads it
     blocks = (Block(BlockKind.PARAGRAPH, _opening()), Block(BlockKind.PARAGRAPH, address))
     day = front.date or date_from_filename(path)
     when = day.isoformat() if day else None

@@ -107,12 +107,9 @@ def parse_written_article(path: str, data: bytes) -> tuple[Article, Parsed] | No
     from reader.sources.files import RawFile
     from reader.sources.loader import load_raw
 
-    try:
-        info = os.stat(path)
-    except OSError:
+    info = stat_if_written(path, data)
+    if info is None:
         return None
-    if info.st_size != len(data):
-        return None  # changed since: a scan reads it
     truncated = len(data) > MAX_BYTES
     raw = RawFile(
         data[:MAX_BYTES] if truncated else data, truncated, info.st_size, info.st_mtime_ns
@@ -122,6 +119,16 @@ def parse_written_article(path: str, data: bytes) -> tuple[Article, Parsed] | No
     except Exception:  # LoadError or worse: a scan reads the file and reports it
         return None
     return article, _parsed_article(article, info)
+
+
+def stat_if_written(path: str | Path, data: bytes) -> os.stat_result | None:
+    """The file's stat while it still holds the `data` just written to it; None when it
+    is gone or changed since (a scan reads it then)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info if info.st_size == len(data) else None
 
 
 def parse_all_written(written: Iterable[tuple[Path, bytes]]) -> list[tuple[str, Parsed]]:

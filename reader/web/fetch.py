@@ -103,6 +103,8 @@ def check_url(url: str) -> str:
 
 def safe_url(url: str) -> str:
     """The URL without any user name or password it carries (for messages and records)."""
+    if "@" not in url:
+        return url  # nothing to take out, and no parse of the URL
     try:
         parts = urlsplit(url)
     except ValueError:

@@ -192,7 +192,7 @@ def front_data(draft: Draft) -> dict[str, object]:
     """The draft's front matter fields, cleaned, in the order they are written."""
     data: dict[str, object] = {"title": _one_line(draft.title) or "Untitled"}
     for name, value in (
-        ("url", draft.url and _without_password(draft.url.strip())),
+        ("url", draft.url and safe_url(draft.url.strip())),
         ("author", _one_line(draft.author)),
         ("date", draft.date),
         ("site", _one_line(draft.site)),
@@ -209,10 +209,6 @@ def front_data(draft: Draft) -> dict[str, object]:
         if _EXTRA_KEY.fullmatch(key) and key not in _KNOWN_KEYS and key not in data:
             data[key] = strip_controls(str(text))
     return data
-
-
-def _without_password(url: str) -> str:
-    return safe_url(url) if "@" in url else url  # no "@", nothing to take out (and faster)
 
 
 def _one_line(text: str | None) -> str | None:
