@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.machine import describe, file_creation_ms
+from bench.machine import describe, settle_disk
 
 
 def write_csv(path: Path, rows: int) -> None:
@@ -69,7 +69,7 @@ def main() -> None:
         home = Path(scratch) / "home"
         export = Path(scratch) / "part_000000.csv"
         write_csv(export, rows)
-        print(f"disk: {file_creation_ms(scratch):.3f} ms to create a small file")
+        print(settle_disk(scratch), flush=True)
         env = {**os.environ, "READER_HOME": str(home)}
         subprocess.run([sys.executable, "-m", "compileall", "-q", "reader"], check=True)
         first = timed(["import", str(export), "--json"], env)

@@ -29,7 +29,7 @@ from html import escape
 from pathlib import Path
 
 from bench import corpus
-from bench.machine import describe, file_creation_ms
+from bench.machine import describe, file_creation_ms, settle_disk
 
 VERSION = 1
 OUT = Path(__file__).resolve().parent / ".out"
@@ -37,11 +37,12 @@ OUT = Path(__file__).resolve().parent / ".out"
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """One timed command: wall and CPU seconds, largest process RSS, whole-tree peak RSS
-    and PSS."""
+    """One timed command: wall and CPU seconds (of which in the kernel), largest process
+    RSS, whole-tree peak RSS and PSS."""
 
     wall: float
     cpu: float
+    system: float
     max_rss_mb: float
     tree_mb: float
     tree_pss_mb: float
@@ -156,6 +157,7 @@ def timed(command: list[str], env: dict[str, str], cwd: Path) -> Run:
     return Run(
         wall=wall,
         cpu=usage.ru_utime + usage.ru_stime,
+        system=usage.ru_stime,
         max_rss_mb=usage.ru_maxrss / 1024,
         tree_mb=peak / 2**20,
         tree_pss_mb=peak_pss / 2**20,
@@ -209,8 +211,9 @@ def run_newsboat(feeds: list[Path], home: Path) -> Run | None:
 
 def _line(name: str, run: Run) -> str:
     return (
-        f"  {name:<22} wall {run.wall:7.1f} s   cpu {run.cpu:7.1f} s   "
-        f"largest process {run.max_rss_mb:6.0f} MB   whole tree peak {run.tree_mb:6.0f} MB"
+        f"  {name:<22} wall {run.wall:7.1f} s   cpu {run.cpu:7.1f} s"
+        f" (system {run.system:5.1f} s)   largest process {run.max_rss_mb:6.0f} MB"
+        f"   whole tree peak {run.tree_mb:6.0f} MB"
         f" (PSS {run.tree_pss_mb:4.0f} MB)"
     )
 
@@ -221,6 +224,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--entries", type=int, default=500)
     parser.add_argument("--skip-newsboat", action="store_true")
+    parser.add_argument(
+        "--no-settle", action="store_true", help="time at once, without waiting for the disk"
+    )
     args = parser.parse_args(argv)
     print(describe())
     # Byte-compiled first, as an installed package is: the short commands timed after the
@@ -233,16 +239,24 @@ def main(argv: list[str]) -> int:
     print(f"{len(feeds)} feeds x {args.entries} entries = {total:,} entries ({size:.0f} MB)")
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     OUT.mkdir(parents=True, exist_ok=True)
-    print(f"disk: {file_creation_ms(str(OUT)):.3f} ms to create a small file")
+
+    def settle() -> None:
+        if args.no_settle:
+            print(f"  disk: {file_creation_ms(str(OUT)):.3f} ms to create a small file")
+        else:
+            print(f"  {settle_disk(str(OUT))}", flush=True)
+
     work = Path(tempfile.mkdtemp(prefix="ingest-", dir=OUT))
     try:
         newsboat = None
         if not args.skip_newsboat:
             (work / "newsboat").mkdir()
+            settle()
             newsboat = run_newsboat(feeds, work / "newsboat")
             if newsboat is not None:
                 print(_line("newsboat -x reload", newsboat), flush=True)
         (work / "reader").mkdir()
+        settle()
         reader = run_reader(feeds, work / "reader")
         saved = sum(1 for _ in (work / "reader").rglob("*.md"))
         print(_line("reader feeds refresh", reader) + f"   ({saved:,} files)", flush=True)

@@ -33,7 +33,7 @@ def file_creation_ms(folder: str, files: int = 2000) -> float:
     """Milliseconds to create, write and close one small file in `folder`, over `files`.
 
     A library is files, so its ingest and import times follow this machine state, which
-    swings tenfold on a shared virtual disk after heavy writes (the journal waits on it).
+    swings tenfold on a shared virtual disk: see `settle_disk`.
     """
     import shutil
     import tempfile
@@ -48,3 +48,29 @@ def file_creation_ms(folder: str, files: int = 2000) -> float:
         return (time.perf_counter() - start) * 1000 / files
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+RECENTLY_FREED_S = 65
+"""How long ext4 without a journal passes over a freed inode whose table is written out
+(60 seconds), with a margin."""
+
+
+def settle_disk(folder: str) -> str:
+    """Wait until creating files is as cheap as it will be; the cost of one then.
+
+    On ext4 without a journal (this machine's virtual disk), creating a file passes over
+    every inode freed in the last 60 seconds, or 6 minutes while its inode table block is
+    unwritten: after a library of 10,000 files is deleted (the last benchmark's clean-up, a
+    test run's temp folders), each new file costs its creator up to half a millisecond of
+    kernel time, 5 to 10 times the usual. A program that writes one file per article pays
+    it, one that writes a single database does not, and a probe in a new folder may not
+    (new folders go to other block groups). So each timed run starts from the same state:
+    everything written out (`os.sync`), then a wait past the 60 seconds.
+    """
+    import time
+
+    os.sync()
+    time.sleep(RECENTLY_FREED_S)
+    os.sync()
+    cost = file_creation_ms(folder, files=200)
+    return f"disk: {cost:.3f} ms to create a small file (settled for {RECENTLY_FREED_S} s)"
