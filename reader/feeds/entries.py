@@ -16,6 +16,7 @@ from reader.web.save import Draft, saved_keys, url_key, write_draft
 if TYPE_CHECKING:
     from reader.feeds.registry import Subscription
     from reader.library.parse_pool import Parsed
+    from reader.sources.frontmatter import WrittenFront
 
 BATCH = 500
 """New entry files made durable together: one flush for the batch instead of two per file.
@@ -80,6 +81,8 @@ class _EntrySaver:
         self.shared = _shared_pages(feed)
         self.linked = LinkedPages(limits)
         self.batch = BatchWriter(self._parse if parsed is not None else None)
+        self.fronts: dict[Path, WrittenFront] = {}
+        """The front matter written in the batch's files, for their parse (`_parse`)."""
 
     def save(self, entry: Entry) -> tuple[str, Path | None]:
         """Save one entry (into the batch); its id, and its new file or None."""
@@ -93,14 +96,17 @@ class _EntrySaver:
         if whole and page_key is not None and key not in self.known:
             key = page_key
         saved = write_draft(draft, self.folder, key, known=self.known, batch=self.batch)
+        if saved.front is not None and self.parsed is not None:
+            self.fronts[saved.path] = saved.front
         return entry.id, saved.path if saved.created else None
 
     def _parse(self, written: list[tuple[Path, bytes]]) -> None:
         """Parse a committed batch's files from the bytes written, as a scan would."""
         from reader.library.parse_pool import parse_all_written
 
+        fronts, self.fronts = self.fronts, {}
         if self.parsed is not None:
-            self.parsed.extend(parse_all_written(written))
+            self.parsed.extend(parse_all_written(written, fronts))
 
 
 def entry_draft(sub: Subscription, feed: ParsedFeed, entry: Entry, pages: LinkedPages) -> Draft:

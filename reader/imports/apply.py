@@ -20,6 +20,7 @@ from reader.imports.fetching import pending_at
 from reader.imports.items import ImportedHighlight, ImportedItem, Parsed, SkippedItem
 from reader.imports.marks import MarkWriter, fold_quote, needs_records
 from reader.library import Library
+from reader.sources.frontmatter import WrittenFront
 from reader.sources.html_markdown import html_to_markdown
 from reader.store import Store
 from reader.web.save import Draft, file_name, render_draft, saved_keys, write_draft
@@ -112,12 +113,15 @@ class Importer:
         # the bytes written: the scan that gives them ids reads none of them back.
         self.texts: dict[Path, list[str]] = {}
         """The block texts of the book documents written, for anchoring their highlights."""
+        self.fronts: dict[Path, WrittenFront] = {}
+        """The front matter written in the batch's link-only files, for their hand-over."""
         self.batch = BatchWriter(on_commit=None if dry_run else self._hand_over)
         self.tags: set[str] = set()
         self.marks = MarkWriter(store)
 
     def _hand_over(self, written: list[tuple[Path, bytes]]) -> None:
-        handoff.hand_over(written, self.texts)
+        fronts, self.fronts = self.fronts, {}
+        handoff.hand_over(written, self.texts, fronts)
 
     def run(
         self, parsed: Iterable[Parsed], report: Report, progress: Callable[[int], None] | None
@@ -245,7 +249,10 @@ class Importer:
     def _write(self, draft: Draft, folder: Path, key: str) -> Path:
         if self.dry_run:
             return folder / file_name(draft, key)
-        return write_draft(draft, folder, key, known=self.pages, batch=self.batch).path
+        saved = write_draft(draft, folder, key, known=self.pages, batch=self.batch)
+        if saved.front is not None:
+            self.fronts[saved.path] = saved.front
+        return saved.path
 
     # Books --------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from reader.imports.drafts import NOT_FETCHED, is_book_file
@@ -34,7 +34,7 @@ from reader.sources import MAX_BYTES
 from reader.sources.common import body_digest, date_from_filename, title_from_filename
 from reader.sources.decode import decode
 from reader.sources.files import looks_binary
-from reader.sources.frontmatter import split_front_matter
+from reader.sources.frontmatter import WrittenFront, split_written
 
 # An address the Markdown parser takes as an autolink and shows exactly as written: no
 # percent escapes (shown decoded), no punycode host (shown in Unicode), nothing outside
@@ -43,18 +43,21 @@ _PLAIN_ADDRESS = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]*", r
 
 
 def hand_over(
-    written: Iterable[tuple[Path, bytes]], texts: dict[Path, list[str]] | None = None
+    written: Iterable[tuple[Path, bytes]],
+    texts: dict[Path, list[str]] | None = None,
+    fronts: Mapping[Path, WrittenFront] | None = None,
 ) -> int:
     """Put the parse of each link-only file and book document just written into the
     current spool; how many. A book's block texts go into `texts` too: its highlights are
-    anchored in them next, and it need not be read and parsed a second time for that."""
+    anchored in them next, and it need not be read and parsed a second time for that.
+    `fronts` has the front matter written in some of the files (`Saved.front`)."""
     spool = current_spool()
     if spool is None:
         return 0
     rows = []
     for path, data in written:
         try:
-            parsed = link_parsed(path, data)
+            parsed = link_parsed(path, data, fronts.get(path) if fronts else None)
         except Exception:  # the files are written: the scan reads this one and tells
             parsed = None
         if parsed is None and is_book_file(path):
@@ -69,12 +72,13 @@ def hand_over(
     return len(rows)
 
 
-def link_parsed(path: Path, data: bytes) -> Parsed | None:
-    """What a scan's parse gives for a link-only file just written with `data`; None when
-    the bytes are not one, or the file is no longer those bytes."""
+def link_parsed(path: Path, data: bytes, written: WrittenFront | None = None) -> Parsed | None:
+    """What a scan's parse gives for a link-only file just written with `data` (and the
+    front matter `written`, when known); None when the bytes are not one, or the file is
+    no longer those bytes."""
     if len(data) > MAX_BYTES or looks_binary(data):
         return None
-    front, body = split_front_matter(decode(data))
+    front, body = split_written(decode(data), written)
     address = _address(body)
     if front is None or address is None:
         return None

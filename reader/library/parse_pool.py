@@ -19,15 +19,18 @@ import os
 import queue
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from reader.library.catalog import encode_tags
 from reader.library.spool import Fields, current_spool
 from reader.models import Article, BlockKind
 from reader.sources import LoadError, load_file
+
+if TYPE_CHECKING:
+    from reader.sources.frontmatter import WrittenFront
 
 
 class Summary(NamedTuple):
@@ -93,15 +96,18 @@ def parse(path: str) -> Parsed | str:
     return _parsed_article(article, info)
 
 
-def parse_written(path: str, data: bytes) -> Parsed | None:
+def parse_written(path: str, data: bytes, front: WrittenFront | None = None) -> Parsed | None:
     """What `parse` gives for a file this process has just written with `data`, from those
     bytes rather than by reading the file back; None when the file is no longer those bytes
-    or they are not an article."""
-    read = parse_written_article(path, data)
+    or they are not an article. `front` is the front matter written, when the writer knows
+    how it reads (`Saved.front`)."""
+    read = parse_written_article(path, data, front)
     return None if read is None else read[1]
 
 
-def parse_written_article(path: str, data: bytes) -> tuple[Article, Parsed] | None:
+def parse_written_article(
+    path: str, data: bytes, front: WrittenFront | None = None
+) -> tuple[Article, Parsed] | None:
     """`parse_written`, with the article read (its blocks, for a caller that needs them)."""
     from reader.sources import MAX_BYTES
     from reader.sources.files import RawFile
@@ -115,7 +121,7 @@ def parse_written_article(path: str, data: bytes) -> tuple[Article, Parsed] | No
         data[:MAX_BYTES] if truncated else data, truncated, info.st_size, info.st_mtime_ns
     )
     try:
-        article = load_raw(Path(path), raw)
+        article = load_raw(Path(path), raw, front)
     except Exception:  # LoadError or worse: a scan reads the file and reports it
         return None
     return article, _parsed_article(article, info)
@@ -131,11 +137,14 @@ def stat_if_written(path: str | Path, data: bytes) -> os.stat_result | None:
     return info if info.st_size == len(data) else None
 
 
-def parse_all_written(written: Iterable[tuple[Path, bytes]]) -> list[tuple[str, Parsed]]:
-    """`parse_written` for each file just written; those that parsed, with their paths."""
+def parse_all_written(
+    written: Iterable[tuple[Path, bytes]], fronts: Mapping[Path, WrittenFront] | None = None
+) -> list[tuple[str, Parsed]]:
+    """`parse_written` for each file just written; those that parsed, with their paths.
+    `fronts` has the front matter written in some of them (see `parse_written`)."""
     rows = []
     for path, data in written:
-        parsed = parse_written(str(path), data)
+        parsed = parse_written(str(path), data, fronts.get(path) if fronts else None)
         if parsed is not None:
             rows.append((str(path), parsed))
     return rows

@@ -42,6 +42,45 @@ class FrontMatter:
     """The day the page was saved into the library (written by `reader add` and feeds)."""
 
 
+@dataclass(frozen=True, slots=True)
+class WrittenFront:
+    """Front matter a writer has just put at the top of a file, as a reader will find it:
+    the text up to the end of its closing `---` line, and what that holds. A parse of the
+    bytes written can take it instead of reading the YAML back (see `split_written`)."""
+
+    prefix: str
+    front: FrontMatter
+
+
+def written_front(header: str, data: dict[str, object]) -> WrittenFront | None:
+    """What a reader finds in `---`, the YAML `header` written for `data`, `---`; None
+    when that is not sure to be read whole (over the length a reader looks at)."""
+    prefix = f"---\n{header}---\n"
+    if len(prefix) > MAX_FRONT_MATTER or not _encodable(data):
+        return None
+    return WrittenFront(prefix, _front_matter(_string_keys(data)))
+
+
+def _encodable(data: dict[str, object]) -> bool:
+    """Whether every text in `data` is valid Unicode: a lone surrogate is written as U+FFFD,
+    so the value read back is not the one given."""
+    texts = [value for value in data.values() if isinstance(value, str)]
+    texts += [item for value in data.values() if isinstance(value, list) for item in value]
+    try:
+        "".join(texts).encode("utf-8")
+    except (UnicodeEncodeError, TypeError):
+        return False
+    return True
+
+
+def split_written(text: str, written: WrittenFront | None) -> tuple[FrontMatter | None, str]:
+    """`split_front_matter`, taking the front matter from `written` when the text starts
+    with it (the bytes just written, decoded)."""
+    if written is not None and text.startswith(written.prefix):
+        return written.front, text[len(written.prefix) :]
+    return split_front_matter(text)
+
+
 def split_front_matter(text: str) -> tuple[FrontMatter | None, str]:
     """Front matter and the Markdown after it; (None, text) when there is none or it is bad."""
     if text.startswith("---"):

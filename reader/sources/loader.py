@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.models import Article, ArticleMeta
 from reader.sources import MAX_BYTES, LoadError
@@ -12,6 +13,9 @@ from reader.sources.common import Parsed, body_digest
 from reader.sources.decode import cut_at_paragraph, decode
 from reader.sources.files import BINARY, RawFile, looks_binary, read_capped
 from reader.sources.text import load_text
+
+if TYPE_CHECKING:
+    from reader.sources.frontmatter import WrittenFront
 
 TextLoader = Callable[[str, Path], Parsed]
 """A format loader: decoded, sanitised text and the file's path in, findings out."""
@@ -23,11 +27,11 @@ BytesLoader = Callable[[bytes, Path], Parsed]
 # Formats read from decoded text, by lower-case suffix. Formats that must see the raw
 # bytes (a page's <meta charset>; feedparser is given bytes) are in `_BYTES_LOADERS`,
 # consulted before decoding in `load_file`.
-def load_markdown(text: str, path: Path) -> Parsed:
+def load_markdown(text: str, path: Path, written: WrittenFront | None = None) -> Parsed:
     """Read Markdown; its parser is imported on first use to keep start-up quick."""
     from reader.sources.markdown import load_markdown as load
 
-    return load(text, path)
+    return load(text, path, written)
 
 
 _TEXT_LOADERS: dict[str, TextLoader] = {
@@ -57,9 +61,10 @@ def load_file(path: Path) -> Article:
     return load_raw(path, read_capped(path, MAX_BYTES))
 
 
-def load_raw(path: Path, raw: RawFile) -> Article:
+def load_raw(path: Path, raw: RawFile, written: WrittenFront | None = None) -> Article:
     """Read an article from a file's bytes already in hand (a file just written, say):
-    what `load_file` gives for that file, without reading it again."""
+    what `load_file` gives for that file, without reading it again. `written` is the
+    front matter the writer put in a Markdown file (see `WrittenFront`)."""
     bytes_loader, loader = _loaders(path)
     if not raw.data.strip():
         raise LoadError("empty file")
@@ -67,6 +72,8 @@ def load_raw(path: Path, raw: RawFile) -> Article:
         raise LoadError(BINARY)
     if bytes_loader is not None:
         parsed = bytes_loader(raw.data, path)
+    elif written is not None and loader is load_markdown:
+        parsed = load_markdown(_text(raw), path, written)
     else:
         assert loader is not None
         parsed = loader(_text(raw), path)

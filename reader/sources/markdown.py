@@ -20,7 +20,7 @@ from reader.sources.common import (
     title_from_filename,
 )
 from reader.sources.decode import strip_controls
-from reader.sources.frontmatter import FrontMatter, split_front_matter
+from reader.sources.frontmatter import FrontMatter, WrittenFront, split_written
 from reader.sources.md_fast import fast_blocks
 
 _PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
@@ -56,9 +56,10 @@ _SYNTAX_FLOOR = 10_000
 """Syntax characters above which a document that is mostly syntax is not parsed."""
 
 
-def load_markdown(text: str, path: Path) -> Parsed:
-    """Read a Markdown file's text: front matter, then the body as blocks."""
-    front, body = split_front_matter(text)
+def load_markdown(text: str, path: Path, written: WrittenFront | None = None) -> Parsed:
+    """Read a Markdown file's text: front matter, then the body as blocks. `written` is
+    the front matter of a file just written with this text (not read back then)."""
+    front, body = split_written(text, written)
     front = front or FrontMatter()
     blocks = parse_blocks(body)
     title, blocks = _title(front.title, blocks)

@@ -17,7 +17,12 @@ from reader.files import DOCUMENT, BatchWriter, FileTooLarge, atomic_write, open
 from reader.sources.common import collapse, title_from_filename
 from reader.sources.common import slugify as common_slugify
 from reader.sources.decode import strip_controls
-from reader.sources.frontmatter import MAX_FRONT_MATTER, split_front_matter
+from reader.sources.frontmatter import (
+    MAX_FRONT_MATTER,
+    WrittenFront,
+    split_front_matter,
+    written_front,
+)
 from reader.sources.simpleyaml import dump_mapping
 from reader.web.fetch import HTML_ACCEPT, FetchError, Limits, check_url, fetch, safe_url
 from reader.web.urls import digest
@@ -81,6 +86,9 @@ class Saved:
     path: Path
     title: str
     created: bool
+    front: WrittenFront | None = None
+    """The front matter written in a new file, as a reader will find it (None when it must
+    be read back: not written by the simple writer, or bytes that had to be repaired)."""
 
 
 # Keys and file names -------------------------------------------------------------------
@@ -153,7 +161,7 @@ def write_draft(
     stamped = draft if draft.saved else _with_saved_now(draft)
     path = folder / file_name(stamped, key)
     try:
-        data = render_draft(stamped).encode("utf-8", "replace")
+        data, front = render_written(stamped)
         try:
             _put(path, data, batch)
         except FileNotFoundError:
@@ -164,7 +172,7 @@ def write_draft(
         raise SaveError(f"cannot write {path}: {error.strerror or error}") from None
     if known is not None:
         known[key] = path
-    return Saved(path, _one_line(draft.title) or "Untitled", created=True)
+    return Saved(path, _one_line(draft.title) or "Untitled", created=True, front=front)
 
 
 def _put(path: Path, data: bytes, batch: BatchWriter | None) -> None:
@@ -180,12 +188,29 @@ def _with_saved_now(draft: Draft) -> Draft:
 
 def render_draft(draft: Draft) -> str:
     """The file's text: YAML front matter, a blank line, then the Markdown body."""
+    return _rendered(draft)[0]
+
+
+def render_written(draft: Draft) -> tuple[bytes, WrittenFront | None]:
+    """The file's bytes (`render_draft`, encoded), and its front matter as a reader will
+    find it in them, when that is sure (see `Saved.front`)."""
+    text, header, data = _rendered(draft)
+    try:
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, written as "?": read it back
+        return text.encode("utf-8", "replace"), None
+    return encoded, None if header is None else written_front(header, data)
+
+
+def _rendered(draft: Draft) -> tuple[str, str | None, dict[str, object]]:
+    """The file's text, the YAML header when the simple writer wrote it, and its fields."""
     data = front_data(draft)
     header = dump_mapping(data)  # strings, days and tag lists, without PyYAML's Python layers
+    simple = header is not None
     if header is None:  # a date that is a datetime: PyYAML writes it as it always has
         header = yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=10_000)
     body = strip_controls(draft.markdown).strip("\n")
-    return f"---\n{header}---\n\n{body}\n"
+    return f"---\n{header}---\n\n{body}\n", header if simple else None, data
 
 
 def front_data(draft: Draft) -> dict[str, object]:
