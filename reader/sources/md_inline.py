@@ -14,7 +14,6 @@ BREAK = "\\\n"
 _ESCAPE = re.compile(r"[\\`*_\[\]<>#|~]|&(?=#?[0-9A-Za-z]+;)")
 # Characters that open a block (list, setext underline) only at the start of a line.
 _LINE_START = re.compile(r"^(?:([+\-=])|(\d{1,9})([.)]))")
-_SPACE = re.compile(r"\s+")
 _BACKTICKS = re.compile(r"`+")
 
 
@@ -71,12 +70,11 @@ class InlineBuilder:
         """Add text from the page: whitespace collapsed, syntax escaped."""
         if not raw:
             return
-        words = _SPACE.sub(" ", raw)
-        if words[:1] == " ":
+        # Split and joined: the same whitespace as `\s`, a few times faster than a regex.
+        words = " ".join(raw.split())
+        if raw[0].isspace():
             self.space = True
-            words = words[1:]
-        trailing = words.endswith(" ")
-        words = words.rstrip(" ")
+        trailing = raw[-1].isspace()
         if words:
             self._pad()
             self.parts.append(escape_line(words) if self.at_start else escape_text(words))

@@ -11,6 +11,7 @@ nested maps) is declined rather than guessed at.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from typing import Any
@@ -53,8 +54,12 @@ def dump_mapping(data: dict[str, object]) -> str | None:
     return "".join(lines)
 
 
+@functools.lru_cache(maxsize=1024)
 def scalar(text: str) -> str:
-    """A string as one line of YAML that every loader reads back as exactly that string."""
+    """A string as one line of YAML that every loader reads back as exactly that string.
+
+    Remembered: a feed's entries repeat the keys, the feed's name and title, the site and
+    the tags on every one of them."""
     if _plain_safe(text):
         return text
     if _NEEDS_DOUBLE.search(text) is None:
