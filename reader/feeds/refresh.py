@@ -7,19 +7,9 @@ import contextlib
 import contextvars
 import dataclasses
 import gc
-import itertools
-import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import (
-    FIRST_COMPLETED,
-    Future,
-    ProcessPoolExecutor,
-    ThreadPoolExecutor,
-    as_completed,
-    wait,
-)
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -195,57 +185,26 @@ def _in_processes(
     tell: Callable[[FeedResult], None],
     keep_paths: bool,
 ) -> list[tuple[int, Subscription]]:
-    """Refresh feeds in one helper process per core; the feeds left undone if the pool broke.
+    """Refresh feeds in one helper process per core; the feeds left undone if helpers died.
 
     Parsing feeds and converting entries is CPU-bound Python, so threads share one core;
     processes use them all. Each helper changes the subscriptions file under its lock, as
     any other reader process does, so nothing is lost between them.
     """
+    from reader.feeds.helpers import HelperPool
     from reader.library.spool import current_spool
 
     count = min(os.cpu_count() or 1, len(todo))
-    context = multiprocessing.get_context("spawn")  # forking a threaded process is unsafe
-    # With a spool to hand it to, the helpers parse each file as they write it.
-    setup = (registry.path, current_spool() is not None)
     try:
-        pool = ProcessPoolExecutor(count, mp_context=context, initializer=_set_up, initargs=setup)
+        # With a spool to hand it to, the helpers parse each file as they write it.
+        pool = HelperPool(count, registry.path, current_spool() is not None)
     except OSError:
         return todo
-    with pool:
-        try:
-            for i, result in _through(pool, count, todo, limits, keep_paths):
-                results[i] = result
-                tell(result)
-        except (BrokenProcessPool, OSError):
-            pass  # the feeds not done yet are refreshed in this process
+    for i, result in pool.run(todo, limits, keep_paths, AHEAD):
+        result = _handed_over(result, keep_paths)
+        results[i] = result
+        tell(result)
     return [(i, sub) for i, sub in todo if i not in results]
-
-
-def _through(
-    pool: ProcessPoolExecutor,
-    helpers: int,
-    todo: list[tuple[int, Subscription]],
-    limits: Limits,
-    keep_paths: bool,
-) -> Iterator[tuple[int, FeedResult]]:
-    """The feeds' results from the pool as each finishes, handed over; a few feeds per
-    helper are queued ahead, never all: a result waiting to be taken holds its feed's
-    parses, and this process may be busy a while with each (a sync of the library)."""
-    waiting = iter(todo)
-    running: dict[Future[FeedResult], int] = {}
-
-    def top_up() -> None:
-        ahead = helpers * AHEAD - len(running)
-        for i, sub in itertools.islice(waiting, max(0, ahead)):
-            running[pool.submit(_refresh_here, sub, limits, keep_paths)] = i
-
-    top_up()
-    while running:
-        done, _ = wait(running, return_when=FIRST_COMPLETED)
-        for future in done:
-            i = running.pop(future)
-            top_up()  # before the result is taken: the helpers go on meanwhile
-            yield i, _handed_over(future.result(), keep_paths)
 
 
 _worker_registry: FeedRegistry | None = None
@@ -258,7 +217,7 @@ _frozen = False
 """Whether this helper's long-lived objects are out of the collector's sight (`_tidy`)."""
 
 
-def _set_up(path: Path, parse: bool) -> None:
+def set_up_helper(path: Path, parse: bool) -> None:
     """Set up a helper process: its own handle on the subscriptions, whether to parse the
     files it writes, and no output, since it shares the terminal a full-screen app paints."""
     from reader.feeds.registry import FeedRegistry
@@ -275,7 +234,7 @@ def _set_up(path: Path, parse: bool) -> None:
     _worker_registry = FeedRegistry.open(path)
 
 
-def _refresh_here(sub: Subscription, limits: Limits, keep_paths: bool = True) -> FeedResult:
+def refresh_in_helper(sub: Subscription, limits: Limits, keep_paths: bool = True) -> FeedResult:
     """`refresh_one` in a helper process, against its own handle on the subscriptions;
     without the paths written unless they are kept (so they are not sent over)."""
     if _worker_registry is None:

@@ -268,10 +268,17 @@ class _Helpers:
             _stop(helper)
 
 
-def _start() -> subprocess.Popen[str] | None:
+def helper_environment() -> dict[str, str]:
+    """The environment of a helper process started as `python -m reader...`: this one,
+    with this package found first (the one running, installed or not)."""
     package_parent = str(Path(__file__).resolve().parent.parent.parent)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
+    return env
+
+
+def _start() -> subprocess.Popen[str] | None:
+    env = helper_environment()
     try:
         return subprocess.Popen(
             [sys.executable, "-m", "reader.library.parse_pool"],

@@ -61,10 +61,12 @@ def test_a_helper_leaves_no_garbage_behind_after_a_feed(tmp_path: Path) -> None:
         context = multiprocessing.get_context("spawn")
         setup = (registry.path, True)
         with ProcessPoolExecutor(
-            1, mp_context=context, initializer=refresh_module._set_up, initargs=setup
+            1, mp_context=context, initializer=refresh_module.set_up_helper, initargs=setup
         ) as pool:
             for sub in subs:
-                result = pool.submit(refresh_module._refresh_here, sub, Limits(), False).result()
+                result = pool.submit(
+                    refresh_module.refresh_in_helper, sub, Limits(), False
+                ).result()
                 assert result.new == 100 and result.parsed
             # What a full collection finds left over in the helper now: nothing of the feeds.
             leftover = pool.submit(gc.collect).result()

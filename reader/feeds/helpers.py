@@ -1,0 +1,189 @@
+"""Helper processes for a big feeds refresh: child interpreters spoken to over their pipes.
+
+Each helper runs `python -m reader.feeds.helpers`, takes one feed at a time on its stdin (a
+length-prefixed pickle of the subscription) and answers on its stdout with the feed's
+result. Not `multiprocessing`: its queues' semaphores need a resource tracker process
+(11 MB for the whole refresh) and, with its executor, ~5 MB of imports in every helper.
+
+In this process, one thread per helper hands out feeds and waits for answers (blocking on
+a pipe, which lets go of the interpreter), so the helpers go on while the caller is busy
+with the results it took (a sync of the library); `ahead` bounds the feeds given out
+beyond the results taken, each of which holds its feed's parses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import queue
+import struct
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reader.feeds.refresh import FeedResult
+    from reader.feeds.registry import Subscription
+    from reader.web.fetch import Limits
+
+_FRAME = struct.Struct("<Q")
+_STOP_WAIT = 5.0
+"""Seconds a helper is given to finish after its input closes, before it is killed."""
+
+
+class HelperPool:
+    """`count` helper processes refreshing feeds against the subscriptions at `registry`;
+    `parse` says whether they parse the files they write (for a spool to take)."""
+
+    def __init__(self, count: int, registry: Path, parse: bool) -> None:
+        self._helpers: list[subprocess.Popen[bytes]] = []
+        try:
+            for _ in range(count):
+                self._helpers.append(_start(registry, parse))
+        except OSError:
+            self.close()
+            raise
+        self._stopping = threading.Event()
+
+    def run(
+        self,
+        todo: list[tuple[int, Subscription]],
+        limits: Limits,
+        keep_paths: bool,
+        ahead: int,
+    ) -> Iterator[tuple[int, FeedResult]]:
+        """Each feed's result as it comes, with its place in `todo`. A feed whose helper
+        died is not yielded (the caller refreshes what is left itself)."""
+        waiting = iter(todo)
+        lock = threading.Lock()
+        slots = threading.Semaphore(max(1, ahead * len(self._helpers)))
+        answers: queue.SimpleQueue[tuple[int, bytes | None] | None] = queue.SimpleQueue()
+
+        def drive(helper: subprocess.Popen[bytes]) -> None:
+            try:
+                while _take(slots, self._stopping):
+                    with lock:
+                        item = next(waiting, None)
+                    if item is None:
+                        slots.release()
+                        return
+                    index, sub = item
+                    try:
+                        answer = _ask(helper, pickle.dumps((sub, limits, keep_paths)))
+                    except (OSError, EOFError, ValueError):
+                        answers.put((index, None))
+                        return  # this helper is gone: the others go on
+                    answers.put((index, answer))
+            finally:
+                answers.put(None)
+
+        threads = [
+            threading.Thread(target=drive, args=(helper,), name="reader-feed-helper", daemon=True)
+            for helper in self._helpers
+        ]
+        for thread in threads:
+            thread.start()
+        running = len(threads)
+        try:
+            while running:
+                got = answers.get()
+                if got is None:
+                    running -= 1
+                    continue
+                slots.release()  # before the result is used: the helpers go on meanwhile
+                index, answer = got
+                if answer is not None:
+                    yield index, pickle.loads(answer)
+        finally:
+            self._stopping.set()
+            self.close()
+            for thread in threads:
+                thread.join()
+
+    def close(self) -> None:
+        """End the helpers: their input closed, then killed if they do not stop."""
+        for helper in self._helpers:
+            with contextlib.suppress(OSError):
+                if helper.stdin is not None:
+                    helper.stdin.close()
+        for helper in self._helpers:
+            try:
+                helper.wait(timeout=_STOP_WAIT)
+            except subprocess.TimeoutExpired:
+                helper.kill()
+                helper.wait()
+            with contextlib.suppress(OSError):
+                if helper.stdout is not None:
+                    helper.stdout.close()
+
+
+def _take(slots: threading.Semaphore, stopping: threading.Event) -> bool:
+    """Wait for a slot to give a helper a feed; False once the pool is stopping."""
+    while not stopping.is_set():
+        if slots.acquire(timeout=0.1):
+            return True
+    return False
+
+
+def _start(registry: Path, parse: bool) -> subprocess.Popen[bytes]:
+    from reader.library.parse_pool import helper_environment
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "reader.feeds.helpers", str(registry), "1" if parse else "0"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=helper_environment(),
+    )
+
+
+def _ask(helper: subprocess.Popen[bytes], request: bytes) -> bytes:
+    if helper.stdin is None or helper.stdout is None:
+        raise OSError("helper has no pipes")
+    _send(helper.stdin, request)
+    answer = _receive(helper.stdout)
+    if answer is None:
+        raise EOFError("the helper ended")
+    return answer
+
+
+def _send(stream: IO[bytes], data: bytes) -> None:
+    stream.write(_FRAME.pack(len(data)))
+    stream.write(data)
+    stream.flush()
+
+
+def _receive(stream: IO[bytes]) -> bytes | None:
+    """One frame's bytes; None at the end of the stream."""
+    header = stream.read(_FRAME.size)
+    if len(header) < _FRAME.size:
+        return None
+    (size,) = _FRAME.unpack(header)
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError("the helper's answer was cut short")
+    return data
+
+
+def serve(registry: Path, parse: bool) -> None:
+    """The helper's loop: a feed in, its result out, until its input closes."""
+    from reader.feeds import refresh
+
+    # Its own copies of the pipes first: the set-up points stdout and stderr at /dev/null,
+    # since the helper shares the terminal a full-screen app paints.
+    requests = os.fdopen(os.dup(0), "rb")
+    results = os.fdopen(os.dup(1), "wb")
+    refresh.set_up_helper(registry, parse)
+    while (request := _receive(requests)) is not None:
+        sub, limits, keep_paths = pickle.loads(request)
+        result = refresh.refresh_in_helper(sub, limits, keep_paths)
+        _send(results, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(KeyboardInterrupt, BrokenPipeError):
+        serve(Path(sys.argv[1]), sys.argv[2] == "1")
