@@ -9,6 +9,7 @@ has is not added again, so importing a file twice changes nothing the second tim
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -128,15 +129,17 @@ class Importer:
     ) -> Report:
         """Import every item into `report` (see the module's docstring); the report back."""
         try:
-            for count, entry in enumerate(_guarded(parsed), 1):
-                report.items += 1
-                self._one(entry, report)
-                if len(self.batch) >= BATCH:
-                    self.batch.commit()
-                if progress is not None and count % 100 == 0:
-                    progress(count)
-            self._write_books(report)
-            self.batch.commit()
+            with _young_collections_only():
+                for count, entry in enumerate(_guarded(parsed), 1):
+                    report.items += 1
+                    self._one(entry, report)
+                    if len(self.batch) >= BATCH:
+                        self.batch.commit()
+                        gc.collect(1)
+                    if progress is not None and count % 100 == 0:
+                        progress(count)
+                self._write_books(report)
+                self.batch.commit()
         except BaseException:
             self.batch.abort()
             raise
@@ -318,6 +321,25 @@ class Importer:
         for target in targets:
             target.article_id = target.article_id or found.get(target.path)
         report.highlights, report.notes = self.marks.write(self.library, targets, self.texts)
+
+
+@contextlib.contextmanager
+def _young_collections_only() -> Iterator[None]:
+    """Pause the collector's own schedule while items are imported (the loop collects the
+    young objects after each batch instead), then collect everything once.
+
+    An import keeps what it has read to the end (the targets, their items), so the full
+    collections the collector schedules as those pile up walk more each time and find
+    nothing: about a tenth of a 10,000-row import's time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.collect()
 
 
 def _guarded(parsed: Iterable[Parsed]) -> Iterator[Parsed]:

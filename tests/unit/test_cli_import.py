@@ -269,3 +269,24 @@ def test_a_newsboat_urls_file_subscribes_and_saves_its_query_feeds_once(capsys) 
     (again,) = imported(capsys, "newsboat_urls")
     assert again["imported"] == 0
     assert again["duplicates"] == first["imported"] + first["duplicates"]
+
+
+def test_the_collector_waits_while_items_are_imported_and_resumes_after(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from reader.imports.apply import Importer
+
+    seen: list[bool] = []
+    real = Importer._one
+
+    def one(self: Importer, entry: object, report: object) -> None:
+        seen.append(gc.isenabled())
+        real(self, entry, report)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Importer, "_one", one)
+    assert gc.isenabled()
+    imported(capsys, "part_000000.csv")
+    assert seen and not any(seen)  # its own schedule paused: collected after each batch
+    assert gc.isenabled()
