@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -149,7 +150,14 @@ def _page_key(entry: Entry) -> str | None:
     """The URL key of the page an entry stands for: None without a link, or when the link is
     a site's home page (some feeds link every entry there), which no one entry is."""
     link = _link(entry)
-    if link is None or not urlsplit(link).path.strip("/"):
+    return None if link is None else _link_page_key(link)
+
+
+@functools.lru_cache(maxsize=2048)
+def _link_page_key(link: str) -> str | None:
+    # Remembered: each entry's key is wanted twice (for the feed's shared pages, then to
+    # save it), and the normalising is most of a key's cost.
+    if not urlsplit(link).path.strip("/"):
         return None
     return url_key(link)
 

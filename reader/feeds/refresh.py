@@ -224,6 +224,9 @@ def set_up_helper(path: Path, parse: bool) -> None:
 
     global _worker_parses
     _worker_parses = parse
+    # The collector runs after each feed (`_tidy`): its own schedule, walking a feed's
+    # objects while they are in use, would find nothing more.
+    gc.disable()
 
     with contextlib.suppress(OSError):
         devnull = os.open(os.devnull, os.O_WRONLY)
