@@ -141,7 +141,9 @@ class InlineBuilder:
     def result(self) -> str:
         """The built Markdown, without spaces or breaks at its ends."""
         parts = _trimmed(self.parts)
-        shown = _shown_delimiters(parts)
+        # Most paragraphs have no emphasis at all: nothing to weigh.
+        has_pairs = any(isinstance(part, _Delimiter) for part in parts)
+        shown = _shown_delimiters(parts) if has_pairs else set()
         out: list[str] = []
         for index, part in enumerate(parts):
             text = part if isinstance(part, str) else part.text if index in shown else ""
