@@ -123,9 +123,10 @@ def brief_store() -> Store:
     return Store.open(lock_timeout=BRIEF_WAIT)
 
 
-def sync_default_library() -> None:
+def sync_default_library(*, last: bool = True) -> None:
     """Refresh the default library (changed folders only) and its search index, so saved
-    articles show at once.
+    articles show at once. Not the `last` of several syncs soon after one another: the
+    list orders are left to that one (see `Library.store_orders`).
 
     Saving has already succeeded: a busy store or index only delays the index until the
     next `reader index` or app start, and is reported as such.
@@ -134,8 +135,11 @@ def sync_default_library() -> None:
     from reader.search.sync import open_index
 
     with open_library([]) as library:
+        library.store_orders = last
         try:
             refreshed = refresh(library, store=brief_store, index=lambda: open_index(library))
+            if last:  # the scans before this one left them, and this one may have had none
+                library.save_orders()
         except (OSError, sqlite3.Error, ValueError) as error:  # the index cannot be opened
             _later(error)
             return

@@ -245,17 +245,18 @@ def command_refresh(args: argparse.Namespace) -> int:
 
     one_heap()  # before the index writer's threads: its syncs reuse one heap's pages
     unsynced = 0
+    part_way = False
 
     def progress(done: int, total: int, result: FeedResult) -> None:
-        nonlocal unsynced
+        nonlocal unsynced, part_way
         print(f"[{done}/{total}] {describe(result)}", flush=True)
         unsynced += result.new
         if unsynced >= SYNC_EVERY and done < total:
             # While the helpers go on with the other feeds: the catalog and the index take
             # this part now, so a big refresh's entries show in an open app as they come,
             # and this process's share of the work overlaps theirs.
-            unsynced = 0
-            sync_default_library()
+            unsynced, part_way = 0, True
+            sync_default_library(last=False)
 
     # One spool for the refresh and the sync after it: what the feeds' helpers parse as they
     # write each entry is what the scan and the index take, instead of reading it back.
@@ -274,7 +275,7 @@ def command_refresh(args: argparse.Namespace) -> int:
             f"Refreshed {_count(len(results), 'feed')}: {new} new, {same} not modified,"
             f" {failed} failed"
         )
-        if unsynced:
+        if unsynced or part_way:  # the last sync also stores what those part-way left
             sync_default_library()
     if any(sub.keep for sub in subs):
         _apply_retention(subs)
