@@ -3,7 +3,7 @@
 Each helper runs `python -m reader.feeds.helpers`, takes one feed at a time on its stdin (a
 length-prefixed pickle of the subscription) and answers on its stdout with the feed's
 result. Not `multiprocessing`: its queues' semaphores need a resource tracker process
-(11 MB for the whole refresh) and, with its executor, ~5 MB of imports in every helper.
+beside the helpers (11 MB).
 
 In this process, one thread per helper hands out feeds and waits for answers (blocking on
 a pipe, which lets go of the interpreter), so the helpers go on while the caller is busy

@@ -54,7 +54,8 @@ class WrittenFront:
 
 def written_front(header: str, data: dict[str, object]) -> WrittenFront | None:
     """What a reader finds in `---`, the YAML `header` written for `data`, `---`; None
-    when that is not sure to be read whole (over the length a reader looks at)."""
+    when that is not sure: a header over the length a reader looks at, or text the writer
+    had to repair."""
     prefix = f"---\n{header}---\n"
     if len(prefix) > MAX_FRONT_MATTER or not _encodable(data):
         return None
