@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from urllib.parse import urlsplit
 
@@ -88,8 +89,11 @@ def normalize_url(url: str) -> str:
     return normal_url(url)
 
 
+@functools.lru_cache(maxsize=4096)
 def is_web_url(text: str) -> bool:
-    """True for an http(s) URL with a host; false for text that is no URL at all (`http://[x`)."""
+    """True for an http(s) URL with a host; false for text that is no URL at all (`http://[x`).
+
+    Remembered: a feed entry's link is asked about several times while it is saved."""
     try:
         parts = urlsplit(text.strip())
     except ValueError:
