@@ -238,24 +238,12 @@ def command_export(args: argparse.Namespace) -> int:
 
 def command_refresh(args: argparse.Namespace) -> int:
     """Fetch every feed (or those named) in parallel, printing each as it finishes."""
-    from reader.native import one_heap
-    from reader.search import index as search_index
-
-    one_heap()  # before the index writer's threads: its syncs reuse one heap's pages
-    # The helpers have the cores: one indexing buffer per sync, not one per thread.
-    threads, search_index.writer_threads = search_index.writer_threads, 1
-    try:
-        return _refresh(args)
-    finally:
-        search_index.writer_threads = threads
-
-
-def _refresh(args: argparse.Namespace) -> int:
-    """`command_refresh`, with its settings made."""
     from reader import paths
     from reader.feeds.refresh import refresh
     from reader.library.spool import parse_once
+    from reader.native import one_heap
 
+    one_heap()  # before the index writer's threads: its syncs reuse one heap's pages
     unsynced = 0
     part_way = False
 

@@ -23,7 +23,6 @@ from reader.files import BatchWriter
 from reader.library import Library, parse_pool
 from reader.library.spool import parse_once
 from reader.refresh import refresh as refresh_library
-from reader.search import index as search_index
 from reader.search.sync import open_index
 from reader.web.save import Draft, write_draft
 from tests.unit.test_feeds_batch import saved_files, subscribe_all, write_feed
@@ -97,11 +96,9 @@ def test_the_cli_syncs_part_way_through_a_big_refresh(
     monkeypatch.setattr(cli_feeds, "SYNC_EVERY", 5)
     synced: list[int] = []
     orders: list[int] = []
-    threads: list[int] = []
     real = cli_feeds.sync_default_library
 
     def sync(*, last: bool = True) -> None:
-        threads.append(search_index.writer_threads)
         real(last=last)
         with open_library([]) as library:  # the default library, as the command syncs it
             synced.append(len(library.ids_under(paths.user_library_dir() / "feeds")))
@@ -116,9 +113,6 @@ def test_the_cli_syncs_part_way_through_a_big_refresh(
     assert len(synced) == 2 and synced[0] >= 8 and synced[1] == 12
     # The list orders (read whole, ~0.2 s at 100,000 articles) are stored by the last only.
     assert orders == [0, 2]
-    # Indexed on one thread while the refresh runs (the helpers have the cores), as before
-    # once it is over.
-    assert threads == [1, 1] and search_index.writer_threads == 0
     capsys.readouterr()
     assert main(["search", "harbour", "--json", "--limit", "50"]) == 0
     hits = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
