@@ -50,7 +50,9 @@ def test_a_helper_killed_part_way_leaves_its_feeds_to_this_process(tmp_path: Pat
     with FeedRegistry.open() as registry:
         results = refresh(registry, on_progress=progress)
     assert killed
-    assert [result.new for result in results] == [40] * count
+    # The killed helper's feed is done again here; entries it had made durable before it
+    # died are recognised by their keys, not saved twice, so that feed may count fewer.
+    assert sorted(result.new for result in results)[1:] == [40] * (count - 1)
     assert all(result.error is None for result in results)
     ids = sorted(check_whole(path) for path in saved_files())
     assert ids == sorted(f"f{f}-{n}" for f in range(count) for n in range(40))
