@@ -89,11 +89,24 @@ def normalize_url(url: str) -> str:
     return normal_url(url)
 
 
-@functools.lru_cache(maxsize=4096)
 def is_web_url(text: str) -> bool:
     """True for an http(s) URL with a host; false for text that is no URL at all (`http://[x`).
 
-    Remembered: a feed entry's link is asked about several times while it is saved."""
+    Short ones are remembered: a feed entry's link is asked about several times while it
+    is saved."""
+    return _remembered_web_url(text) if len(text) <= REMEMBERED_URL else _web_url(text)
+
+
+REMEMBERED_URL = 2048
+"""The longest text whose answer is remembered (so the memory held stays small)."""
+
+
+@functools.lru_cache(maxsize=4096)
+def _remembered_web_url(text: str) -> bool:
+    return _web_url(text)
+
+
+def _web_url(text: str) -> bool:
     try:
         parts = urlsplit(text.strip())
     except ValueError:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from reader.feeds.common import is_web_url
+from reader.feeds.common import REMEMBERED_URL, is_web_url
 from reader.feeds.parse import Entry, ParsedFeed
 from reader.files import BatchWriter, sweep
 from reader.web.fetch import HTML_ACCEPT, AddressRefused, FetchError, Limits, fetch
@@ -150,13 +150,19 @@ def _page_key(entry: Entry) -> str | None:
     """The URL key of the page an entry stands for: None without a link, or when the link is
     a site's home page (some feeds link every entry there), which no one entry is."""
     link = _link(entry)
-    return None if link is None else _link_page_key(link)
+    if link is None:
+        return None
+    # Short links' keys are remembered: each is wanted twice (for the feed's shared pages,
+    # then to save the entry), and the normalising is most of a key's cost.
+    return _remembered_page_key(link) if len(link) <= REMEMBERED_URL else _link_page_key(link)
 
 
 @functools.lru_cache(maxsize=2048)
+def _remembered_page_key(link: str) -> str | None:
+    return _link_page_key(link)
+
+
 def _link_page_key(link: str) -> str | None:
-    # Remembered: each entry's key is wanted twice (for the feed's shared pages, then to
-    # save it), and the normalising is most of a key's cost.
     if not urlsplit(link).path.strip("/"):
         return None
     return url_key(link)
