@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import codecs
-import functools
 import re
 from urllib.parse import urlsplit
 
+from reader.memo import remembered_when_short
 from reader.web.urls import normal_url
 
 
@@ -89,24 +89,12 @@ def normalize_url(url: str) -> str:
     return normal_url(url)
 
 
+@remembered_when_short(longest=2048, size=4096)
 def is_web_url(text: str) -> bool:
     """True for an http(s) URL with a host; false for text that is no URL at all (`http://[x`).
 
     Short ones are remembered: a feed entry's link is asked about several times while it
     is saved."""
-    return _remembered_web_url(text) if len(text) <= REMEMBERED_URL else _web_url(text)
-
-
-REMEMBERED_URL = 2048
-"""The longest text whose answer is remembered (so the memory held stays small)."""
-
-
-@functools.lru_cache(maxsize=4096)
-def _remembered_web_url(text: str) -> bool:
-    return _web_url(text)
-
-
-def _web_url(text: str) -> bool:
     try:
         parts = urlsplit(text.strip())
     except ValueError:

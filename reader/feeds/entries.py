@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from reader.feeds.common import REMEMBERED_URL, is_web_url
+from reader.feeds.common import is_web_url
 from reader.feeds.parse import Entry, ParsedFeed
 from reader.files import BatchWriter, sweep
+from reader.memo import remembered_when_short
 from reader.web.fetch import HTML_ACCEPT, AddressRefused, FetchError, Limits, fetch
 from reader.web.save import Draft, saved_keys, url_key, write_draft
 
@@ -150,18 +150,12 @@ def _page_key(entry: Entry) -> str | None:
     """The URL key of the page an entry stands for: None without a link, or when the link is
     a site's home page (some feeds link every entry there), which no one entry is."""
     link = _link(entry)
-    if link is None:
-        return None
-    # Short links' keys are remembered: each is wanted twice (for the feed's shared pages,
-    # then to save the entry), and the normalising is most of a key's cost.
-    return _remembered_page_key(link) if len(link) <= REMEMBERED_URL else _link_page_key(link)
+    return None if link is None else _link_page_key(link)
 
 
-@functools.lru_cache(maxsize=2048)
-def _remembered_page_key(link: str) -> str | None:
-    return _link_page_key(link)
-
-
+# Remembered: each entry's key is wanted twice (for the feed's shared pages, then to save
+# the entry), and the normalising is most of a key's cost.
+@remembered_when_short(longest=2048, size=2048)
 def _link_page_key(link: str) -> str | None:
     if not urlsplit(link).path.strip("/"):
         return None

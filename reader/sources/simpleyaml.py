@@ -11,10 +11,11 @@ nested maps) is declined rather than guessed at.
 
 from __future__ import annotations
 
-import functools
 import re
 from datetime import date
 from typing import Any
+
+from reader.memo import remembered_when_short
 
 # Words the YAML 1.1 resolver reads as booleans or null (any case, and `y`/`n` to be sure).
 _RESERVED = frozenset({"yes", "no", "true", "false", "on", "off", "null", "y", "n"})
@@ -54,24 +55,12 @@ def dump_mapping(data: dict[str, object]) -> str | None:
     return "".join(lines)
 
 
+@remembered_when_short(longest=256, size=1024)
 def scalar(text: str) -> str:
     """A string as one line of YAML that every loader reads back as exactly that string.
 
     Short ones are remembered: a feed's entries repeat the keys, the feed's name and title,
     the site and the tags on every one of them."""
-    return _remembered_scalar(text) if len(text) <= _REMEMBERED_LENGTH else _scalar(text)
-
-
-_REMEMBERED_LENGTH = 256
-"""The longest string `scalar` remembers (so the memory held stays small, whatever came)."""
-
-
-@functools.lru_cache(maxsize=1024)
-def _remembered_scalar(text: str) -> str:
-    return _scalar(text)
-
-
-def _scalar(text: str) -> str:
     if _plain_safe(text):
         return text
     if _NEEDS_DOUBLE.search(text) is None:
