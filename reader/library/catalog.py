@@ -315,6 +315,12 @@ class Catalog:
         return [row[0] for row in self.connection().execute("SELECT id FROM articles")]
 
     @_repairing
+    def has_id(self, article_id: str) -> bool:
+        """Whether an article has this id."""
+        sql = "SELECT 1 FROM articles WHERE id = ? LIMIT 1"
+        return self.connection().execute(sql, (article_id,)).fetchone() is not None
+
+    @_repairing
     def ids_under(self, folder: str) -> list[tuple[str, str]]:
         """(id, path) of every article below `folder`, read as a range of the path index."""
         low = folder.rstrip("/") + "/"

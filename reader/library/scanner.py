@@ -92,13 +92,14 @@ class Scanner:
             known_problems = {path for path in known_problems if self._part.covers(path)}
         to_load, unchanged = _changed_paths(found, known)
         gone = [path for path in known if path not in found]
-        # Ids are only needed when something changed: an unchanged rescan skips them.
-        live = self._catalog.all_ids() if to_load else []
         new_paths = any(path not in known for path in to_load)
-        identities = Identities(
-            live, self._catalog.identities(gone), self._recorded_ids() if new_paths else ()
-        )
         known_ids = self._catalog.ids_at([path for path in to_load if path in known])
+        identities = Identities(
+            self._catalog.has_id,
+            self._catalog.identities(gone),
+            self._recorded_ids() if new_paths else (),
+            retired=known_ids.values(),
+        )
         self._total, self._done = len(found), unchanged
         self._tell(force=True)
         pending = self._load_all(to_load, found, known_ids, identities)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from reader.library import Library
+from reader.library.catalog import Catalog
 from reader.library.identity import natural_id
 from tests.unit.library_files import open_library, write_article
 
@@ -138,3 +141,36 @@ def test_an_id_survives_a_fresh_library_object(tmp_path: Path) -> None:
     (tmp_path / "story.txt").rename(tmp_path / "final.txt")
     again.scan()
     assert _ids_by_name(again)["final.txt"] == article_id
+
+
+def test_a_new_file_whose_natural_id_is_held_gets_another(tmp_path: Path) -> None:
+    # Two folders holding the same file under the same name: one natural id for both.
+    first, second = tmp_path / "first", tmp_path / "second"
+    write_article(first / "story.txt", "Harbour reopens", "2024-02-02", "Ships return.")
+    library = Library([first, second], cache_dir=tmp_path / "cache")
+    library.scan()
+    (held,) = library.ids()
+    # Added by a later scan: the id held is known from the catalog, not from this scan.
+    shutil.copytree(first, second)
+    assert library.scan().added == 1
+    rows = library.rows()
+    ids = {rows[i].path: rows[i].id for i in range(len(rows))}
+    assert ids[str((first / "story.txt").resolve())] == held
+    assert ids[str((second / "story.txt").resolve())] not in {held, ""}
+    # The same ids as a scan of both folders from scratch.
+    fresh = Library([first, second], cache_dir=tmp_path / "cache-fresh")
+    fresh.scan()
+    assert sorted(fresh.ids()) == sorted(ids.values())
+
+
+def test_a_scan_does_not_read_every_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A library of 100,000 articles would hold them all as a set for every scan.
+    library, _ = _scanned(tmp_path)
+
+    def every_id(self: Catalog) -> list[str]:
+        raise AssertionError("a scan read every id")
+
+    monkeypatch.setattr(Catalog, "all_ids", every_id)
+    write_article(tmp_path / "new.txt", "Something else entirely", "2024-02-02")
+    shutil.copy(tmp_path / "story.txt", tmp_path / "copy.txt")
+    assert library.scan().added == 2
