@@ -266,7 +266,9 @@ def command_refresh(args: argparse.Namespace) -> int:
                 _get(registry, name)
             if not args.names and not registry.all():
                 raise UsageError("no feeds yet: add one with `reader feeds add URL`")
-            results = refresh(registry, args.names or None, on_progress=progress, keep_paths=False)
+            results = refresh(
+                registry, args.names or None, on_progress=progress, keep_paths=False, helps=True
+            )
             subs = registry.all()
         failed = sum(1 for r in results if r.error)
         new = sum(r.new for r in results)

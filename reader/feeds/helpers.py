@@ -14,6 +14,7 @@ beyond the results taken, each of which holds its feed's parses.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import pickle
 import queue
@@ -21,7 +22,7 @@ import struct
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -55,17 +56,35 @@ class HelperPool:
         limits: Limits,
         keep_paths: bool,
         ahead: int,
+        local: Callable[[Subscription], FeedResult] | None = None,
     ) -> Iterator[tuple[int, FeedResult]]:
         """Each feed's result as it comes, with its place in `todo`. A feed whose helper
-        died is not yielded (the caller refreshes what is left itself)."""
+        died is not yielded (the caller refreshes what is left itself).
+
+        With `local`, a thread of this process takes feeds too, refreshing each with it:
+        this process is idle between the syncs it runs, and a core's worth of helper
+        costs a whole interpreter's memory. It takes a feed only while the caller waits
+        for a result, so the two never share the interpreter for long: the caller's
+        syncs run at full speed beside the helpers.
+        """
         waiting = iter(todo)
         lock = threading.Lock()
-        slots = threading.Semaphore(max(1, ahead * len(self._helpers)))
-        answers: queue.SimpleQueue[tuple[int, bytes | None] | None] = queue.SimpleQueue()
+        askers: list[Callable[[Subscription], bytes | FeedResult]] = [
+            functools.partial(_ask_helper, helper, limits, keep_paths) for helper in self._helpers
+        ]
+        if local is not None:
+            askers.append(local)
+        slots = threading.Semaphore(max(1, ahead * len(askers)))
+        answers: queue.SimpleQueue[tuple[int, bytes | FeedResult | None] | None] = (
+            queue.SimpleQueue()
+        )
 
-        def drive(helper: subprocess.Popen[bytes]) -> None:
+        idle = threading.Event()  # set while the caller waits for a result
+
+        def drive(ask: Callable[[Subscription], bytes | FeedResult]) -> None:
+            here = ask is local
             try:
-                while _take(slots, self._stopping):
+                while (not here or _take(idle, self._stopping)) and _take(slots, self._stopping):
                     with lock:
                         item = next(waiting, None)
                     if item is None:
@@ -73,8 +92,8 @@ class HelperPool:
                         return
                     index, sub = item
                     try:
-                        answer = _ask(helper, pickle.dumps((sub, limits, keep_paths)))
-                    except (OSError, EOFError, ValueError):
+                        answer = ask(sub)
+                    except Exception:
                         answers.put((index, None))
                         return  # this helper is gone: the others go on
                     answers.put((index, answer))
@@ -82,22 +101,26 @@ class HelperPool:
                 answers.put(None)
 
         threads = [
-            threading.Thread(target=drive, args=(helper,), name="reader-feed-helper", daemon=True)
-            for helper in self._helpers
+            threading.Thread(target=drive, args=(ask,), name="reader-feed-helper", daemon=True)
+            for ask in askers
         ]
         for thread in threads:
             thread.start()
         running = len(threads)
         try:
             while running:
+                idle.set()
                 got = answers.get()
+                idle.clear()
                 if got is None:
                     running -= 1
                     continue
                 slots.release()  # before the result is used: the helpers go on meanwhile
                 index, answer = got
-                if answer is not None:
+                if isinstance(answer, bytes):
                     yield index, pickle.loads(answer)
+                elif answer is not None:
+                    yield index, answer
         finally:
             self._stopping.set()
             self.close()
@@ -121,10 +144,15 @@ class HelperPool:
                     helper.stdout.close()
 
 
-def _take(slots: threading.Semaphore, stopping: threading.Event) -> bool:
-    """Wait for a slot to give a helper a feed; False once the pool is stopping."""
+def _take(slots: threading.Semaphore | threading.Event, stopping: threading.Event) -> bool:
+    """Wait for a slot to give a helper a feed (or for an event); False once the pool is
+    stopping."""
     while not stopping.is_set():
-        if slots.acquire(timeout=0.1):
+        if (
+            slots.acquire(timeout=0.1)
+            if isinstance(slots, threading.Semaphore)
+            else slots.wait(0.1)
+        ):
             return True
     return False
 
@@ -139,6 +167,14 @@ def _start(registry: Path, parse: bool) -> subprocess.Popen[bytes]:
         stderr=subprocess.DEVNULL,
         env=helper_environment(),
     )
+
+
+def _ask_helper(
+    helper: subprocess.Popen[bytes], limits: Limits, keep_paths: bool, sub: Subscription
+) -> bytes:
+    """A feed's result from a helper, pickled; OSError, EOFError or ValueError when the
+    helper is gone."""
+    return _ask(helper, pickle.dumps((sub, limits, keep_paths)))
 
 
 def _ask(helper: subprocess.Popen[bytes], request: bytes) -> bytes:

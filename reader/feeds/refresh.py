@@ -124,12 +124,16 @@ def refresh(
     on_progress: ProgressCallback | None = None,
     limits: Limits = Limits(),  # noqa: B008 (frozen, so sharing the default is safe)
     keep_paths: bool = True,
+    helps: bool = False,
 ) -> list[FeedResult]:
     """Refresh the named feeds (all when None), in parallel; one result per feed.
 
     An unknown name gives a result with an error. `on_progress` runs on the calling
     thread, once per feed, in the order the feeds finish. Without `keep_paths` the results
     leave out the files written (a caller that only counts them need not hold 100,000 paths).
+    With `helps`, when helper processes do the work this process does a share of it too,
+    with one helper fewer: for a command that has nothing else to do meanwhile, not for an
+    app whose interpreter paints the screen.
     """
     chosen = _chosen(registry, names)
     results: dict[int, FeedResult] = {}
@@ -146,6 +150,7 @@ def refresh(
             results,
             lambda r: _tell(on_progress, len(results), len(chosen), r),
             keep_paths,
+            helps,
         )
     if todo:
         with ThreadPoolExecutor(max_workers=max(1, min(workers, len(todo)))) as pool:
@@ -184,8 +189,10 @@ def _in_processes(
     results: dict[int, FeedResult],
     tell: Callable[[FeedResult], None],
     keep_paths: bool,
+    helps: bool,
 ) -> list[tuple[int, Subscription]]:
-    """Refresh feeds in one helper process per core; the feeds left undone if helpers died.
+    """Refresh feeds in one helper process per core (this process taking one core's share
+    when it `helps`); the feeds left undone if helpers died.
 
     Parsing feeds and converting entries is CPU-bound Python, so threads share one core;
     processes use them all. Each helper changes the subscriptions file under its lock, as
@@ -195,16 +202,32 @@ def _in_processes(
     from reader.library.spool import current_spool
 
     count = min(os.cpu_count() or 1, len(todo))
+    if helps:
+        count = max(1, count - 1)  # this process takes the last core's share
     try:
         # With a spool to hand it to, the helpers parse each file as they write it.
         pool = HelperPool(count, registry.path, current_spool() is not None)
     except OSError:
         return todo
-    for i, result in pool.run(todo, limits, keep_paths, AHEAD):
+    local = _in_this_process(registry, limits) if helps else None
+    for i, result in pool.run(todo, limits, keep_paths, AHEAD, local):
         result = _handed_over(result, keep_paths)
         results[i] = result
         tell(result)
     return [(i, sub) for i, sub in todo if i not in results]
+
+
+def _in_this_process(
+    registry: FeedRegistry, limits: Limits
+) -> Callable[[Subscription], FeedResult]:
+    """`refresh_one` for a thread of this process beside the helpers, in the caller's
+    context (where the spool of a `parse_once` around the refresh is found)."""
+    context = contextvars.copy_context()
+
+    def refresh_here(sub: Subscription) -> FeedResult:
+        return context.copy().run(refresh_one, registry, sub, limits)
+
+    return refresh_here
 
 
 _worker_registry: FeedRegistry | None = None

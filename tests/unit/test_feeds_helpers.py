@@ -6,6 +6,9 @@ from __future__ import annotations
 import os
 import signal
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from reader.feeds import refresh as refresh_module
 from reader.feeds.refresh import FeedResult, refresh
@@ -71,3 +74,50 @@ def test_no_multiprocessing_machinery_is_started(tmp_path: Path) -> None:
         refresh(registry, on_progress=progress)
     assert any(b"reader.feeds.helpers" in line for line in seen)
     assert not any(b"multiprocessing" in line for line in seen)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="helpers need two cores")
+def test_a_refresh_that_helps_takes_feeds_itself_beside_one_helper_fewer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI's refresh has nothing else to do between its syncs: a core's worth of
+    helper would cost a whole interpreter's memory."""
+    count = refresh_module.PROCESS_MIN + 4
+    subscribe_all([write_feed(tmp_path, feed, 40) for feed in range(count)])
+    here: list[str] = []
+    helpers: list[int] = []
+    refresh_one = refresh_module.refresh_one
+
+    def counted(*args: Any) -> FeedResult:
+        here.append(args[1].name)  # only calls in this process are seen
+        helpers.append(len(helper_pids()))
+        return refresh_one(*args)
+
+    monkeypatch.setattr(refresh_module, "refresh_one", counted)
+    with FeedRegistry.open() as registry:
+        results = refresh(registry, helps=True)
+    assert 0 < len(here) < count
+    assert max(helpers) == max(1, (os.cpu_count() or 1) - 1)
+    assert [result.new for result in results] == [40] * count
+    ids = sorted(check_whole(path) for path in saved_files())
+    assert ids == sorted(f"f{f}-{n}" for f in range(count) for n in range(40))
+    assert helper_pids() == []
+
+
+def test_a_refresh_that_does_not_help_leaves_every_feed_to_the_helpers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An app's refresh keeps its interpreter for the screen."""
+    subscribe_all([write_feed(tmp_path, feed, 5) for feed in range(refresh_module.PROCESS_MIN)])
+    here: list[str] = []
+    refresh_one = refresh_module.refresh_one
+
+    def counted(*args: Any) -> FeedResult:
+        here.append(args[1].name)
+        return refresh_one(*args)
+
+    monkeypatch.setattr(refresh_module, "refresh_one", counted)
+    with FeedRegistry.open() as registry:
+        results = refresh(registry)
+    assert [result.new for result in results] == [5] * refresh_module.PROCESS_MIN
+    assert here == []
