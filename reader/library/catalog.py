@@ -160,26 +160,36 @@ class Catalog:
 
     def _prepare(self) -> None:
         conn = self.connection()
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version == SCHEMA_VERSION:
-            # A file with our version but a damaged body fails here, not later.
-            conn.execute("SELECT count(*) FROM problems").fetchone()
-            conn.execute("SELECT id, path FROM articles LIMIT 1").fetchall()
-            if not has_generation(conn):  # made by a version without it
-                with self.transaction(keeps_orders=True) as conn:
-                    add_generation(conn)
+        if conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+            self._check(conn)
             return
-        if version != 0 or _has_tables(conn):
+        # Decided under the write lock, from one snapshot: another instance may be creating
+        # the file right now, and one whose tables appeared between a look at the version
+        # and a look at the tables is not an old file to delete under it.
+        with self.transaction(keeps_orders=True) as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            outdated = version != SCHEMA_VERSION and (version != 0 or _has_tables(conn))
+            if version == 0 and not outdated:
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                add_generation(conn)
+        if outdated:
             self.close()
             self._delete_files()
             self.rebuilt = True
-            conn = self.connection()
-        # IF NOT EXISTS and an immediate transaction: two instances may create it at once.
-        with self.transaction(keeps_orders=True) as conn:
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            add_generation(conn)
+            self._prepare()
+        else:
+            self._check(self.connection())
+
+    def _check(self, conn: sqlite3.Connection) -> None:
+        """Read a file of this version's schema: one with a damaged body fails here, not
+        later; one made by a version without the generation gets it."""
+        conn.execute("SELECT count(*) FROM problems").fetchone()
+        conn.execute("SELECT id, path FROM articles LIMIT 1").fetchall()
+        if not has_generation(conn):
+            with self.transaction(keeps_orders=True) as conn:
+                add_generation(conn)
 
     def rebuild(self) -> None:
         """Start the catalog afresh (it was found damaged); the next scan fills it."""
@@ -315,10 +325,10 @@ class Catalog:
         return [row[0] for row in self.connection().execute("SELECT id FROM articles")]
 
     @_repairing
-    def has_id(self, article_id: str) -> bool:
-        """Whether an article has this id."""
-        sql = "SELECT 1 FROM articles WHERE id = ? LIMIT 1"
-        return self.connection().execute(sql, (article_id,)).fetchone() is not None
+    def holds_elsewhere(self, article_id: str, path: str) -> bool:
+        """Whether an article at another path than `path` has this id."""
+        sql = "SELECT 1 FROM articles WHERE id = ? AND path != ? LIMIT 1"
+        return self.connection().execute(sql, (article_id, to_db(path))).fetchone() is not None
 
     @_repairing
     def ids_under(self, folder: str) -> list[tuple[str, str]]:

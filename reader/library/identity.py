@@ -67,16 +67,18 @@ class Gone:
 class Identities:
     """Hands out ids for one scan, given which ids are live and the articles that went away.
 
-    `live(id)` answers from the catalog as the scan writes it, so a library of 100,000
-    articles is not held as a set of ids for every scan. Every id the catalog lost during
-    the scan must be given in `retired` (the ids of known files read again, which leave the
-    catalog should they no longer load): the ids taken are then the same as those the
-    catalog held when the scan began, plus those handed out since.
+    `live(id, path)` says whether an article at another path holds the id, from the catalog
+    as the scan writes it, so a library of 100,000 articles is not held as a set of ids for
+    every scan. Every id the catalog lost during the scan must be given in `retired` (the
+    ids of known files read again, which leave the catalog should they no longer load): the
+    ids taken are then those the catalog held when the scan began, plus those handed out
+    since. The one difference is what another process's scan writes meanwhile: a file it
+    gave an id to is not a file this scan places, so the same file gets the same id.
     """
 
     def __init__(
         self,
-        live: Callable[[str], bool],
+        live: Callable[[str, str], bool],
         gone: Iterable[tuple[str, str, str, str, str | None]],
         claims: Iterable[Claim] = (),
         retired: Iterable[str] = (),
@@ -102,14 +104,14 @@ class Identities:
     def claimed(self, path: str, key: str, content_hash: str) -> str | None:
         """The id recorded for this file (by path, else by key and hash), if still free."""
         claim = self._claim_at.get(path)
-        if claim is None or self._taken(claim.article_id):
+        if claim is None or self._taken(claim.article_id, path):
             # On another machine, or with the folder moved, the key still matches.
             claim = next(
                 (
                     c
                     for c in self._claims_by_key.get(key, ())
                     if c.content_hash == content_hash
-                    and not self._taken(c.article_id)
+                    and not self._taken(c.article_id, path)
                     and not os.path.exists(c.path)
                 ),
                 None,
@@ -143,14 +145,15 @@ class Identities:
         """Rule 4: the natural id, or one derived from it when that one is taken."""
         candidate = natural_id(content_hash, relative_path)
         attempt = 0
-        while self._taken(candidate) or self._held_elsewhere(candidate, path):
+        while self._taken(candidate, path) or self._held_elsewhere(candidate, path):
             attempt += 1
             candidate = _digest(f"{content_hash}\0{relative_path}\0{attempt}")
         self._used.add(candidate)
         return candidate
 
-    def _taken(self, article_id: str) -> bool:
-        return article_id in self._used or self._live(article_id)
+    def _taken(self, article_id: str, path: str) -> bool:
+        """Whether the id is handed out already, or held by an article at another path."""
+        return article_id in self._used or self._live(article_id, path)
 
     def _held_elsewhere(self, article_id: str, path: str) -> bool:
         """Whether the user's data gave this id to another file that still exists."""

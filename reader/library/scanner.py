@@ -95,7 +95,7 @@ class Scanner:
         new_paths = any(path not in known for path in to_load)
         known_ids = self._catalog.ids_at([path for path in to_load if path in known])
         identities = Identities(
-            self._catalog.has_id,
+            self._catalog.holds_elsewhere,
             self._catalog.identities(gone),
             self._recorded_ids() if new_paths else (),
             retired=known_ids.values(),

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from reader.library import Library
 from reader.library.catalog import Catalog
 from reader.library.identity import natural_id
+from reader.library.scanner import Scanner
 from tests.unit.library_files import open_library, write_article
 
 
@@ -174,3 +176,28 @@ def test_a_scan_does_not_read_every_id(tmp_path: Path, monkeypatch: pytest.Monke
     write_article(tmp_path / "new.txt", "Something else entirely", "2024-02-02")
     shutil.copy(tmp_path / "story.txt", tmp_path / "copy.txt")
     assert library.scan().added == 2
+
+
+def test_a_scan_beside_another_instance_gives_the_same_ids(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two apps opened on one library at once scan the same new files: each file must get
+    # one id, whichever instance's rows land last, not a second one because the other
+    # instance's row made its natural id look taken.
+    folder = tmp_path / "lib"
+    for name in ("one.txt", "two.txt"):
+        write_article(folder / name, f"Story {name}", "2024-02-02", f"Body of {name}.")
+    first = Library([folder], cache_dir=tmp_path / "cache")
+    second = Library([folder], cache_dir=tmp_path / "cache")
+    load_all = Scanner._load_all
+
+    def with_the_other_scan_meanwhile(self: Scanner, *args: Any) -> Any:
+        monkeypatch.setattr(Scanner, "_load_all", load_all)
+        first.scan()  # between this scan's look at the catalog and its placing of the files
+        return load_all(self, *args)
+
+    monkeypatch.setattr(Scanner, "_load_all", with_the_other_scan_meanwhile)
+    second.scan()
+    alone = Library([folder], cache_dir=tmp_path / "cache-alone")
+    alone.scan()
+    assert sorted(second.ids()) == sorted(first.ids()) == sorted(alone.ids())
