@@ -5,7 +5,9 @@ it is mapped, the next read of the lost part kills the process with SIGBUS, whic
 exception handler can catch. Segment files never change once written, so a file that
 is smaller than when it was first seen, a segment that `meta.json` lists but whose files
 are gone, or a missing `meta.json` (the folder deleted) means the index must not be read
-again: it is dropped and rebuilt instead.
+again: it is dropped and rebuilt instead. The one file of a live segment that may go is
+its delete file (`ID.OPSTAMP.del`): each commit that deletes from the segment writes a
+new one, and the old one is collected.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ class FileGuard:
     def __init__(self, directory: Path | None) -> None:
         self._directory = directory
         self._sizes: dict[str, int] = {}
-        self._meta: tuple[tuple[int, int], set[str]] | None = None
+        self._meta: tuple[tuple[int, int], set[str], set[str]] | None = None
         if directory is not None:
             self.sound()
 
@@ -33,7 +35,7 @@ class FileGuard:
         if self._directory is None:
             return True
         try:
-            segments = self._segments(self._directory / "meta.json")
+            segments, deletes = self._segments(self._directory / "meta.json")
             with os.scandir(self._directory) as entries:
                 listing = {entry.name: entry.stat().st_size for entry in entries}
         except (OSError, ValueError, TypeError, AttributeError, KeyError):
@@ -48,17 +50,25 @@ class FileGuard:
             if seen is not None and size < seen:
                 return False
             self._sizes[name] = size
-        # Files of merged-away segments go; those of live segments must all be there.
-        vanished = [n for n in self._sizes if n.split(".", 1)[0] in segments and n not in listing]
+        # Files of merged-away segments go, and delete files a newer one replaced; the
+        # other files of live segments must all be there.
+        vanished = [
+            name
+            for name in self._sizes
+            if name.split(".", 1)[0] in segments
+            and name not in listing
+            and (name in deletes or not name.endswith(".del"))
+        ]
         return segments <= present and not vanished
 
-    def _segments(self, meta_file: Path) -> set[str]:
-        """meta.json's segments, parsed again only when the file changed."""
+    def _segments(self, meta_file: Path) -> tuple[set[str], set[str]]:
+        """meta.json's segments and their current delete files, parsed again only when
+        the file changed."""
         info = meta_file.stat()
         stamp = (info.st_mtime_ns, info.st_size)
         if self._meta is None or self._meta[0] != stamp:
-            self._meta = (stamp, _live_segments(meta_file))
-        return self._meta[1]
+            self._meta = (stamp, *_live_segments(meta_file))
+        return self._meta[1], self._meta[2]
 
     @property
     def meta_stamp(self) -> tuple[int, int] | None:
@@ -72,7 +82,15 @@ class FileGuard:
         self.sound()
 
 
-def _live_segments(meta_file: Path) -> set[str]:
-    """The ids of the segments meta.json lists, as they appear in file names."""
+def _live_segments(meta_file: Path) -> tuple[set[str], set[str]]:
+    """The ids of the segments meta.json lists, as they appear in file names, and the
+    names of their current delete files."""
     meta = json.loads(meta_file.read_bytes())
-    return {str(segment["segment_id"]).replace("-", "") for segment in meta["segments"]}
+    segments: set[str] = set()
+    deletes: set[str] = set()
+    for segment in meta["segments"]:
+        stem = str(segment["segment_id"]).replace("-", "")
+        segments.add(stem)
+        if segment.get("deletes"):
+            deletes.add(f"{stem}.{segment['deletes']['opstamp']}.del")
+    return segments, deletes
