@@ -26,11 +26,6 @@ SCHEMA_VERSION = "2"
 VERSION_FILE = "reader-index-version"
 WRITER_HEAP = 192_000_000
 """Bytes the writer may buffer before it flushes a segment (allocated only as used)."""
-WRITER_THREADS = 1
-"""Indexing threads of the writer. One: a commit makes one new segment instead of one per
-thread, so fewer merges, and one indexing buffer is held instead of one per thread (a
-100,000-entry refresh's process tree peaks 12 to 17 MB lower). Parsing, not indexing, is
-what a sync waits for: a cold build of 10,000 articles takes about as long either way."""
 
 NOTICE_DAMAGED = "the search index was damaged: it was rebuilt empty"
 NOTICE_OUTDATED = "the search index was from another version: it was rebuilt empty"
@@ -191,7 +186,7 @@ class SearchIndex:
         writer = None
         if writable:
             try:
-                writer = index.writer(WRITER_HEAP, WRITER_THREADS)
+                writer = index.writer(WRITER_HEAP)
             except ValueError as error:
                 # a held lock means another process keeps this index up to date
                 busy = "LockBusy" in str(error)
@@ -204,7 +199,7 @@ class SearchIndex:
         """A writable index that lives only as long as this object."""
         index = tantivy.Index(build_schema())
         _register(index)
-        return cls(index, index.writer(WRITER_HEAP, WRITER_THREADS), notice=notice)
+        return cls(index, index.writer(WRITER_HEAP), notice=notice)
 
     @property
     def read_only(self) -> bool:
@@ -269,7 +264,7 @@ class SearchIndex:
                 _wipe(self.directory)
                 index = _load(self.directory, schema)
                 atomic_write_text(self.directory / VERSION_FILE, SCHEMA_VERSION, durable=False)
-                writer = index.writer(WRITER_HEAP, WRITER_THREADS)
+                writer = index.writer(WRITER_HEAP)
                 self._guard.forget()
                 self._seen_stamp = self._guard.meta_stamp
                 return index, writer
@@ -281,7 +276,7 @@ class SearchIndex:
         self._guard = FileGuard(None)
         index = tantivy.Index(schema)
         _register(index)
-        return index, index.writer(WRITER_HEAP, WRITER_THREADS)
+        return index, index.writer(WRITER_HEAP)
 
     def _tell(self, results: SearchResults) -> SearchResults:
         """The first results after a damage carry the notice, once."""
@@ -353,7 +348,7 @@ class SearchIndex:
             self._writer.wait_merging_threads()
             self._writer = None
             try:
-                self._writer = self._index.writer(WRITER_HEAP, WRITER_THREADS)
+                self._writer = self._index.writer(WRITER_HEAP)
             except ValueError:
                 self.notice = self.notice or NOTICE_READ_ONLY
 
