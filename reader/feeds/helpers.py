@@ -81,10 +81,18 @@ class HelperPool:
 
         idle = threading.Event()  # set while the caller waits for a result
 
+        def caller_idle() -> bool:
+            return idle.wait(0.1)
+
+        def free_slot() -> bool:
+            return slots.acquire(timeout=0.1)
+
         def drive(ask: Callable[[Subscription], bytes | FeedResult]) -> None:
             here = ask is local
             try:
-                while (not here or _take(idle, self._stopping)) and _take(slots, self._stopping):
+                while (not here or _take(caller_idle, self._stopping)) and _take(
+                    free_slot, self._stopping
+                ):
                     with lock:
                         item = next(waiting, None)
                     if item is None:
@@ -144,15 +152,11 @@ class HelperPool:
                     helper.stdout.close()
 
 
-def _take(slots: threading.Semaphore | threading.Event, stopping: threading.Event) -> bool:
-    """Wait for a slot to give a helper a feed (or for an event); False once the pool is
-    stopping."""
+def _take(ready: Callable[[], bool], stopping: threading.Event) -> bool:
+    """Wait until `ready()` (which waits a moment itself) says yes: a slot to give a helper
+    a feed, the caller idle; False once the pool is stopping."""
     while not stopping.is_set():
-        if (
-            slots.acquire(timeout=0.1)
-            if isinstance(slots, threading.Semaphore)
-            else slots.wait(0.1)
-        ):
+        if ready():
             return True
     return False
 

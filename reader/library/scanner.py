@@ -95,7 +95,8 @@ class Scanner:
         new_paths = any(path not in known for path in to_load)
         known_ids = self._catalog.ids_at([path for path in to_load if path in known])
         identities = Identities(
-            self._catalog.holds_elsewhere,
+            # Into an empty catalog (a first scan) no id is held: no lookup per file.
+            self._catalog.holds_elsewhere if known or self._catalog.count() else _none_held,
             self._catalog.identities(gone),
             self._recorded_ids() if new_paths else (),
             retired=known_ids.values(),
@@ -257,6 +258,10 @@ class Scanner:
         self._report(
             ScanProgress(self._done, self._total, self._added, self._changed, self._removed)
         )
+
+
+def _none_held(article_id: str, path: str) -> bool:
+    return False
 
 
 def relative_key(root: Path, path: str) -> str:
