@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from reader.library.catalog import encode_tags
-from reader.library.spool import Fields, current_spool
+from reader.library.spool import Fields, Stamp, current_spool
 from reader.models import Article, BlockKind
 from reader.sources import LoadError, load_file
 
@@ -180,16 +180,20 @@ def summarize(path: str) -> Outcome:
 
 
 def read_all(
-    paths: list[str], processes: int | None = None, parallel_min: int = PARALLEL_MIN
+    paths: list[str],
+    processes: int | None = None,
+    parallel_min: int = PARALLEL_MIN,
+    stamps: Mapping[str, Stamp] | None = None,
 ) -> Iterator[tuple[str, Outcome]]:
     """Each path with its catalog outcome, in the order given (ids depend on it).
 
     Inside `parse_once`, files the spool holds already (written and parsed by this
     refresh) are not parsed again; the others are parsed now, and what the index needs of
-    each is kept for the index sync that follows.
+    each is kept for the index sync that follows. `stamps` has the size and mtime of the
+    paths as the caller found them just now (the spool's rows are checked against those).
     """
     spool = current_spool()
-    kept = dict(spool.summaries(paths)) if spool is not None else {}
+    kept = dict(spool.summaries(paths, stamps)) if spool is not None else {}
     rest = [path for path in paths if path not in kept] if kept else paths
     parsed = read_parsed(rest, processes, parallel_min)
     parsed_now: list[tuple[str, Parsed]] = []

@@ -126,7 +126,9 @@ class Scanner:
     ) -> list[_Loaded]:
         """Read files in batches; new files that may be moves+edits wait in the result."""
         pending: list[_Loaded] = []
-        outcomes = read_all(paths, self._processes)
+        # The spool's parses are checked against the walk's stats, not stat'ed again.
+        stamps = {path: found[path][1:] for path in paths}
+        outcomes = read_all(paths, self._processes, stamps=stamps)
         while chunk := list(itertools.islice(outcomes, BATCH)):
             batch = _Batch()
             for path, outcome in chunk:

@@ -21,7 +21,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -38,6 +38,9 @@ Fields = tuple[str, str | None, str | None, str | None, tuple[str, ...], str]
 Packed = tuple[str | bytes, int, int, bytes, bytes | None]
 """A spool row as stored: (path, size, mtime, fields, catalog summary), the last two
 marshalled. Compact to pass between processes: two bytes objects instead of many strings."""
+
+Stamp = tuple[int, int]
+"""A file's (size, mtime_ns)."""
 
 PREFIX = "parsed-"
 LOOKUP = 500
@@ -117,24 +120,37 @@ class Spool:
     def take(self, paths: Sequence[str]) -> Iterator[tuple[str, Fields]]:
         """The kept fields of these paths whose files have not changed since they were parsed.
 
-        Looked up a few hundred at a time, so a big sync never holds more than that.
+        Looked up a few hundred at a time, so a big sync never holds more than that. The
+        rows found are dropped from the file: the index sync is their last reader, and a
+        refresh of 100,000 entries then keeps a few thousand on disk at a time, not all.
         """
-        for path, _size, _mtime, blob, _summary in self._rows(paths):
+        for path, blob in self._rows(paths, "fields", consume=True):
             yield path, marshal.loads(blob)
 
-    def summaries(self, paths: Sequence[str]) -> Iterator[tuple[str, Summary]]:
-        """The catalog summaries kept of these paths, for files unchanged since."""
+    def summaries(
+        self, paths: Sequence[str], stamps: Mapping[str, Stamp] | None = None
+    ) -> Iterator[tuple[str, Summary]]:
+        """The catalog summaries kept of these paths, for files unchanged since. `stamps`
+        has the size and mtime a scan has just read of the paths (not read again here)."""
         from reader.library.parse_pool import Summary
 
-        for path, _size, _mtime, _fields, summary in self._rows(paths):
+        for path, summary in self._rows(paths, "summary", stamps):
             if summary is not None:
                 yield path, Summary(*marshal.loads(summary))
 
-    def _rows(self, paths: Sequence[str]) -> Iterator[tuple[str, int, int, bytes, bytes | None]]:
+    def _rows(
+        self,
+        paths: Sequence[str],
+        column: str,
+        stamps: Mapping[str, Stamp] | None = None,
+        consume: bool = False,
+    ) -> Iterator[tuple[str, bytes]]:
+        """(path, column) of the rows kept for these paths whose files are unchanged."""
         for start in range(0, len(paths), LOOKUP):
             chunk = paths[start : start + LOOKUP]
             marks = ", ".join("?" * len(chunk))
-            sql = f"SELECT * FROM parsed WHERE path IN ({marks})"
+            # Only the column wanted: the other blob would be read from its pages for nothing.
+            sql = f"SELECT path, size, mtime_ns, {column} FROM parsed WHERE path IN ({marks})"
             keys = [to_db(path) for path in chunk]  # a name that is not UTF-8 is kept as bytes
             with self._lock:
                 conn = self._open(create=False)
@@ -142,12 +158,15 @@ class Spool:
                     return
                 try:
                     found = conn.execute(sql, keys).fetchall()
+                    if consume and found:
+                        conn.execute(f"DELETE FROM parsed WHERE path IN ({marks})", keys)
                 except sqlite3.Error:
                     return  # files not found here are parsed again
-            for stored, size, mtime, blob, summary in found:
+            for stored, size, mtime, blob in found:
                 path = from_db(stored)
-                if _unchanged(path, size, mtime):
-                    yield path, size, mtime, blob, summary
+                stamp = stamps.get(path) if stamps is not None else None
+                if (size, mtime) == stamp if stamp is not None else _unchanged(path, size, mtime):
+                    yield path, blob
 
     def close(self) -> None:
         """Close and delete the scratch file."""

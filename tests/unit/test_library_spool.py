@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 import subprocess
 import sys
@@ -108,3 +109,33 @@ def test_the_scratch_file_goes_with_the_block_and_leftovers_are_swept(tmp_path: 
         assert not left.exists()
     assert current_spool() is None
     assert not any(path.name.startswith(PREFIX) for path in tmp_path.iterdir())
+
+
+def test_the_index_sync_takes_each_row_once_and_the_scan_leaves_it(tmp_path: Path) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("# A\n\nbody\n", encoding="utf-8")
+    info = path.stat()
+    parsed = parse_pool.parse(str(path))
+    assert isinstance(parsed, parse_pool.Parsed)
+    with parse_once(tmp_path) as spool:
+        assert spool is not None
+        spool.put_parsed([(str(path), parsed)])
+        assert [p for p, _ in spool.summaries([str(path)])] == [str(path)]
+        assert [p for p, _ in spool.summaries([str(path)])] == [str(path)]  # still there
+        assert [p for p, _ in spool.take([str(path)])] == [str(path)]
+        assert list(spool.take([str(path)])) == []  # taken: the scratch file stays small
+        assert list(spool.summaries([str(path)])) == []
+    assert (info.st_size, info.st_mtime_ns) == (parsed.size, parsed.mtime_ns)
+
+
+def test_a_scan_checks_the_spool_against_the_stats_it_just_read(tmp_path: Path) -> None:
+    gone = str(tmp_path / "gone.md")  # no file: a stat of it would fail
+    fields = ("t", None, None, None, (), "body")
+    summary = ("id", "t", None, None, None, None, None, "[]", 1, "markdown", False, False)
+    packed = [(gone, 10, 20, marshal.dumps(fields), marshal.dumps(summary))]
+    with parse_once(tmp_path) as spool:
+        assert spool is not None
+        spool.put_packed(packed)
+        assert list(spool.summaries([gone])) == []  # checked on disk: the file is not there
+        assert [p for p, _ in spool.summaries([gone], {gone: (10, 20)})] == [gone]
+        assert list(spool.summaries([gone], {gone: (10, 21)})) == []  # another mtime
