@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from reader.library.catalog import encode_tags
-from reader.library.spool import Fields, Stamp, current_spool
+from reader.library.spool import Fields, current_spool
+from reader.library.spool_rows import Stamp
 from reader.models import Article, BlockKind
 from reader.sources import LoadError, load_file
 

@@ -10,7 +10,8 @@ ends; one left by a killed process is removed by the next `parse_once`.
 
 A feeds refresh inside the block goes further: its helpers parse each entry from the bytes
 they write and hand the parse over (`put_parsed`), catalog summary included, so the scan
-that finds those files reads none of them either.
+that finds those files reads none of them either. Those rows go to a second scratch file,
+appended and emptied as the index sync takes them (`reader.library.spool_rows`).
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.library.catalog_file import from_db, to_db
+from reader.library.spool_rows import RowFile, Stamp, unchanged
 
 if TYPE_CHECKING:
     from reader.library.parse_pool import Parsed, Summary
@@ -38,9 +40,6 @@ Fields = tuple[str, str | None, str | None, str | None, tuple[str, ...], str]
 Packed = tuple[str | bytes, int, int, bytes, bytes | None]
 """A spool row as stored: (path, size, mtime, fields, catalog summary), the last two
 marshalled. Compact to pass between processes: two bytes objects instead of many strings."""
-
-Stamp = tuple[int, int]
-"""A file's (size, mtime_ns)."""
 
 PREFIX = "parsed-"
 LOOKUP = 500
@@ -74,6 +73,8 @@ class Spool:
         self._conn: sqlite3.Connection | None = None
         self._broken = False
         self._lock = threading.Lock()  # one connection; a refresh may use it from threads
+        self._handed = RowFile(path.with_suffix(".rows"))
+        """The rows handed over by savers (`put_parsed`), which the index sync takes."""
 
     def _open(self, create: bool) -> sqlite3.Connection | None:
         if self._conn is None and not self._broken:
@@ -87,20 +88,28 @@ class Spool:
 
     def put(self, rows: Iterable[tuple[str, int, int, Fields]]) -> None:
         """Keep the fields of files just parsed, with their size and mtime then."""
-        self._insert(
-            [
-                (to_db(path), size, mtime, marshal.dumps(fields), None)
-                for path, size, mtime, fields in rows
-            ]
-        )
+        values = [
+            (to_db(path), size, mtime, marshal.dumps(fields), None)
+            for path, size, mtime, fields in rows
+        ]
+        with self._lock:
+            self._handed.discard([from_db(value[0]) for value in values])
+        self._insert(values)
 
     def put_parsed(self, rows: Iterable[tuple[str, Parsed]]) -> None:
         """Keep what was parsed of files just written: their catalog summary (so the scan
         that finds them does not parse them again) and their indexed fields."""
-        self._insert(pack_parsed(rows))
+        self.put_packed(pack_parsed(rows))
 
     def put_packed(self, rows: Sequence[Packed]) -> None:
         """`put_parsed` of rows already packed (by `pack_parsed`, in another process)."""
+        with self._lock:
+            if self._handed.has_room(len(rows)):
+                try:
+                    self._handed.add(rows)
+                    return
+                except OSError:
+                    pass  # a full cache, say: the database may still take them
         self._insert(rows)
 
     def _insert(self, values: Sequence[tuple[object, ...]]) -> None:
@@ -124,7 +133,12 @@ class Spool:
         rows found are dropped from the file: the index sync is their last reader, and a
         refresh of 100,000 entries then keeps a few thousand on disk at a time, not all.
         """
-        for path, blob in self._rows(paths, "fields", consume=True):
+        with self._lock:
+            handed = list(self._handed_rows(self._handed.take, paths))
+        for path, blob in handed:
+            yield path, marshal.loads(blob)
+        rest = _others(paths, handed)
+        for path, blob in self._rows(rest, "fields", consume=True):
             yield path, marshal.loads(blob)
 
     def summaries(
@@ -134,9 +148,22 @@ class Spool:
         has the size and mtime a scan has just read of the paths (not read again here)."""
         from reader.library.parse_pool import Summary
 
-        for path, summary in self._rows(paths, "summary", stamps):
+        with self._lock:
+            handed = list(self._handed_rows(self._handed.summaries, paths, stamps))
+        rest = _others(paths, handed)
+        for path, summary in [*handed, *self._rows(rest, "summary", stamps)]:
             if summary is not None:
                 yield path, Summary(*marshal.loads(summary))
+
+    def _handed_rows(
+        self, read: Callable[..., Iterator[tuple[str, bytes]]], *args: object
+    ) -> Iterator[tuple[str, bytes]]:
+        """The handed-over rows `read` finds; none once the scratch file fails."""
+        try:
+            yield from read(*args)
+        except OSError:
+            self._handed.close()  # those files are found in the database or parsed again
+            self._handed = RowFile(self.path.with_suffix(".rows"))
 
     def _rows(
         self,
@@ -165,7 +192,7 @@ class Spool:
             for stored, size, mtime, blob in found:
                 path = from_db(stored)
                 stamp = stamps.get(path) if stamps is not None else None
-                if (size, mtime) == stamp if stamp is not None else _unchanged(path, size, mtime):
+                if (size, mtime) == stamp if stamp is not None else unchanged(path, size, mtime):
                     yield path, blob
 
     def close(self) -> None:
@@ -174,6 +201,7 @@ class Spool:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+            self._handed.close()
         self.path.unlink(missing_ok=True)
 
 
@@ -187,6 +215,14 @@ def _connect(path: Path) -> sqlite3.Connection:
         " mtime_ns INTEGER, fields BLOB, summary BLOB)"
     )
     return conn
+
+
+def _others(paths: Sequence[str], found: list[tuple[str, bytes]]) -> Sequence[str]:
+    """The paths not among those found."""
+    if not found:
+        return paths
+    done = {path for path, _ in found}
+    return [path for path in paths if path not in done]
 
 
 def current_spool() -> Spool | None:
@@ -213,14 +249,6 @@ def parse_once(cache_dir: Path) -> Iterator[Spool | None]:
         if spool is not None:
             with contextlib.suppress(OSError, sqlite3.Error):
                 spool.close()
-
-
-def _unchanged(path: str, size: int, mtime: int) -> bool:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return False
-    return info.st_size == size and info.st_mtime_ns == mtime
 
 
 def _sweep(cache_dir: Path) -> None:

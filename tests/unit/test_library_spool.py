@@ -139,3 +139,47 @@ def test_a_scan_checks_the_spool_against_the_stats_it_just_read(tmp_path: Path) 
         assert list(spool.summaries([gone])) == []  # checked on disk: the file is not there
         assert [p for p, _ in spool.summaries([gone], {gone: (10, 20)})] == [gone]
         assert list(spool.summaries([gone], {gone: (10, 21)})) == []  # another mtime
+
+
+def _packed(path: Path, body: str) -> tuple[str, int, int, bytes, bytes]:
+    parsed = parse_pool.parse(str(path))
+    assert isinstance(parsed, parse_pool.Parsed)
+    fields = (*parsed.fields[:-1], body)
+    return (
+        str(path),
+        parsed.size,
+        parsed.mtime_ns,
+        marshal.dumps(fields),
+        marshal.dumps(tuple(parsed.summary)),
+    )
+
+
+def test_handed_over_rows_are_emptied_from_disk_once_all_are_taken(folder: Path) -> None:
+    paths = sorted(folder.iterdir())
+    (folder.parent / "cache-a").mkdir()
+    with parse_once(folder.parent / "cache-a") as spool:
+        assert spool is not None
+        spool.put_packed([_packed(path, f"body {path.name}") for path in paths])
+        rows = spool.path.with_suffix(".rows")
+        assert rows.stat().st_size > 0
+        taken = dict(spool.take([str(path) for path in paths[:5]]))
+        assert taken[str(paths[0])][-1] == "body 00.txt"
+        assert rows.stat().st_size > 0  # seven rows still to take
+        assert len(dict(spool.take([str(path) for path in paths[5:]]))) == 7
+        assert rows.stat().st_size == 0  # its pages need never reach the disk
+        spool.put_packed([_packed(paths[0], "again")])  # and it is used again from the start
+        assert dict(spool.take([str(paths[0])]))[str(paths[0])][-1] == "again"
+    assert not rows.exists()
+
+
+def test_a_scans_own_parse_replaces_a_row_handed_over(folder: Path) -> None:
+    path = folder / "04.txt"
+    (folder.parent / "cache-b").mkdir()
+    with parse_once(folder.parent / "cache-b") as spool:
+        assert spool is not None
+        spool.put_packed([_packed(path, "handed over")])
+        parsed = parse_pool.parse(str(path))
+        assert isinstance(parsed, parse_pool.Parsed)
+        spool.put([(str(path), parsed.size, parsed.mtime_ns, (*parsed.fields[:-1], "scanned"))])
+        assert dict(spool.take([str(path)]))[str(path)][-1] == "scanned"
+        assert list(spool.take([str(path)])) == []  # taken from the database too
