@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -21,8 +20,10 @@ from reader.sources import MAX_BYTES
 if TYPE_CHECKING:
     from reader.library.folders import Part
 
-BATCH = 1000
-"""Files written per transaction: large enough to be fast, small enough to show progress."""
+BATCH = 5000
+"""Files written per transaction. Each commit writes every catalog page the batch touched,
+and new rows land all over its id, hash and title indexes: inserting 100,000 rows 1,000 at
+a time took 9 s of CPU and wrote the catalog over several times, 5,000 at a time 5 s."""
 
 PROGRESS_INTERVAL = 0.1
 """Seconds between progress reports (the last report is always sent)."""
@@ -129,22 +130,26 @@ class Scanner:
         # The spool's parses are checked against the walk's stats, not stat'ed again.
         stamps = {path: found[path][1:] for path in paths}
         outcomes = read_all(paths, self._processes, stamps=stamps)
-        while chunk := list(itertools.islice(outcomes, BATCH)):
-            batch = _Batch()
-            for path, outcome in chunk:
-                root, size, mtime_ns = found[path]
-                if isinstance(outcome, str):
-                    problem = ProblemRow(path, outcome, size, mtime_ns, False)
-                    self._fail(batch, problem, path in known_ids)
-                elif path in known_ids:
-                    self._changed += 1
-                    self._keep(batch, _Loaded(path, outcome, root, size, mtime_ns), known_ids[path])
-                else:
-                    loaded = _Loaded(path, outcome, root, size, mtime_ns)
-                    self._place_new(batch, loaded, identities, pending)
-                self._done += 1
-            self._write(batch)
-            self._tell()
+        batch, in_batch = _Batch(), 0
+        for path, outcome in outcomes:
+            root, size, mtime_ns = found[path]
+            if isinstance(outcome, str):
+                problem = ProblemRow(path, outcome, size, mtime_ns, False)
+                self._fail(batch, problem, path in known_ids)
+            elif path in known_ids:
+                self._changed += 1
+                self._keep(batch, _Loaded(path, outcome, root, size, mtime_ns), known_ids[path])
+            else:
+                loaded = _Loaded(path, outcome, root, size, mtime_ns)
+                self._place_new(batch, loaded, identities, pending)
+            self._done += 1
+            in_batch += 1
+            if in_batch >= BATCH:
+                self._write(batch)
+                batch, in_batch = _Batch(), 0
+            self._tell()  # as often as PROGRESS_INTERVAL lets it, not once a batch
+        self._write(batch)
+        self._tell()
         return pending
 
     def _recorded_ids(self) -> list[Claim]:

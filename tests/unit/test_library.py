@@ -113,6 +113,18 @@ def test_progress_is_reported_and_ends_complete(news: Path) -> None:
     assert (last.done, last.total, last.added) == (4, 4, 4)
 
 
+def test_progress_is_reported_within_a_batch_not_once_a_batch(
+    news: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.library import scanner
+
+    monkeypatch.setattr(scanner, "PROGRESS_INTERVAL", 0.0)
+    reports: list[ScanProgress] = []
+    open_library(news).scan(reports.append)
+    # The four files are one transaction, yet each is told as it is read.
+    assert [report.done for report in reports if report.done][:4] == [1, 2, 3, 4]
+
+
 def test_hidden_and_unsupported_files_are_skipped(tmp_path: Path) -> None:
     write_article(tmp_path / "kept.txt", "Kept story")
     write_article(tmp_path / ".hidden.txt", "Hidden file story")
