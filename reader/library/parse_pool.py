@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from reader.library.catalog import encode_tags
 from reader.library.spool import Fields, current_spool
-from reader.library.spool_rows import Stamp
+from reader.library.spool_rows import StampOf
 from reader.models import Article, BlockKind
 from reader.sources import LoadError, load_file
 
@@ -184,7 +184,7 @@ def read_all(
     paths: list[str],
     processes: int | None = None,
     parallel_min: int = PARALLEL_MIN,
-    stamps: Mapping[str, Stamp] | None = None,
+    stamps: StampOf | None = None,
 ) -> Iterator[tuple[str, Outcome]]:
     """Each path with its catalog outcome, in the order given (ids depend on it).
 

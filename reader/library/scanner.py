@@ -128,8 +128,7 @@ class Scanner:
         """Read files in batches; new files that may be moves+edits wait in the result."""
         pending: list[_Loaded] = []
         # The spool's parses are checked against the walk's stats, not stat'ed again.
-        stamps = {path: found[path][1:] for path in paths}
-        outcomes = read_all(paths, self._processes, stamps=stamps)
+        outcomes = read_all(paths, self._processes, stamps=lambda path: found[path][1:])
         batch, in_batch = _Batch(), 0
         for path, outcome in outcomes:
             root, size, mtime_ns = found[path]

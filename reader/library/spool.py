@@ -22,14 +22,14 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.library.catalog_file import from_db, to_db
-from reader.library.spool_rows import RowFile, Stamp, unchanged
+from reader.library.spool_rows import RowFile, StampOf, unchanged
 
 if TYPE_CHECKING:
     from reader.library.parse_pool import Parsed, Summary
@@ -142,7 +142,7 @@ class Spool:
             yield path, marshal.loads(blob)
 
     def summaries(
-        self, paths: Sequence[str], stamps: Mapping[str, Stamp] | None = None
+        self, paths: Sequence[str], stamps: StampOf | None = None
     ) -> Iterator[tuple[str, Summary]]:
         """The catalog summaries kept of these paths, for files unchanged since. `stamps`
         has the size and mtime a scan has just read of the paths (not read again here)."""
@@ -169,7 +169,7 @@ class Spool:
         self,
         paths: Sequence[str],
         column: str,
-        stamps: Mapping[str, Stamp] | None = None,
+        stamps: StampOf | None = None,
         consume: bool = False,
     ) -> Iterator[tuple[str, bytes]]:
         """(path, column) of the rows kept for these paths whose files are unchanged."""
@@ -191,7 +191,7 @@ class Spool:
                     return  # files not found here are parsed again
             for stored, size, mtime, blob in found:
                 path = from_db(stored)
-                stamp = stamps.get(path) if stamps is not None else None
+                stamp = stamps(path) if stamps is not None else None
                 if (size, mtime) == stamp if stamp is not None else unchanged(path, size, mtime):
                     yield path, blob
 

@@ -10,7 +10,7 @@ whenever the sync has taken every row in it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -18,6 +18,9 @@ from reader.library.catalog_file import from_db
 
 Stamp = tuple[int, int]
 """A file's (size, mtime_ns)."""
+
+StampOf = Callable[[str], Stamp | None]
+"""A path's stamp as a caller read it just now (None: not known, read it here)."""
 
 LIMIT = 50_000
 """Rows indexed in memory at most (about 15 MB); the spool's database takes any more."""
@@ -77,7 +80,7 @@ class RowFile:
         self._empty_if_done()
 
     def summaries(
-        self, paths: Sequence[str], stamps: Mapping[str, Stamp] | None
+        self, paths: Sequence[str], stamps: StampOf | None
     ) -> Iterator[tuple[str, bytes]]:
         """(path, marshalled summary) of the rows kept for these paths, files unchanged."""
         for path in paths:
@@ -95,8 +98,8 @@ class RowFile:
                 yield path, self._read(place.offset, place.fields)
         self._empty_if_done()
 
-    def _current(self, path: str, place: _Place, stamps: Mapping[str, Stamp] | None) -> bool:
-        stamp = stamps.get(path) if stamps is not None else None
+    def _current(self, path: str, place: _Place, stamps: StampOf | None) -> bool:
+        stamp = stamps(path) if stamps is not None else None
         if stamp is not None:
             return stamp == (place.size, place.mtime_ns)
         return unchanged(path, place.size, place.mtime_ns)

@@ -137,8 +137,8 @@ def test_a_scan_checks_the_spool_against_the_stats_it_just_read(tmp_path: Path) 
         assert spool is not None
         spool.put_packed(packed)
         assert list(spool.summaries([gone])) == []  # checked on disk: the file is not there
-        assert [p for p, _ in spool.summaries([gone], {gone: (10, 20)})] == [gone]
-        assert list(spool.summaries([gone], {gone: (10, 21)})) == []  # another mtime
+        assert [p for p, _ in spool.summaries([gone], {gone: (10, 20)}.get)] == [gone]
+        assert list(spool.summaries([gone], {gone: (10, 21)}.get)) == []  # another mtime
 
 
 def _packed(path: Path, body: str) -> tuple[str, int, int, bytes, bytes]:
