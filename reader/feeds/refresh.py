@@ -24,6 +24,7 @@ from reader.web.save import user_path
 
 if TYPE_CHECKING:
     from reader.feeds.registry import FeedRegistry, Subscription
+    from reader.feeds.seen import SeenChange
     from reader.library.parse_pool import Parsed
     from reader.library.spool import Packed
 
@@ -339,7 +340,7 @@ def _finish(
     """Save the unseen entries, then record what was seen and the validators."""
     from reader.library.spool import pack_parsed
 
-    seen = set(sub.seen)
+    seen = set(registry.seen(sub))
     fresh = [entry for entry in parsed.entries if entry.id not in seen]
     backlog = len(fresh) > MAX_NEW_ENTRIES
     if backlog:
@@ -357,11 +358,15 @@ def _finish(
     except BaseException:
         # Remember what was saved, but not the validators: the next fetch must not be
         # answered "not modified" while entries are still missing.
-        registry.modify(sub.name, _recorder(None, current, saved_ids))
+        registry.modify(sub.name, _recorder(None), seen=_seen_change(current, saved_ids))
         raise
     # With entries still to save, the validators are not kept: the next refresh must get
     # the whole feed again, not "not modified".
-    registry.modify(sub.name, _recorder(None if backlog else download, current, saved_ids))
+    registry.modify(
+        sub.name,
+        _recorder(None if backlog else download),
+        seen=_seen_change(current, saved_ids),
+    )
     # Packed here, in a helper process when there is one: compact to hand over, and the
     # process that takes it has less to do.
     packed = tuple(pack_parsed(kept)) if kept else ()
@@ -383,21 +388,17 @@ def _newest(entries: list[Entry]) -> list[Entry]:
     return [entry for _, entry in dated] + [e for e in entries if e.published is None]
 
 
-def _recorder(
-    download: _Download | None, current: list[str], saved: list[str]
-) -> Callable[[Subscription], Subscription]:
+def _recorder(download: _Download | None) -> Callable[[Subscription], Subscription]:
     """The change to a subscription after a fetch: applied to its latest state on disk.
 
-    `download` is None after a failure part-way: the saved ids are kept, the old
-    validators too.
+    `download` is None after a failure part-way: the old validators are kept.
     """
 
     def record(sub: Subscription) -> Subscription:
         if download is None:
-            return dataclasses.replace(sub, seen=merge_seen(sub.seen, saved, current))
+            return sub
         return dataclasses.replace(
             sub,
-            seen=merge_seen(sub.seen, saved, current),
             etag=download.etag,
             last_modified=download.last_modified,
             last_checked=_now(),
@@ -405,6 +406,11 @@ def _recorder(
         )
 
     return record
+
+
+def _seen_change(current: list[str], saved: list[str]) -> SeenChange:
+    """The change to a feed's seen ids after a fetch (saved ids kept even after a failure)."""
+    return lambda seen: merge_seen(seen, saved, current)
 
 
 def merge_seen(

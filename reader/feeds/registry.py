@@ -15,7 +15,9 @@ from urllib.parse import urlsplit
 
 from reader import paths
 from reader.feeds.common import FeedError, is_web_url, normalize_url
+from reader.feeds.seen import SeenChange, SeenFiles, legacy_ids
 from reader.store.backups import Backups
+from reader.store.errors import StoreWriteError
 from reader.store.lock import DEFAULT_TIMEOUT
 from reader.store.storage import FileStorage
 
@@ -37,8 +39,6 @@ class Subscription:
     """Fetch the linked page for entries that carry only a summary."""
     etag: str | None = None
     last_modified: str | None = None
-    seen: tuple[str, ...] = ()
-    """Entry ids already saved, oldest first."""
     last_checked: datetime | None = None
     last_error: str | None = None
     keep: str | None = None
@@ -65,6 +65,8 @@ class FeedRegistry:
 
     def __init__(self, storage: FileStorage) -> None:
         self._storage = storage
+        path = storage.path
+        self._seen = SeenFiles(path.with_name(f"{path.stem}-seen"))
 
     @classmethod
     def open(
@@ -110,6 +112,19 @@ class FeedRegistry:
         with self._storage.fresh():
             found = _find(self._table(), name_or_url)
         return None if found is None else _from_doc(found[1])
+
+    def seen(self, sub: Subscription) -> tuple[str, ...]:
+        """The ids of the feed's entries already saved, oldest first."""
+        with self._storage.fresh():
+            found = _find(self._table(), sub.url)
+            return self._seen_ids(sub.url, found[1] if found is not None else {})
+
+    def _seen_ids(self, url: str, doc: dict[str, Any]) -> tuple[str, ...]:
+        stored = self._seen.read(url)
+        legacy = legacy_ids(doc)  # in the record itself until its next write moves them
+        if stored is None:
+            return legacy
+        return tuple(dict.fromkeys([*stored, *legacy])) if legacy else stored
 
     # Changing --------------------------------------------------------------------------
 
@@ -179,17 +194,28 @@ class FeedRegistry:
             if found is None:
                 return None
             self._write({key: doc for key, doc in table.items() if key != found[0]})
+            self._seen.remove(str(found[1].get("url") or ""))
         return _from_doc(found[1])
 
-    def modify(self, name: str, change: Change) -> Subscription:
-        """Apply `change` to the subscription as it is on disk now, and save the result."""
+    def modify(self, name: str, change: Change, *, seen: SeenChange | None = None) -> Subscription:
+        """Apply `change` to the subscription as it is on disk now, and save the result;
+        with `seen`, change its seen ids too (as they are now), in the same transaction."""
         with self._storage.transaction():
             table = self._table()
             found = _find(table, name)
             if found is None:
                 raise FeedError(f"no feed named {name}")
-            updated = change(_from_doc(found[1]))
-            self._write({**table, found[0]: _to_doc(updated)})
+            key, doc = found
+            updated = change(_from_doc(doc))
+            url = str(doc.get("url") or "")
+            moved = normalize_url(url) != normalize_url(updated.url)
+            # Ids an older version kept in the record move out now: it is saved without them.
+            if seen is not None or moved or "seen" in doc:
+                ids = self._seen_ids(url, doc)
+                self._write_seen(updated.url, ids if seen is None else seen(ids))
+                if moved:
+                    self._seen.remove(url)
+            self._write({**table, key: _to_doc(updated)})
         return updated
 
     def update(self, name: str, **changes: Any) -> Subscription:
@@ -211,8 +237,25 @@ class FeedRegistry:
         # A new dict for the table (never the cached one changed in place) lets the
         # storage's encoder see it changed.
         tables = dict(self._storage.read() or {})
-        tables[TABLE] = table
+        tables[TABLE] = {key: self._moved_out(doc) for key, doc in table.items()}
         self._storage.write(tables)
+
+    def _moved_out(self, doc: dict[str, Any]) -> dict[str, Any]:
+        """A record as an older version wrote it, its seen ids moved to their own file
+        (before the record is saved without them)."""
+        if "seen" not in doc:
+            return doc
+        url = str(doc.get("url") or "")
+        self._write_seen(url, self._seen_ids(url, doc))
+        return {field: value for field, value in doc.items() if field != "seen"}
+
+    def _write_seen(self, url: str, ids: tuple[str, ...]) -> None:
+        try:
+            self._seen.write(url, ids)
+        except OSError as error:
+            raise StoreWriteError(
+                f"cannot save the entries the feed has seen: {error.strerror or error}"
+            ) from None
 
 
 def unique_name(title: str, url: str, taken: Iterable[str], *, start: int = 2) -> str:
@@ -287,7 +330,6 @@ def _to_doc(sub: Subscription) -> dict[str, Any]:
         "full_text": sub.full_text,
         "etag": sub.etag,
         "last_modified": sub.last_modified,
-        "seen": list(sub.seen),
         "last_checked": _iso(sub.last_checked),
         "last_error": sub.last_error,
         "keep": sub.keep,
@@ -306,7 +348,6 @@ def _from_doc(doc: dict[str, Any]) -> Subscription:
         full_text=doc.get("full_text") is True,
         etag=_opt_str(doc.get("etag")),
         last_modified=_opt_str(doc.get("last_modified")),
-        seen=tuple(str(item) for item in doc.get("seen") or ()),
         last_checked=_parse_time(doc.get("last_checked")),
         last_error=_opt_str(doc.get("last_error")),
         keep=_opt_str(doc.get("keep")),

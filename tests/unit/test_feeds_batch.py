@@ -184,7 +184,7 @@ def test_many_feeds_are_refreshed_by_helper_processes(
     assert all(result.error is None for result in results)
     assert sorted(seen) == [(n, len(feeds)) for n in range(1, len(feeds) + 1)]
     # Each helper recorded what it saved in the shared subscriptions file.
-    assert all(len(sub.seen) == 20 and sub.etag for sub in subs)
+    assert all(len(registry.seen(sub)) == 20 and sub.etag for sub in subs)
     ids = sorted(check_whole(path) for path in saved_files())
     assert ids == sorted(f"f{f}-{n}" for f in range(len(feeds)) for n in range(20))
     with FeedRegistry.open() as registry:

@@ -72,7 +72,7 @@ def test_subscribe_fetches_once_with_feed_accept_and_saves_entries(
     assert "**Aurelio Vance**" in text and "## Forty years of dusk" in text
     assert "(http://lantern.example/archive/lamps)" in text  # relative link made absolute
     assert lamp.name.startswith("2025-02-04-the-last-lamplighter")
-    assert registry.get(sub.name).seen == (
+    assert registry.seen(sub) == (
         "lantern-2025-0007",
         "http://lantern.example/2025/market",
     )
@@ -223,7 +223,7 @@ def test_a_new_entry_appears_on_a_later_refresh(registry, http_server) -> None:
     [later] = refresh(registry)
     assert later.new == 1 and [p.name for p in later.paths][0].endswith(".md")
     assert "two _new_" in later.paths[0].read_text(encoding="utf-8")
-    assert set(registry.get(sub.name).seen) == {"one", "two"}
+    assert set(registry.seen(sub)) == {"one", "two"}
 
 
 def test_failing_feeds_are_reported_and_the_others_still_refresh(registry, http_server) -> None:
@@ -357,7 +357,9 @@ def test_a_feed_name_edited_by_hand_stays_inside_the_feeds_folder(
     sub, _ = subscribe(registry, str(feed))
     for path in saved(sub.name):
         path.unlink()
-    registry.modify(sub.name, lambda old: dataclasses.replace(old, name=name, seen=(), etag=None))
+    registry.modify(
+        sub.name, lambda old: dataclasses.replace(old, name=name, etag=None), seen=lambda _: ()
+    )
     [result] = refresh(registry, limits=FAST)
     assert result.error is None and result.new == 1
     root = (paths.user_library_dir() / "feeds").resolve()

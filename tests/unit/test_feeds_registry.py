@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +25,7 @@ def registry(tmp_path: Path):
 def test_add_get_all_and_remove(registry: FeedRegistry) -> None:
     sub, created = registry.add("http://quay.example/rss", "Quayside Almanac", tags=["News"])
     assert created and sub.name == "quayside-almanac" and sub.tags == ("News",)
-    assert not sub.full_text and sub.seen == () and sub.etag is None
+    assert not sub.full_text and registry.seen(sub) == () and sub.etag is None
     other, _ = registry.add("https://moor.example/atom.xml", "  ")
     assert other.name == "moor-example"  # no title: the host
     assert [s.name for s in registry.all()] == ["moor-example", "quayside-almanac"]
@@ -69,14 +70,16 @@ def test_update_and_full_text_survive_reopening(tmp_path: Path) -> None:
     path = tmp_path / "feeds.json"
     with FeedRegistry.open(path) as registry:
         registry.add("http://u.example/f", "U")
-        registry.update("u", etag='"v1"', seen=("a", "b"), tags=[" Long   read ", "x", "x"])
+        registry.update("u", etag='"v1"', tags=[" Long   read ", "x", "x"])
+        registry.modify("u", lambda sub: sub, seen=lambda _: ("a", "b"))
         registry.set_full_text("u", True)
         with pytest.raises(FeedError, match="no feed named"):
             registry.update("nobody", etag="x")
     with FeedRegistry.open(path) as reopened:
         sub = reopened.get("u")
+        seen = reopened.seen(sub) if sub is not None else None
     assert sub is not None
-    assert (sub.etag, sub.seen, sub.tags, sub.full_text) == (
+    assert (sub.etag, seen, sub.tags, sub.full_text) == (
         '"v1"',
         ("a", "b"),
         ("Long read", "x"),
@@ -111,7 +114,6 @@ def test_a_damaged_file_is_set_aside_and_recovered(tmp_path: Path) -> None:
 
 
 WORKER = """
-import dataclasses
 import sys
 from pathlib import Path
 from reader.feeds.registry import FeedRegistry
@@ -120,7 +122,7 @@ with FeedRegistry.open(path, lock_timeout=30) as registry:
     for n in range(count):
         registry.add(f"http://{tag}{n}.example/feed", f"{tag} {n}")
         mark = f"{tag}{n}"
-        registry.modify("shared", lambda s: dataclasses.replace(s, seen=(*s.seen, mark)))
+        registry.modify("shared", lambda s: s, seen=lambda ids: (*ids, mark))
 """
 
 
@@ -139,8 +141,48 @@ def test_two_processes_lose_none_of_each_others_writes(tmp_path: Path) -> None:
     with FeedRegistry.open(path) as registry:
         names = {s.name for s in registry.all()}
         shared = registry.get("shared")
+        assert shared is not None and len(registry.seen(shared)) == 50
     assert len(names) == 51
-    assert shared is not None and len(shared.seen) == 50
+
+
+def test_seen_ids_are_kept_beside_the_subscriptions_not_inside_them(tmp_path: Path) -> None:
+    path = tmp_path / "feeds.json"
+    ids = tuple(f"entry-{n}" for n in range(300))
+    with FeedRegistry.open(path) as registry:
+        sub, _ = registry.add("http://busy.example/feed", "Busy")
+        registry.add("http://quiet.example/feed", "Quiet")
+        registry.modify("busy", lambda old: old, seen=lambda _: ids)
+        assert "entry-" not in path.read_text(encoding="utf-8")  # nor read by each change
+        assert registry.seen(sub) == ids
+        assert registry.seen(registry.get("quiet")) == ()
+        registry.modify("busy", lambda old: old, seen=lambda old: (*old[-2:], "entry-new"))
+        assert registry.seen(sub) == ("entry-298", "entry-299", "entry-new")
+        assert len(list((tmp_path / "feeds-seen").iterdir())) == 1
+        registry.remove("busy")
+        assert list((tmp_path / "feeds-seen").iterdir()) == []
+        again, _ = registry.add("http://busy.example/feed", "Busy")
+        assert registry.seen(again) == ()  # subscribing anew starts afresh
+
+
+def test_an_older_files_seen_ids_are_read_then_moved_out_at_its_next_change(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "feeds.json"
+    with FeedRegistry.open(path) as registry:
+        registry.add("http://old.example/feed", "Old")
+    tables = json.loads(path.read_text(encoding="utf-8"))
+    [doc] = tables["feeds"].values()
+    doc["seen"] = ["a", "b"]  # where versions before kept them
+    path.write_text(json.dumps(tables), encoding="utf-8")
+    with FeedRegistry.open(path) as registry:
+        sub = registry.get("old")
+        assert sub is not None and registry.seen(sub) == ("a", "b")
+        registry.update("old", title="Renamed")  # any change writes the file
+        assert '"seen"' not in path.read_text(encoding="utf-8")
+        assert registry.seen(sub) == ("a", "b")
+        registry.modify("old", lambda old: old, seen=lambda ids: (*ids, "c"))
+    with FeedRegistry.open(path) as reopened:
+        assert reopened.seen(sub) == ("a", "b", "c")
 
 
 def test_add_many_names_each_uniquely_and_knows_existing_feeds(registry: FeedRegistry) -> None:
