@@ -194,7 +194,8 @@ class FeedRegistry:
             if found is None:
                 return None
             self._write({key: doc for key, doc in table.items() if key != found[0]})
-            self._seen.remove(str(found[1].get("url") or ""))
+        # Once the feed is gone from the file: a failed save leaves it with its ids.
+        self._seen.remove(str(found[1].get("url") or ""))
         return _from_doc(found[1])
 
     def modify(self, name: str, change: Change, *, seen: SeenChange | None = None) -> Subscription:
