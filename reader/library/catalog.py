@@ -331,6 +331,18 @@ class Catalog:
         return self.connection().execute(sql, (article_id, to_db(path))).fetchone() is not None
 
     @_repairing
+    def holders(self, ids: Sequence[str]) -> dict[str, list[str]]:
+        """Id -> the paths of the articles holding it, for those of `ids` that are held."""
+        out: dict[str, list[str]] = {}
+        sql = "SELECT id, path FROM articles WHERE id IN ({})"
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            rows = self.connection().execute(sql.format(", ".join("?" * len(chunk))), chunk)
+            for id_, path in rows:
+                out.setdefault(id_, []).append(from_db(path))
+        return out
+
+    @_repairing
     def ids_under(self, folder: str) -> list[tuple[str, str]]:
         """(id, path) of every article below `folder`, read as a range of the path index."""
         low = folder.rstrip("/") + "/"
