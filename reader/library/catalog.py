@@ -31,6 +31,7 @@ from reader.library.catalog_schema import (
     ORDER_BY,
     SCHEMA,
     SCHEMA_VERSION,
+    UNUSED_INDEXES,
     ArticleRow,
     ProblemRow,
 )
@@ -190,6 +191,19 @@ class Catalog:
         if not has_generation(conn):
             with self.transaction(keeps_orders=True) as conn:
                 add_generation(conn)
+        self._drop_unused_indexes(conn)
+
+    def _drop_unused_indexes(self, conn: sqlite3.Connection) -> None:
+        marks = ", ".join("?" * len(UNUSED_INDEXES))
+        sql = f"SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ({marks})"
+        if not conn.execute(sql, UNUSED_INDEXES).fetchall():
+            return
+        try:
+            with self.transaction(keeps_orders=True) as writing:
+                for name in UNUSED_INDEXES:
+                    writing.execute(f"DROP INDEX IF EXISTS {name}")
+        except sqlite3.OperationalError:
+            pass  # a cache that cannot be written keeps them: they cost only its inserts
 
     def rebuild(self) -> None:
         """Start the catalog afresh (it was found damaged); the next scan fills it."""
