@@ -24,7 +24,7 @@ T = TypeVar("T")
 
 BATCH = 5000
 """Files written per transaction. Each commit writes every catalog page the batch touched,
-and new rows land all over its id, hash and title indexes: inserting 100,000 rows 1,000 at
+and new rows land all over its id, path, date and title indexes: inserting 100,000 rows 1,000 at
 a time took 9 s of CPU and wrote the catalog over several times, 5,000 at a time 5 s."""
 
 PROGRESS_INTERVAL = 0.1
