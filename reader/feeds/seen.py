@@ -48,7 +48,8 @@ class SeenFiles:
     def write(self, url: str, ids: Iterable[str]) -> None:
         """Replace the feed's seen ids, atomically and durably (OSError if it cannot)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(self.path(url), json.dumps(list(ids), ensure_ascii=False))
+        # Escaped to ASCII: an id with a lone surrogate (from a badly encoded feed) is kept.
+        atomic_write_text(self.path(url), json.dumps(list(ids)))
 
     def remove(self, url: str) -> None:
         """Forget the feed's seen ids (nothing to do when it has none)."""

@@ -164,6 +164,14 @@ def test_seen_ids_are_kept_beside_the_subscriptions_not_inside_them(tmp_path: Pa
         assert registry.seen(again) == ()  # subscribing anew starts afresh
 
 
+def test_seen_ids_that_are_not_valid_unicode_are_kept(registry: FeedRegistry) -> None:
+    # An id from a feed whose bytes did not decode: kept as it came, not a failed refresh.
+    sub, _ = registry.add("http://odd.example/feed", "Odd")
+    odd = ("caf\udce9-1", "plain-2")
+    registry.modify("odd", lambda old: old, seen=lambda _: odd)
+    assert registry.seen(sub) == odd
+
+
 def test_an_older_files_seen_ids_are_read_then_moved_out_at_its_next_change(
     tmp_path: Path,
 ) -> None:
