@@ -116,7 +116,11 @@ class FeedRegistry:
     def seen(self, sub: Subscription) -> tuple[str, ...]:
         """The ids of the feed's entries already saved, oldest first."""
         with self._storage.fresh():
-            found = _find(self._table(), sub.url)
+            table = self._table()
+            # By name first: finding it by address normalises every feed's (at each feed).
+            found = _find(table, sub.name)
+            if found is None or not _same_url(found[1], sub.url):
+                found = _find(table, sub.url)
             return self._seen_ids(sub.url, found[1] if found is not None else {})
 
     def _seen_ids(self, url: str, doc: dict[str, Any]) -> tuple[str, ...]:
@@ -209,7 +213,7 @@ class FeedRegistry:
             key, doc = found
             updated = change(_from_doc(doc))
             url = str(doc.get("url") or "")
-            moved = normalize_url(url) != normalize_url(updated.url)
+            moved = not _same_url(doc, updated.url)
             # Ids an older version kept in the record move out now: it is saved without them.
             if seen is not None or moved or "seen" in doc:
                 ids = self._seen_ids(url, doc)
@@ -314,6 +318,10 @@ def _find(table: dict[str, dict[str, Any]], name_or_url: str) -> tuple[str, dict
         if normalize_url(str(doc.get("url", ""))) == target:
             return key, doc
     return None
+
+
+def _same_url(doc: dict[str, Any], url: str) -> bool:
+    return normalize_url(str(doc.get("url") or "")) == normalize_url(url)
 
 
 def _next_id(table: dict[str, dict[str, Any]]) -> str:
