@@ -16,6 +16,8 @@ from reader.sanitize import safe_json, safe_line
 SKIPS_SHOWN = 10
 """How many skipped items `reader import` names one by one, per file."""
 STDIN_LIMIT = 512 * 1024 * 1024
+EXIT_FAILED = 1
+"""`reader import` could not write the library folder."""
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -69,9 +71,7 @@ def command_import(args: argparse.Namespace) -> int:
         if form.name == "reader":
             _restore(args, source.name, source.data)
     others = [(source, form) for source, form in chosen if form.name != "reader"]
-    if others:
-        _import_all(args, others)
-    return EXIT_OK
+    return _import_all(args, others) if others else EXIT_OK
 
 
 URLS_FORMAT = "newsboat-urls"
@@ -136,7 +136,24 @@ def _open(name: str) -> Any:
         raise SourceError(f"cannot read stdin: {error.strerror or error}") from None
 
 
-def _import_all(args: argparse.Namespace, chosen: list[Any]) -> None:
+def _import_all(args: argparse.Namespace, chosen: list[Any]) -> int:
+    """Import the files; the exit code (1 when the library folder could not be written)."""
+    from reader.web.save import SaveError
+
+    try:
+        _import_into_library(args, chosen)
+    except SaveError as error:
+        print(f"reader: {safe_line(error)}", file=sys.stderr)
+        print(
+            "reader: the import stopped there; what it saved is kept, and running it again "
+            "once the folder can be written brings in the rest",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _import_into_library(args: argparse.Namespace, chosen: list[Any]) -> None:
     from reader import paths
     from reader.cli.common import sync_default_library
     from reader.cli.userdata import session

@@ -18,20 +18,20 @@ import functools
 import os
 import pickle
 import queue
-import struct
 import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
+
+from reader.frames import receive_frame, send_frame
 
 if TYPE_CHECKING:
     from reader.feeds.refresh import FeedResult
     from reader.feeds.registry import Subscription
     from reader.web.fetch import Limits
 
-_FRAME = struct.Struct("<Q")
 _STOP_WAIT = 5.0
 """Seconds a helper is given to finish after its input closes, before it is killed."""
 
@@ -184,29 +184,11 @@ def _ask_helper(
 def _ask(helper: subprocess.Popen[bytes], request: bytes) -> bytes:
     if helper.stdin is None or helper.stdout is None:
         raise OSError("helper has no pipes")
-    _send(helper.stdin, request)
-    answer = _receive(helper.stdout)
+    send_frame(helper.stdin, request)
+    answer = receive_frame(helper.stdout)
     if answer is None:
         raise EOFError("the helper ended")
     return answer
-
-
-def _send(stream: IO[bytes], data: bytes) -> None:
-    stream.write(_FRAME.pack(len(data)))
-    stream.write(data)
-    stream.flush()
-
-
-def _receive(stream: IO[bytes]) -> bytes | None:
-    """One frame's bytes; None at the end of the stream."""
-    header = stream.read(_FRAME.size)
-    if len(header) < _FRAME.size:
-        return None
-    (size,) = _FRAME.unpack(header)
-    data = stream.read(size)
-    if len(data) < size:
-        raise EOFError("the helper's answer was cut short")
-    return data
 
 
 def serve(registry: Path, parse: bool) -> None:
@@ -218,10 +200,10 @@ def serve(registry: Path, parse: bool) -> None:
     requests = os.fdopen(os.dup(0), "rb")
     results = os.fdopen(os.dup(1), "wb")
     refresh.set_up_helper(registry, parse)
-    while (request := _receive(requests)) is not None:
+    while (request := receive_frame(requests)) is not None:
         sub, limits, keep_paths = pickle.loads(request)
         result = refresh.refresh_in_helper(sub, limits, keep_paths)
-        _send(results, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        send_frame(results, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 if __name__ == "__main__":

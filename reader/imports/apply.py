@@ -16,16 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from reader import collector
-from reader.files import BatchWriter, read_text
-from reader.imports import drafts, fetching, handoff
+from reader.files import read_text
+from reader.imports import drafts, fetching
 from reader.imports.fetching import pending_at
 from reader.imports.items import ImportedHighlight, ImportedItem, Parsed, SkippedItem
 from reader.imports.marks import MarkWriter, fold_quote, needs_records
+from reader.imports.writer import ImportWriter
 from reader.library import Library
-from reader.sources.frontmatter import WrittenFront
 from reader.sources.html_markdown import html_to_markdown
 from reader.store import Store
-from reader.web.save import Draft, file_name, render_draft, saved_keys, write_draft
+from reader.web.save import Draft, file_name, render_draft, saved_keys, with_saved_date
 from reader.web.urls import url_key
 
 BATCH = 500
@@ -111,19 +111,13 @@ class Importer:
             self.ids[Path(path)] = article_id
         self.book_files = saved_keys(self.books_dir)
         self.books: dict[str, _Book] = {}
-        # Each committed batch's link-only files go to the scan with their parse made from
-        # the bytes written: the scan that gives them ids reads none of them back.
+        # Each batch's link-only files go to the scan with their parse made from the bytes
+        # written: the scan that gives them ids reads none of them back.
         self.texts: dict[Path, list[str]] = {}
         """The block texts of the book documents written, for anchoring their highlights."""
-        self.fronts: dict[Path, WrittenFront] = {}
-        """The front matter written in the batch's link-only files, for their hand-over."""
-        self.batch = BatchWriter(on_commit=None if dry_run else self._hand_over)
+        self.batch = ImportWriter(self.texts, helper=not dry_run)
         self.tags: set[str] = set()
         self.marks = MarkWriter(store)
-
-    def _hand_over(self, written: list[tuple[Path, bytes]]) -> None:
-        fronts, self.fronts = self.fronts, {}
-        handoff.hand_over(written, self.texts, fronts)
 
     def run(
         self, parsed: Iterable[Parsed], report: Report, progress: Callable[[int], None] | None
@@ -138,7 +132,7 @@ class Importer:
                     report.items += 1
                     self._one(entry, report)
                     if len(self.batch) >= BATCH:
-                        self.batch.commit()
+                        self.batch.hand_off()
                         gc.collect(1)
                     if progress is not None and count % 100 == 0:
                         progress(count)
@@ -147,6 +141,8 @@ class Importer:
         except BaseException:
             self.batch.abort()
             raise
+        finally:
+            self.batch.close()
         report.tags = len(self.tags)
         if not self.dry_run:
             self._record(report)
@@ -186,7 +182,7 @@ class Importer:
             target.highlights += fresh
             return
         draft = self._draft(item)
-        saved = self._write(draft, self.web, key)
+        saved = self._write(draft, self.web, key, self.pages)
         target = Target(saved, draft.title, not _is_link(draft), quotes=set(), created=True)
         target.items.append(item)
         target.highlights += self.marks.new_quotes(target, item.highlights)
@@ -253,13 +249,15 @@ class Importer:
         target.has_text = True
         return True
 
-    def _write(self, draft: Draft, folder: Path, key: str) -> Path:
+    def _write(self, draft: Draft, folder: Path, key: str, known: dict[str, Path]) -> Path:
+        """Add a new file for `draft` (its key not in `known`, the folder's files) to the
+        batch; its path."""
         if self.dry_run:
             return folder / file_name(draft, key)
-        saved = write_draft(draft, folder, key, known=self.pages, batch=self.batch)
-        if saved.front is not None:
-            self.fronts[saved.path] = saved.front
-        return saved.path
+        stamped = with_saved_date(draft)
+        path = known[key] = folder / file_name(stamped, key)
+        self.batch.add_draft(path, stamped)
+        return path
 
     # Books --------------------------------------------------------------------------
 
@@ -303,9 +301,7 @@ class Importer:
                 report.articles += 1
                 draft = drafts.book_draft(book.item, book.marks, self.form)
                 if not self.dry_run:
-                    known = self.book_files
-                    saved = write_draft(draft, self.books_dir, key, known=known, batch=self.batch)
-                    target.path = saved.path
+                    target.path = self._write(draft, self.books_dir, key, self.book_files)
             elif not self.dry_run:
                 # Unreadable now: the document stays as it was; its new quotes are still stored.
                 with contextlib.suppress(OSError, ValueError):

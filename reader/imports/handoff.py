@@ -28,7 +28,6 @@ from reader.library.parse_pool import (
     parse_written_article,
     stat_if_written,
 )
-from reader.library.spool import current_spool
 from reader.models import Block, BlockKind
 from reader.sources import MAX_BYTES
 from reader.sources.common import body_digest, date_from_filename, title_from_filename
@@ -42,18 +41,16 @@ from reader.sources.frontmatter import WrittenFront, split_written
 _PLAIN_ADDRESS = re.compile(r"https?://[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]*", re.IGNORECASE)
 
 
-def hand_over(
+def parsed_rows(
     written: Iterable[tuple[Path, bytes]],
     texts: dict[Path, list[str]] | None = None,
     fronts: Mapping[Path, WrittenFront] | None = None,
-) -> int:
-    """Put the parse of each link-only file and book document just written into the
-    current spool; how many. A book's block texts go into `texts` too: its highlights are
-    anchored in them next, and it need not be read and parsed a second time for that.
-    `fronts` has the front matter written in some of the files (`Saved.front`)."""
-    spool = current_spool()
-    if spool is None:
-        return 0
+) -> list[tuple[str, Parsed]]:
+    """The parse of each link-only file and book document just written, by path, for the
+    spool; the other files are left out, for the scan to read. A book's block texts go into
+    `texts` too: its highlights are anchored in them next, and it need not be read and
+    parsed a second time for that. `fronts` has the front matter written in some of the
+    files (`Saved.front`)."""
     rows = []
     for path, data in written:
         try:
@@ -68,8 +65,7 @@ def hand_over(
                     texts[path] = [block.text for block in article.blocks]
         if parsed is not None:
             rows.append((str(path), parsed))
-    spool.put_parsed(rows)
-    return len(rows)
+    return rows
 
 
 def link_parsed(path: Path, data: bytes, written: WrittenFront | None = None) -> Parsed | None:

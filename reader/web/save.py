@@ -158,21 +158,28 @@ def write_draft(
         existing = known.get(key)
     if existing is not None:
         return Saved(existing, saved_title(existing), created=False)
-    stamped = draft if draft.saved else _with_saved_now(draft)
+    stamped = with_saved_date(draft)
     path = folder / file_name(stamped, key)
+    front = put_draft(path, stamped, batch)
+    if known is not None:
+        known[key] = path
+    return Saved(path, _one_line(draft.title) or "Untitled", created=True, front=front)
+
+
+def put_draft(path: Path, draft: Draft, batch: BatchWriter | None) -> WrittenFront | None:
+    """Render `draft` and write it at `path` (into `batch`, when given); the front matter
+    written, when sure (see `Saved.front`). SaveError when it cannot be written."""
     try:
-        data, front = render_written(stamped)
+        data, front = render_written(draft)
         try:
             _put(path, data, batch)
         except FileNotFoundError:
             # The folder is made when missing, not checked before each of many drafts.
-            folder.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
             _put(path, data, batch)
     except OSError as error:
         raise SaveError(f"cannot write {path}: {error.strerror or error}") from None
-    if known is not None:
-        known[key] = path
-    return Saved(path, _one_line(draft.title) or "Untitled", created=True, front=front)
+    return front
 
 
 def _put(path: Path, data: bytes, batch: BatchWriter | None) -> None:
@@ -182,8 +189,9 @@ def _put(path: Path, data: bytes, batch: BatchWriter | None) -> None:
         batch.add(path, data)
 
 
-def _with_saved_now(draft: Draft) -> Draft:
-    return dataclasses.replace(draft, saved=datetime.now(UTC))
+def with_saved_date(draft: Draft) -> Draft:
+    """The draft with its save date: its own, else now (the file's name holds it)."""
+    return draft if draft.saved else dataclasses.replace(draft, saved=datetime.now(UTC))
 
 
 def render_draft(draft: Draft) -> str:

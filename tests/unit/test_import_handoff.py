@@ -134,7 +134,7 @@ def test_an_import_handing_over_gives_what_reading_back_gives(
     # Only the file whose address the parser shows otherwise than written was read back.
     (read_back,) = [path for path in calls if path.parent.name == "web"]
     assert "%7Eodd" in read_back.read_text()
-    monkeypatch.setattr(handoff, "hand_over", lambda written, texts=None, fronts=None: 0)
+    monkeypatch.setattr(handoff, "parsed_rows", lambda written, texts=None, fronts=None: [])
     read_back = imported(tmp_path / "b", export, monkeypatch, capsys)
     assert handed == read_back
     assert len(handed[0]) == 41 and '"imported": 41' in handed[1]
@@ -158,7 +158,7 @@ def test_a_kindle_import_handing_over_its_books_gives_what_reading_back_gives(
     calls = counting_loads(monkeypatch)
     handed = [*imported(tmp_path / "a", export, monkeypatch, capsys, "ferry"), highlights()]
     assert [path for path in calls if path.parent.name == "books"] == []  # none read back
-    monkeypatch.setattr(handoff, "hand_over", lambda written, texts=None, fronts=None: 0)
+    monkeypatch.setattr(handoff, "parsed_rows", lambda written, texts=None, fronts=None: [])
     read_back = [*imported(tmp_path / "b", export, monkeypatch, capsys, "ferry"), highlights()]
     assert handed == read_back
     assert len(handed[0]) == 5 and len(handed[-1]) > 300
