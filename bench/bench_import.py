@@ -39,14 +39,15 @@ def write_csv(path: Path, rows: int) -> None:
             writer.writerow([title, url, 1_600_000_000 + n, f"c{n}", tags, status])
 
 
-def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one `reader` process."""
+def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS (MB) of one `reader` process and of its largest helper."""
     script = (
         "import resource, sys\n"
         "from reader.cli import main\n"
         "code = main(sys.argv[1:])\n"
         "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-        "print(f'PEAK {peak}', file=sys.stderr)\n"
+        "helper = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(f'PEAK {peak} {helper}', file=sys.stderr)\n"
         "sys.exit(code)\n"
     )
     start = time.perf_counter()
@@ -57,7 +58,8 @@ def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     if done.returncode != 0:
         raise SystemExit(f"{argv[0]} failed: {done.stderr.strip()[-500:]}")
     peak = next(line for line in done.stderr.splitlines() if line.startswith("PEAK "))
-    return elapsed, int(peak.split()[1]) / 1024
+    _, own, helper = peak.split()
+    return elapsed, int(own) / 1024, int(helper) / 1024
 
 
 def main() -> None:
@@ -76,7 +78,10 @@ def main() -> None:
         again = timed(["import", str(export), "--json"], env)
         shutil.rmtree(home / "cache", ignore_errors=True)
         scan = timed(["list"], env)
-    print(f"{rows:,} rows: import {first[0]:.2f} s, peak RSS {first[1]:.0f} MB")
+    print(
+        f"{rows:,} rows: import {first[0]:.2f} s, peak RSS {first[1]:.0f} MB "
+        f"(its largest helper process {first[2]:.0f} MB)"
+    )
     print(f"again (all duplicates): {again[0]:.2f} s, peak RSS {again[1]:.0f} MB")
     print(f"baseline, cold `reader list` of the files written: {scan[0]:.2f} s, {scan[1]:.0f} MB")
     print(

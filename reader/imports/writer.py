@@ -46,7 +46,8 @@ _STOP_WAIT = 10.0
 
 def write_batch(ops: list[Op], texts: dict[Path, list[str]] | None, rows: bool) -> Rows:
     """Write `ops` as one durable batch; the parse of the files made, for the scan (when
-    `rows`). SaveError when a file cannot be written: none of the batch is then left."""
+    `rows`). SaveError when a file cannot be written: the batch's files not yet in place
+    are then removed, and no file is ever left half-written."""
     fronts: dict[Path, WrittenFront] = {}
     written: list[tuple[Path, bytes]] = []
     batch = BatchWriter(on_commit=written.extend)
@@ -78,8 +79,8 @@ class ImportWriter:
     """The files of one import: added one by one, handed off a batch at a time."""
 
     def __init__(self, texts: dict[Path, list[str]], helper: bool = True) -> None:
-        """`texts` takes the block texts of the book documents written (see `hand_over`);
-        without `helper`, every batch is written in this process."""
+        """`texts` takes the block texts of the book documents written (see
+        `handoff.parsed_rows`); without `helper`, every batch is written in this process."""
         self._texts = texts
         self._ops: list[Op] = []
         self._helper: _Helper | None = None
