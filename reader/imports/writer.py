@@ -10,8 +10,8 @@ never starts a helper.
 Files are written as `BatchWriter` writes them: whole or absent after any crash. The helper
 writes its batches in the order given, and a batch written here that rewrites one of the
 helper's files waits for it first, so the bytes given last for a path are the ones that
-stay. When the helper cannot start or
-dies, this process writes its batch again and goes on alone.
+stay. When the helper cannot start, this process writes every batch; when it dies, this
+process writes the batches it held again and goes on alone.
 """
 
 from __future__ import annotations
