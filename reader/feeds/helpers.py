@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.frames import receive_frame, send_frame
+from reader.frames import close_input, receive_frame, send_frame, start_helper, stop_helper
 
 if TYPE_CHECKING:
     from reader.feeds.refresh import FeedResult
@@ -138,18 +138,9 @@ class HelperPool:
     def close(self) -> None:
         """End the helpers: their input closed, then killed if they do not stop."""
         for helper in self._helpers:
-            with contextlib.suppress(OSError):
-                if helper.stdin is not None:
-                    helper.stdin.close()
+            close_input(helper)  # all at once: each finishes its feed meanwhile
         for helper in self._helpers:
-            try:
-                helper.wait(timeout=_STOP_WAIT)
-            except subprocess.TimeoutExpired:
-                helper.kill()
-                helper.wait()
-            with contextlib.suppress(OSError):
-                if helper.stdout is not None:
-                    helper.stdout.close()
+            stop_helper(helper, _STOP_WAIT)
 
 
 def _take(ready: Callable[[], bool], stopping: threading.Event) -> bool:
@@ -162,15 +153,7 @@ def _take(ready: Callable[[], bool], stopping: threading.Event) -> bool:
 
 
 def _start(registry: Path, parse: bool) -> subprocess.Popen[bytes]:
-    from reader.library.parse_pool import helper_environment
-
-    return subprocess.Popen(
-        [sys.executable, "-m", "reader.feeds.helpers", str(registry), "1" if parse else "0"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env=helper_environment(),
-    )
+    return start_helper("reader.feeds.helpers", str(registry), "1" if parse else "0")
 
 
 def _ask_helper(

@@ -21,13 +21,12 @@ import os
 import pickle
 import queue
 import subprocess
-import sys
 import threading
 from collections import deque
 from pathlib import Path
 
 from reader.files import BatchWriter
-from reader.frames import receive_frame, send_frame
+from reader.frames import receive_frame, send_frame, start_helper, stop_helper
 from reader.imports import handoff
 from reader.library.parse_pool import Parsed as ScanParsed
 from reader.library.spool import current_spool
@@ -179,28 +178,17 @@ class _Helper:
         self._ready = False
         self._answers: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._requests: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
-        self._threads = [
-            threading.Thread(target=work, name="reader-import-writer", daemon=True)
-            for work in (self._read, self._send)
-        ]
-        for thread in self._threads:
-            thread.start()
+        self._reader = threading.Thread(target=self._read, name="import-answers", daemon=True)
+        self._sender = threading.Thread(target=self._send, name="import-batches", daemon=True)
+        self._reader.start()
+        self._sender.start()
 
     @classmethod
     def start(cls) -> _Helper | None:
-        from reader.library.parse_pool import helper_environment
-
         try:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "reader.imports.writer"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                env=helper_environment(),
-            )
+            return cls(start_helper("reader.imports.writer"))
         except OSError:
             return None
-        return cls(process)
 
     def _read(self) -> None:
         stream = self._process.stdout
@@ -251,16 +239,10 @@ class _Helper:
 
     def close(self) -> None:
         self._requests.put(None)  # its input closed once the batches given are sent
-        try:
-            self._process.wait(timeout=_STOP_WAIT)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
-        for thread in self._threads:
-            thread.join()
-        with contextlib.suppress(OSError):
-            if self._process.stdout is not None:
-                self._process.stdout.close()
+        self._sender.join(_STOP_WAIT)
+        stop_helper(self._process, _STOP_WAIT)
+        self._sender.join()
+        self._reader.join()
 
 
 def serve() -> None:
