@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -84,6 +85,9 @@ class _EntrySaver:
         self.batch = BatchWriter(self._parse if parsed is not None else None)
         self.fronts: dict[Path, WrittenFront] = {}
         """The front matter written in the batch's files, for their parse (`_parse`)."""
+        # One save time for the feed's entries, as its files are written within moments of
+        # it: each draft is made with it, not stamped (copied) again when written.
+        self.saved_at = datetime.now(UTC).replace(microsecond=0)
 
     def save(self, entry: Entry) -> tuple[str, Path | None]:
         """Save one entry (into the batch); its id, and its new file or None."""
@@ -92,7 +96,7 @@ class _EntrySaver:
             page_key = None
         if page_key in self.pages and (not entry.summary_only or self.sub.full_text):
             return entry.id, None  # the same page, saved already by its address
-        draft, whole = _draft(self.sub, self.feed, entry, self.linked)
+        draft, whole = _draft(self.sub, self.feed, entry, self.linked, self.saved_at)
         key = url_key(entry.id)
         if whole and page_key is not None and key not in self.known:
             key = page_key
@@ -116,9 +120,14 @@ def entry_draft(sub: Subscription, feed: ParsedFeed, entry: Entry, pages: Linked
 
 
 def _draft(
-    sub: Subscription, feed: ParsedFeed, entry: Entry, pages: LinkedPages
+    sub: Subscription,
+    feed: ParsedFeed,
+    entry: Entry,
+    pages: LinkedPages,
+    saved: datetime | None = None,
 ) -> tuple[Draft, bool]:
-    """The entry's article, and whether it holds its page's whole text (not a summary)."""
+    """The entry's article, and whether it holds its page's whole text (not a summary);
+    `saved` is its save time, when already known."""
     from reader.sources.html import html_to_markdown
 
     link = _link(entry)
@@ -140,6 +149,7 @@ def _draft(
         date=entry.published.date() if entry.published else None,
         site=_host(link) or _host(feed.link),
         source=sub.title,
+        saved=saved,
         tags=sub.tags,
         extra={"feed": sub.name, "entry_id": entry.id},
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -58,6 +59,7 @@ _LINK_SCHEMES = frozenset({"http", "https", "mailto", "ftp"})
 _URL_DROPPED = str.maketrans(dict.fromkeys("\t\n\r"))
 
 _BACKTICKS = re.compile(r"`+")
+_QUOTE_TAG = re.compile(rb"<[qQ][\s/>]")
 _NONCHARACTERS = ("\ufffe".encode(), "\uffff".encode())
 
 
@@ -69,14 +71,7 @@ def parse_html(data: bytes) -> HtmlElement | None:
     """
     # lxml keeps these in the text it parses but refuses them in text set later on.
     data = data.replace(_NONCHARACTERS[0], b"").replace(_NONCHARACTERS[1], b"")
-    parser = HTMLParser(
-        encoding="utf-8",
-        remove_comments=True,
-        remove_pis=True,
-        no_network=True,
-        collect_ids=False,
-        default_doctype=False,
-    )
+    parser = _parser()
     root = etree.fromstring(data, parser)
     if _too_deep(parser):
         flat = _NOT_KEPT_WHEN_FLAT.sub(b" ", data)
@@ -84,6 +79,26 @@ def parse_html(data: bytes) -> HtmlElement | None:
         if _too_deep(parser):
             raise ValueError("page is nested too deeply to read")
     return root if isinstance(root, HtmlElement) else None
+
+
+_PARSERS = threading.local()
+
+
+def _parser() -> HTMLParser:
+    """This thread's HTML parser, made once: a refresh parses thousands of entries, and
+    making a parser costs about as much as parsing a short one. (Its error log holds the
+    last parse's errors only; a parser must not be shared between threads.)"""
+    parser: HTMLParser | None = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = HTMLParser(
+            encoding="utf-8",
+            remove_comments=True,
+            remove_pis=True,
+            no_network=True,
+            collect_ids=False,
+            default_doctype=False,
+        )
+    return parser
 
 
 def quote_inline(root: etree._Element) -> None:
@@ -110,7 +125,8 @@ def html_to_markdown(fragment: str, *, base_url: str | None = None) -> str:
         root = parse_html(data)
         if root is None:
             return ""
-        quote_inline(root)
+        if _QUOTE_TAG.search(data):  # most entries have no <q>: their tree is not walked
+            quote_inline(root)
         return markdown_from_tree(root, base_url=base_url)
     # The parser and the walk are fed untrusted markup: whatever goes wrong, the text
     # is still worth having, as escaped plain paragraphs.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -248,6 +249,7 @@ def _one_line(text: str | None) -> str | None:
     return collapse(strip_controls(text)) or None if text else None
 
 
+@functools.lru_cache(maxsize=4)  # a feed's or an import's drafts share one save time
 def _utc_stamp(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)

@@ -98,6 +98,31 @@ def test_sweep_removes_temp_files_of_dead_writers_only(tmp_path: Path) -> None:
     assert not left.exists() and mine.exists()
 
 
+def test_temp_names_carry_the_writers_pid_even_in_a_forked_child(tmp_path: Path) -> None:
+    parent = BatchWriter()
+    parent.add(tmp_path / "a.md", b"parent's")
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child writes one file and says which temp name it used
+        try:
+            writer = BatchWriter()
+            writer.add(tmp_path / "b.md", b"child's")
+            names = [p.name for p in tmp_path.iterdir() if p.name.startswith(".b.md")]
+            os.write(write, names[0].encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    os.waitpid(child, 0)
+    child_name = os.read(read, 4096).decode()
+    os.close(read)
+    parent_name = next(p.name for p in tmp_path.iterdir() if p.name.startswith(".a.md"))
+    owner = [name.rpartition(TEMP_MARK)[2].split("-") for name in (parent_name, child_name)]
+    assert owner[0][0] == str(os.getpid()) and owner[1][0] == str(child)
+    assert owner[0][1] != owner[1][1]  # each process draws its own tag
+    assert sweep(tmp_path) == 1  # the dead child's half-done file goes; the parent's stays
+    assert parent.commit() == [tmp_path / "a.md"]
+
+
 def test_a_refresh_makes_a_few_durable_commits_not_two_fsyncs_per_entry(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

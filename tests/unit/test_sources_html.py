@@ -465,6 +465,18 @@ def test_markdown_of_deep_nesting_keeps_the_text() -> None:
     assert "Deep item." in html_to_markdown(fragment)
 
 
+def test_a_page_after_a_too_deep_one_is_read_in_full() -> None:
+    # One parser serves a thread's pages: the errors of the page before must not make the
+    # next one look too deep (it would be flattened, losing its list).
+    html_to_markdown("<div>" * 400 + "Deep words." + "</div>" * 400)
+    assert html_to_markdown("<ul><li>One</li><li>Two</li></ul>") == "- One\n- Two"
+
+
+def test_inline_quotations_get_their_marks_in_any_case_of_tag() -> None:
+    fragment = "<p>She said <q>yes</q>, then <Q cite='x'>no</Q>.</p><p><qx>Not one.</qx></p>"
+    assert html_to_markdown(fragment) == "She said “yes”, then “no”.\n\nNot one."
+
+
 # Very large pages ------------------------------------------------------------------------
 
 LARGE_ARTICLE = (
