@@ -126,19 +126,23 @@ class Spool:
             except (OSError, sqlite3.Error):
                 self._broken = True  # the index sync parses these files again
 
-    def take(self, paths: Sequence[str]) -> Iterator[tuple[str, Fields]]:
-        """The kept fields of these paths whose files have not changed since they were parsed.
+    def take(
+        self, paths: Sequence[str], stamps: StampOf | None = None
+    ) -> Iterator[tuple[str, Fields]]:
+        """The kept fields of these paths whose files have not changed since they were parsed
+        (`stamps` has the size and mtime the catalog records for them, if it is known: a
+        row of that version is what the catalog describes, so the file is not looked at).
 
         Looked up a few hundred at a time, so a big sync never holds more than that. The
         rows found are dropped from the file: the index sync is their last reader, and a
         refresh of 100,000 entries then keeps a few thousand on disk at a time, not all.
         """
         with self._lock:
-            handed = list(self._handed_rows(self._handed.take, paths))
+            handed = list(self._handed_rows(self._handed.take, paths, stamps))
         for path, blob in handed:
             yield path, marshal.loads(blob)
         rest = _others(paths, handed)
-        for path, blob in self._rows(rest, "fields", consume=True):
+        for path, blob in self._rows(rest, "fields", stamps, consume=True):
             yield path, marshal.loads(blob)
 
     def summaries(

@@ -89,12 +89,14 @@ class RowFile:
                 continue
             yield path, self._read(place.offset + place.fields, place.summary)
 
-    def take(self, paths: Sequence[str]) -> Iterator[tuple[str, bytes]]:
+    def take(
+        self, paths: Sequence[str], stamps: StampOf | None = None
+    ) -> Iterator[tuple[str, bytes]]:
         """(path, marshalled fields) of the rows kept for these paths, files unchanged;
         every row of these paths is dropped (the index sync is the last to read them)."""
         for path in paths:
             place = self._places.pop(path, None)
-            if place is not None and self._current(path, place, None):
+            if place is not None and self._current(path, place, stamps):
                 yield path, self._read(place.offset, place.fields)
         self._empty_if_done()
 

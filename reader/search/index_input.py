@@ -25,6 +25,9 @@ class Wanted:
 
     id: str
     path: str
+    stamp: tuple[int, int] | None = None
+    """The file's size and mtime as the catalog has them: a parse the scan kept of that
+    version is taken without looking at the file again."""
 
 
 def read_fields(path: str) -> Fields | None:
@@ -62,7 +65,8 @@ def read_articles(
         rest = []
         for start in range(0, len(wanted), LOOKUP):
             chunk = wanted[start : start + LOOKUP]
-            kept = dict(spool.take([item.path for item in chunk]))
+            stamps = {item.path: item.stamp for item in chunk if item.stamp is not None}
+            kept = dict(spool.take([item.path for item in chunk], stamps.get))
             for item in chunk:
                 fields = kept.get(item.path)
                 if fields is None:

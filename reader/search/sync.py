@@ -158,6 +158,15 @@ def catalog_fingerprints(library: Library, ids: Sequence[str] | None = None) -> 
     return found
 
 
+def _stamp(fingerprint: str) -> tuple[int, int] | None:
+    """The size and mtime in a `catalog_fingerprints` value."""
+    try:
+        _, size, mtime = fingerprint.rsplit(" ", 2)
+        return int(size), int(mtime)
+    except ValueError:
+        return None
+
+
 def catalog_position(library: Library) -> str:
     """Where the catalog's change log stands: its file's random part and the last number."""
     epoch = library.generation().split(":", 1)[0]
@@ -309,7 +318,11 @@ class _Sync:
         from reader.search.index_input import Wanted
 
         located = catalog_paths(self._library, [*stale, *new])
-        wanted = [Wanted(id_, located[id_]) for id_ in (*stale, *new) if id_ in located]
+        wanted = [
+            Wanted(id_, located[id_], _stamp(current[id_]))
+            for id_ in (*stale, *new)
+            if id_ in located
+        ]
         added, updated = self._index_articles(wanted, current, set(stale), len(gone))
         self._index.settle()
         self._ledger.drop(gone)

@@ -67,7 +67,9 @@ def test_without_the_block_the_index_parses_again(
     assert len(calls) == 24
 
 
-def test_a_file_changed_after_the_scan_is_parsed_again(folder: Path, tmp_path: Path) -> None:
+def test_a_file_changed_after_the_scan_is_indexed_as_the_next_scan_finds_it(
+    folder: Path, tmp_path: Path
+) -> None:
     with Library([folder], cache_dir=tmp_path / "cache") as library:
         with parse_once(tmp_path / "cache"):
             library.scan()
@@ -75,6 +77,12 @@ def test_a_file_changed_after_the_scan_is_parsed_again(folder: Path, tmp_path: P
             write_article(path, "Story 3 about the mountain pass")
             stat = path.stat()
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+            with open_index(library) as index:
+                sync_index(library, index)
+            # The index holds what the catalog describes, the version the scan found...
+            assert titles(library, "harbour") >= {"Story 3 about the harbour"}
+            assert titles(library, "mountain") == set()
+            library.scan()  # ...until a scan finds the change, and the sync after it
             with open_index(library) as index:
                 sync_index(library, index)
         assert titles(library, "mountain") == {"Story 3 about the mountain pass"}
@@ -139,6 +147,45 @@ def test_a_scan_checks_the_spool_against_the_stats_it_just_read(tmp_path: Path) 
         assert list(spool.summaries([gone])) == []  # checked on disk: the file is not there
         assert [p for p, _ in spool.summaries([gone], {gone: (10, 20)}.get)] == [gone]
         assert list(spool.summaries([gone], {gone: (10, 21)}.get)) == []  # another mtime
+
+
+def test_the_index_sync_takes_a_row_by_the_stamps_the_catalog_has(tmp_path: Path) -> None:
+    gone = str(tmp_path / "gone.md")  # no file: a stat of it would fail
+    fields = ("t", None, None, None, (), "body")
+    row = (gone, 10, 20, marshal.dumps(fields), marshal.dumps(None))
+    with parse_once(tmp_path) as spool:
+        assert spool is not None
+        spool.put_packed([row])
+        assert list(spool.take([gone], {gone: (10, 21)}.get)) == []  # another version
+        spool.put_packed([row])
+        assert list(spool.take([gone])) == []  # checked on disk: the file is not there
+        spool.put_packed([row])
+        assert list(spool.take([gone], {gone: (10, 20)}.get)) == [(gone, fields)]
+
+
+def test_a_refresh_indexes_each_file_from_the_spool_without_a_stat(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.library import spool_rows
+
+    paths = sorted(folder.iterdir())
+    looked: list[str] = []
+    real = spool_rows.unchanged
+
+    def counting(path: str, size: int, mtime: int) -> bool:
+        looked.append(path)
+        return real(path, size, mtime)
+
+    monkeypatch.setattr(spool_rows, "unchanged", counting)
+    with Library([folder], cache_dir=tmp_path / "cache") as library:
+        with parse_once(tmp_path / "cache") as spool:
+            assert spool is not None
+            spool.put_packed([_packed(path, f"handed {path.name}") for path in paths])
+            library.scan()
+            with open_index(library) as index:
+                sync_index(library, index)
+        assert len(titles(library, "handed")) == len(paths)
+    assert looked == []
 
 
 def _packed(path: Path, body: str) -> tuple[str, int, int, bytes, bytes]:
