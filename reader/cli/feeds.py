@@ -239,24 +239,29 @@ def command_export(args: argparse.Namespace) -> int:
 def command_refresh(args: argparse.Namespace) -> int:
     """Fetch every feed (or those named) in parallel, printing each as it finishes."""
     from reader import paths
-    from reader.feeds.refresh import refresh
+    from reader.feeds.refresh import feed_folder, refresh
+    from reader.library.folders import deferring
     from reader.library.spool import parse_once
     from reader.native import one_heap
 
     one_heap()  # before the index writer's threads: its syncs reuse one heap's pages
     unsynced = 0
     part_way = False
+    unfinished: set[str] = set()  # the folders of the feeds not done yet
 
     def progress(done: int, total: int, result: FeedResult) -> None:
         nonlocal unsynced, part_way
         print(f"[{done}/{total}] {describe(result)}", flush=True)
+        unfinished.discard(str(feed_folder(result.name)))
         unsynced += result.new
         if unsynced >= SYNC_EVERY and done < total:
             # While the helpers go on with the other feeds: the catalog and the index take
             # this part now, so a big refresh's entries show in an open app as they come,
-            # and this process's share of the work overlaps theirs.
+            # and this process's share of the work overlaps theirs. The folders still
+            # being written are left to a later sync, which has their parse.
             unsynced, part_way = 0, True
-            sync_default_library(last=False)
+            with deferring(unfinished):
+                sync_default_library(last=False)
 
     # One spool for the refresh and the sync after it: what the feeds' helpers parse as they
     # write each entry is what the scan and the index take, instead of reading it back.
@@ -266,6 +271,8 @@ def command_refresh(args: argparse.Namespace) -> int:
                 _get(registry, name)
             if not args.names and not registry.all():
                 raise UsageError("no feeds yet: add one with `reader feeds add URL`")
+            chosen = args.names or [sub.name for sub in registry.all()]
+            unfinished.update(str(feed_folder(name)) for name in chosen)
             results = refresh(
                 registry, args.names or None, on_progress=progress, keep_paths=False, helps=True
             )

@@ -17,6 +17,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from reader.library import Library
@@ -34,6 +35,23 @@ Progress = Callable[[ScanProgress], None]
 
 Stamps = dict[str, int]
 """Folder (or root file) path -> mtime_ns."""
+
+_deferred: ContextVar[frozenset[str]] = ContextVar("reader_deferred_folders", default=frozenset())
+
+
+@contextmanager
+def deferring(folders: Iterable[Path | str]) -> Iterator[None]:
+    """Leave these folders to a later `scan_changed`: files are being written into them.
+
+    A feeds refresh syncs the library part-way, while its helpers still write other feeds'
+    entries; the parse of each entry comes with the feed's result. A scan of a folder whose
+    feed is not done finds files without their parse and reads every one of them again.
+    """
+    token = _deferred.set(frozenset(str(folder) for folder in folders))
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
 
 
 def folder_stamps(roots: Sequence[Path]) -> Stamps:
@@ -97,10 +115,28 @@ def scan_changed(library: Library, progress: Progress | None = None) -> ScanResu
         stamps = folder_stamps(library.roots)
         result = library.scan(progress)
     else:
+        deferred = _deferred.get()
+        changed = [folder for folder in changed if folder not in deferred]
         stamps = _restamp(recorded, changed)
-        result = library.scan(progress, part=Part(library.roots, recorded, changed, stamps))
+        now, stamps = _without(stamps, recorded, deferred)
+        part = Part(library.roots, recorded, changed, now, deferred)
+        result = library.scan(progress, part=part)
     _save(library, stamps)
     return result
+
+
+def _without(stamps: Stamps, recorded: Stamps, deferred: frozenset[str]) -> tuple[Stamps, Stamps]:
+    """The stamps to scan by, without the deferred folders (and what is under them), and
+    the stamps to record: theirs as recorded before, so the next scan finds them changed,
+    or "missing" for one that is new (a later scan then walks it whole)."""
+    if not deferred:
+        return stamps, stamps
+    under = tuple(folder + os.sep for folder in deferred)
+    now = {f: s for f, s in stamps.items() if f not in deferred and not f.startswith(under)}
+    kept = dict(now)
+    for folder in stamps.keys() - now.keys():
+        kept[folder] = recorded.get(folder, -1)
+    return now, kept
 
 
 def _restamp(recorded: Stamps, changed: Sequence[str]) -> Stamps:
@@ -128,9 +164,17 @@ class Part:
     everything under folders that are new or gone."""
 
     def __init__(
-        self, roots: Sequence[Path], recorded: Stamps, changed: Iterable[str], now: Stamps
+        self,
+        roots: Sequence[Path],
+        recorded: Stamps,
+        changed: Iterable[str],
+        now: Stamps,
+        skip: Iterable[str] = (),
     ) -> None:
+        """`skip` has folders left out even where the part takes in what is under them
+        (`deferring`): their files are neither read nor taken as gone."""
         self._roots = [str(root) for root in roots]
+        self._skipped = tuple(folder + os.sep for folder in skip)
         # A folder that was there and still is: only its own entries can have changed.
         self._flat = {path for path in changed if now.get(path, -1) != -1 and recorded[path] != -1}
         # New, gone or back again: whatever lies under them is looked at.
@@ -141,6 +185,8 @@ class Part:
     def covers(self, path: str) -> bool:
         """Whether a cataloged file lies in the part scanned."""
         # Run once per cataloged file: kept to a set lookup and one startswith in C.
+        if self._skips(path):
+            return False
         return (
             path.rpartition(os.sep)[0] in self._flat
             or path in self._flat
@@ -166,13 +212,20 @@ class Part:
             if index is None or not os.path.exists(top):
                 continue
             files, trouble = walk([Path(top)])
-            found.update((path, (index, size, mtime)) for path, (_, size, mtime) in files.items())
-            problems.extend(trouble)
+            found.update(
+                (path, (index, size, mtime))
+                for path, (_, size, mtime) in files.items()
+                if not self._skips(path)
+            )
+            problems.extend(problem for problem in trouble if not self._skips(problem.path))
         for folder in self._flat:
             index = self._root_of(folder)
             if index is not None:
                 _list_files(folder, index, found)
         return found, problems
+
+    def _skips(self, path: str) -> bool:
+        return bool(self._skipped) and path.startswith(self._skipped)
 
     def _root_of(self, path: str) -> int | None:
         for index, root in enumerate(self._roots):

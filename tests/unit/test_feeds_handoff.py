@@ -119,6 +119,35 @@ def test_the_cli_syncs_part_way_through_a_big_refresh(
     assert len([hit for hit in hits if "feeds" in Path(hit["path"]).parts]) == 12
 
 
+def test_a_part_way_sync_leaves_the_feeds_not_done_to_a_later_sync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.cli import feeds as cli_feeds
+    from reader.web.fetch import Limits
+
+    def refresh_all_then_tell(registry, names=None, *, on_progress=None, **_):  # type: ignore[no-untyped-def]
+        # Every feed's files are on disk before the first is told done (helpers ahead of
+        # this process): the parse of each comes with its result, not before.
+        subs = registry.all()
+        results = [refresh_module.refresh_one(registry, sub, Limits()) for sub in subs]
+        told = []
+        for done, result in enumerate(results, 1):
+            told.append(refresh_module._handed_over(result))
+            on_progress(done, len(results), told[-1])
+        return told
+
+    monkeypatch.setattr(cli_feeds, "SYNC_EVERY", 5)
+    monkeypatch.setattr(refresh_module, "refresh", refresh_all_then_tell)
+    subscribe_all([write_feed(tmp_path, feed, 4) for feed in range(3)])
+    # Synced once before, as any command does: a library never scanned is scanned whole.
+    cli_feeds.sync_default_library()
+    calls = counting_loads(monkeypatch)
+    assert main(["feeds", "refresh"]) == 0
+    assert [path for path in calls if "feeds" in path.parts] == []  # none read back
+    with open_library([]) as library:  # and every entry is catalogued
+        assert len(library.ids_under(paths.user_library_dir() / "feeds")) == 12
+
+
 _TEXT = st.text(
     st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40
 )

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from reader.cli import main
 from reader.library import Library
-from reader.library.folders import folder_stamps, scan, scan_changed, scan_if_changed
+from reader.library.folders import deferring, folder_stamps, scan, scan_changed, scan_if_changed
 
 
 def article(folder: Path, name: str, day: str, text: str) -> Path:
@@ -173,6 +173,25 @@ def test_a_partial_scan_leaves_unchanged_folders_unread(library_dir: Path, tmp_p
         assert result is not None and result.added == 1 and result.changed == 0
         # ...until a full scan.
         assert scan(library).changed == 1
+
+
+def test_folders_being_written_are_left_to_the_next_scan(library_dir: Path, tmp_path: Path) -> None:
+    with Library([library_dir], cache_dir=tmp_path / "cache") as library:
+        scan_changed(library)
+        article(library_dir / "a", "four.txt", "2025-01-05", "A new entry in a known folder.")
+        (library_dir / "b").mkdir()  # a new folder, its feed's first entries going in
+        article(library_dir / "b", "five.txt", "2025-01-06", "An entry in a new folder.")
+        article(library_dir, "three.txt", "2025-01-04", "Snow on the pass.")
+        with deferring([library_dir / "a", library_dir / "b"]):
+            result = scan_changed(library)
+        assert result is not None and result.added == 1  # three.txt only
+        with deferring([library_dir / "a"]):  # still none of a's, all of b's
+            result = scan_changed(library)
+        assert result is not None and result.added == 1
+        result = scan_changed(library)  # a is done: its new file is found now
+        assert result is not None and result.added == 1
+        assert scan_changed(library) is None  # and nothing is left over
+        assert scan(library).added == 0
 
 
 # Reading only the changed part of the catalog ---------------------------------------------
