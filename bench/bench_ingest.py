@@ -154,8 +154,6 @@ def timed(command: list[str], env: dict[str, str], cwd: Path) -> Run:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         print(f"  {command[0]} exited {process.returncode}: {errors[-500:]}", file=sys.stderr)
-    elif errors:  # warnings of a run that succeeded (an index sync put off, say)
-        print(f"  {Path(command[0]).name} said: {errors[-500:]}", file=sys.stderr)
     return Run(
         wall=wall,
         cpu=usage.ru_utime + usage.ru_stime,
