@@ -159,9 +159,10 @@ def catalog_fingerprints(library: Library, ids: Sequence[str] | None = None) -> 
 
 
 def _stamp(fingerprint: str) -> tuple[int, int] | None:
-    """The size and mtime in a `catalog_fingerprints` value."""
+    """The size and mtime in a `catalog_fingerprints` value (its second and third words:
+    the reader's own texts may follow them, see `_Sync._with_users`)."""
     try:
-        _, size, mtime = fingerprint.rsplit(" ", 2)
+        _, size, mtime = fingerprint.split(" ", 3)[:3]
         return int(size), int(mtime)
     except ValueError:
         return None

@@ -163,6 +163,15 @@ def test_the_index_sync_takes_a_row_by_the_stamps_the_catalog_has(tmp_path: Path
         assert list(spool.take([gone], {gone: (10, 20)}.get)) == [(gone, fields)]
 
 
+def test_the_catalog_stamp_is_read_from_a_fingerprint_with_the_readers_notes() -> None:
+    from reader.search.sync import _stamp
+
+    assert _stamp("0123abcd 812 1700000000123456789") == (812, 1700000000123456789)
+    # An article with notes or tags of the reader's has their fingerprint after these.
+    assert _stamp("0123abcd 812 1700000000123456789 4455667788") == (812, 1700000000123456789)
+    assert _stamp("0123abcd") is None
+
+
 def test_a_refresh_indexes_each_file_from_the_spool_without_a_stat(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
