@@ -249,7 +249,7 @@ def _one_line(text: str | None) -> str | None:
     return collapse(strip_controls(text)) or None if text else None
 
 
-@functools.lru_cache(maxsize=4)  # a feed's or an import's drafts share one save time
+@functools.lru_cache(maxsize=4)  # a feed's drafts share one save time
 def _utc_stamp(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
