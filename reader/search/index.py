@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import tantivy
 
@@ -19,6 +20,9 @@ from reader.search.analysis import register_tokenizers as _register
 from reader.search.guard import FileGuard
 from reader.search.query import Query, parse
 from reader.search.translate import StateFilters, Translator
+
+if TYPE_CHECKING:
+    from reader.library.spool import Fields
 
 SCHEMA_VERSION = "2"
 """Bumped whenever the schema or the analyzers change; an older index is rebuilt."""
@@ -308,6 +312,22 @@ class SearchIndex:
             self._dirty = self._dirty or bool(added)
         return added
 
+    def add_fields(
+        self, article_id: str, fields: Fields, replace: bool, user: UserText | None = None
+    ) -> None:
+        """`add` of one article from the fields a scan parsed of it (see `Fields`), with
+        the reader's notes and tags to index with it, if any."""
+        if self._writer is None:
+            return
+        title, when, place, source, tags, body = fields
+        day = date.fromisoformat(when).toordinal() if when else None
+        document = _make_document(article_id, title, day, place, source, tags, body, user)
+        with self._lock:
+            if replace:
+                self._writer.delete_documents_by_term("id", article_id)
+            self._writer.add_document(document)
+            self._dirty = True
+
     def remove(self, ids: Iterable[str]) -> int:
         """Remove articles by id; visible after `commit`. Returns how many ids were given."""
         if self._writer is None:
@@ -446,20 +466,37 @@ def body_text(article: Article) -> str:
 
 def _document(article: Article, user: UserText | None = None) -> tantivy.Document:
     meta = article.meta
+    day = meta.date.toordinal() if meta.date is not None else None
+    return _make_document(
+        meta.id, meta.title, day, meta.place, meta.source, meta.tags, body_text(article), user
+    )
+
+
+def _make_document(
+    article_id: str,
+    title: str,
+    day: int | None,
+    place: str | None,
+    source: str | None,
+    tags: Iterable[str],
+    body: str,
+    user: UserText | None,
+) -> tantivy.Document:
+    """The index's document of an article; `day` is its date's ordinal."""
     doc = tantivy.Document()
-    doc.add_text("id", meta.id)
-    doc.add_text("title", valid_unicode(meta.title))
-    doc.add_text("body", valid_unicode(body_text(article)))
+    doc.add_text("id", article_id)
+    doc.add_text("title", valid_unicode(title))
+    doc.add_text("body", valid_unicode(body))
     if user is not None and user.notes:
         doc.add_text("notes", valid_unicode(user.notes))
-    for tag in dict.fromkeys((*meta.tags, *(user.tags if user else ()))):
+    for tag in dict.fromkeys((*tags, *(user.tags if user else ()))):
         doc.add_text("tags", valid_unicode(tag))
-    if meta.place:
-        doc.add_text("place", valid_unicode(meta.place))
-    if meta.source:
-        doc.add_text("source", valid_unicode(meta.source))
-    if meta.date is not None:
-        doc.add_integer("day", meta.date.toordinal())
+    if place:
+        doc.add_text("place", valid_unicode(place))
+    if source:
+        doc.add_text("source", valid_unicode(source))
+    if day is not None:
+        doc.add_integer("day", day)
     return doc
 
 

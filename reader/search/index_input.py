@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from reader.library.parse_pool import PARALLEL_MIN, Parsed, parse, read_parsed
 from reader.library.spool import LOOKUP, Fields, current_spool
-from reader.models import Article, ArticleMeta, Block, BlockKind
 
-__all__ = ["Fields", "PARALLEL_MIN", "Wanted", "as_article", "read_articles", "read_fields"]
+__all__ = ["Fields", "PARALLEL_MIN", "Wanted", "read_fields", "read_indexed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,29 +34,13 @@ def read_fields(path: str) -> Fields | None:
     return parsed.fields if isinstance(parsed, Parsed) else None
 
 
-def as_article(wanted: Wanted, fields: Fields) -> Article:
-    """An Article carrying just what the index reads, under the catalog's id."""
-    title, when, place, source, tags, body = fields
-    meta = ArticleMeta(
-        id=wanted.id,
-        path=wanted.path,
-        title=title,
-        date=date.fromisoformat(when) if when else None,
-        place=place,
-        source=source,
-        tags=tuple(tags),
-    )
-    # body_text joins blocks with blank lines, so one block of the joined text indexes the same
-    return Article(meta=meta, blocks=(Block(BlockKind.PARAGRAPH, body),))
-
-
-def read_articles(
+def read_indexed(
     wanted: Sequence[Wanted],
     processes: int | None = None,
     parallel_min: int = PARALLEL_MIN,
-) -> Iterator[tuple[Wanted, Article | None]]:
-    """Each wanted article once, loaded (None when its file cannot be read): first those
-    the scan kept, then the others in the order given."""
+) -> Iterator[tuple[Wanted, Fields | None]]:
+    """Each wanted article once, with its indexed fields (None when its file cannot be
+    read): first those the scan kept, then the others in the order given."""
     spool = current_spool()
     rest: Sequence[Wanted] = wanted
     if spool is not None:
@@ -72,8 +54,8 @@ def read_articles(
                 if fields is None:
                     rest.append(item)
                 else:
-                    yield item, as_article(item, fields)
+                    yield item, fields
     paths = [item.path for item in rest]
     outcomes = read_parsed(paths, processes, parallel_min)
     for item, (_, parsed) in zip(rest, outcomes, strict=True):
-        yield item, as_article(item, parsed.fields) if isinstance(parsed, Parsed) else None
+        yield item, parsed.fields if isinstance(parsed, Parsed) else None

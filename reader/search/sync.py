@@ -390,18 +390,19 @@ class _Sync:
         removed: int,
     ) -> tuple[int, int]:
         """Load and index `wanted`, committing every COMMIT_EVERY; (added, updated)."""
-        from reader.search.index_input import read_articles  # helper processes: only when needed
+        from reader.search.index_input import read_indexed  # helper processes: only when needed
 
         added = updated = done = 0
         batch: list[str] = []
         total = len(wanted) + removed
-        for item, article in read_articles(wanted, self._processes):
+        for item, fields in read_indexed(wanted, self._processes):
             done += 1
-            if article is None:
+            if fields is None:
                 # Unreadable since the scan: drop it and retry on the next sync.
                 self._index.remove([item.id])
                 continue
-            self._index.add([article], item.id in self._present, self._user_texts)
+            user = self._user_texts.get(item.id)
+            self._index.add_fields(item.id, fields, item.id in self._present, user)
             batch.append(item.id)
             if item.id in stale:
                 updated += 1

@@ -50,6 +50,7 @@ _HTML_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 # Characters markdown-it tries as inline syntax (see `_too_costly`).
 _INLINE_SYNTAX = "[]*_`<>&|\\!~"
+_INLINE_BYTES = _INLINE_SYNTAX.encode("ascii")
 _COST_CAP = 60_000
 """Lines plus syntax characters above which a document is not parsed (about 2 s of work)."""
 _SYNTAX_FLOOR = 10_000
@@ -125,11 +126,20 @@ def _too_costly(markdown: str) -> bool:
     seconds, against a fraction of a second for a megabyte of prose. Such files are
     shown as plain paragraphs instead.
     """
-    # One count per character is far quicker than a translate table on non-ASCII text.
-    special = sum(markdown.count(char) for char in _INLINE_SYNTAX)
+    special = syntax_count(markdown)
     if special + markdown.count("\n") > _COST_CAP:
         return True
     return special > _SYNTAX_FLOOR and special * 5 > len(markdown)
+
+
+def syntax_count(markdown: str) -> int:
+    """How many of the text's characters are inline syntax (`_INLINE_SYNTAX`)."""
+    if markdown.isascii():
+        # Deleting bytes through a table: about six times quicker than a count per character.
+        data = markdown.encode("ascii")
+        return len(data) - len(data.translate(None, _INLINE_BYTES))
+    # One count per character is far quicker than a translate table on non-ASCII text.
+    return sum(markdown.count(char) for char in _INLINE_SYNTAX)
 
 
 class _BlockBuilder:

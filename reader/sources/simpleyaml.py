@@ -42,7 +42,7 @@ def dump_mapping(data: dict[str, object]) -> str | None:
     """The mapping as YAML lines, in order; None when a value is not a str, date or str list."""
     lines = []
     for key, value in data.items():
-        name = scalar(key)
+        name = key if key in _WORD_KEYS else scalar(key)
         if isinstance(value, str):
             lines.append(f"{name}: {scalar(value)}\n")
         elif type(value) is date:
@@ -53,6 +53,12 @@ def dump_mapping(data: dict[str, object]) -> str | None:
         else:
             return None
     return "".join(lines)
+
+
+_WORD_KEYS = frozenset(
+    ("title", "url", "author", "date", "site", "source", "saved", "tags", "feed", "entry_id")
+)
+"""Keys every saved file has, plain as they are (`scalar` need not be asked, per entry)."""
 
 
 @remembered_when_short(longest=256, size=1024)

@@ -13,7 +13,7 @@ import pytest
 from reader.library import Library
 from reader.models import ArticleMeta, ScanProgress
 from reader.search import SearchIndex
-from reader.search.index_input import Wanted, read_articles
+from reader.search.index_input import Wanted, read_indexed
 from reader.search.ledger import LEDGER_FILE, Ledger
 from reader.search.sync import (
     SyncResult,
@@ -245,11 +245,13 @@ def test_a_second_instance_searches_read_only_and_never_writes(library: Library)
 def test_helper_processes_read_what_the_app_reads(library: Library) -> None:
     wanted = [Wanted(id_, library.get(id_).path) for id_ in library.ids()]  # type: ignore[union-attr]
     wanted.append(Wanted("f" * 16, str(Path(wanted[0].path).with_name("missing.txt"))))
-    here = list(read_articles(wanted, processes=0))
-    pooled = list(read_articles(wanted, processes=2, parallel_min=1))
+    here = list(read_indexed(wanted, processes=0))
+    pooled = list(read_indexed(wanted, processes=2, parallel_min=1))
     assert here == pooled
     assert here[-1][1] is None
-    assert {article.meta.id for _, article in here if article} == set(library.ids())
+    assert {item.id for item, fields in here if fields} == set(library.ids())
+    titles = {fields[0] for _, fields in here if fields}
+    assert titles == {library.get(id_).title for id_ in library.ids()}  # type: ignore[union-attr]
 
 
 # ------------------------------------------------------------------ relevance on sample_data

@@ -325,3 +325,12 @@ def test_the_app_s_own_files_take_the_fast_path(tmp_path: Path) -> None:
 def test_a_url_is_written_without_its_password(url: str, written: str) -> None:
     header = _header(render_draft(Draft(title="t", markdown="m", url=url)))
     assert load_mapping(header) == yaml.safe_load(header) == {"title": "t", "url": written}
+
+
+def test_the_keys_written_as_they_are_read_back_as_themselves() -> None:
+    from reader.sources.simpleyaml import _WORD_KEYS
+
+    data: dict[str, object] = {key: "x" for key in sorted(_WORD_KEYS)}
+    header = dump_mapping(data)
+    assert header is not None
+    assert yaml.safe_load(header) == data

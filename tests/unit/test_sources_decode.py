@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from reader.sanitize import CONTROL
 from reader.sources import load_file
 from reader.sources.decode import cut_at_paragraph, decode, strip_controls
 
@@ -98,6 +99,15 @@ def test_invalid_utf8_never_crashes(tmp_path: Path) -> None:
 )
 def test_clean(raw: str, expected: str) -> None:
     assert strip_controls(raw) == expected
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x200)))
+def test_no_control_is_left_in_any_text(text: str) -> None:
+    # ASCII text takes a quicker check than other text: both must leave no control.
+    cleaned = strip_controls(text)
+    assert CONTROL.search(cleaned) is None and "\r" not in cleaned
+    if CONTROL.search(text) is None and "\r" not in text:
+        assert cleaned == text
 
 
 def test_escapes_removed_from_loaded_article(tmp_path: Path) -> None:

@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reader.models import Block, BlockKind, Mark, MarkKind
 from reader.sources import load_file
@@ -246,3 +248,10 @@ def test_a_page_saved_without_a_date_says_its_date_is_the_save_date(tmp_path: Pa
     # A date from the file name alone is the author's own naming, not a save date.
     plain = write(tmp_path, "Just text.", name="2026-12-02-notes.md")
     assert load_file(plain).meta.date == date(2026, 12, 2) and not load_file(plain).date_saved
+
+
+@given(st.text(alphabet=st.sampled_from("ab \n[]*_`<>&|\\!~é—")))
+def test_the_syntax_count_is_the_same_for_ascii_and_other_text(text: str) -> None:
+    from reader.sources.markdown import _INLINE_SYNTAX, syntax_count
+
+    assert syntax_count(text) == sum(text.count(char) for char in _INLINE_SYNTAX)
