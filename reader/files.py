@@ -18,7 +18,7 @@ import os
 import stat
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 MB = 1024 * 1024
 
@@ -190,7 +190,7 @@ def append_lines(path: Path, payload: bytes, mode: int = PRIVATE) -> None:
         fsync_dir(path.parent)
 
 
-def fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: str | Path) -> None:
     """Flush a folder's entries (renames, creations) to disk."""
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
@@ -215,7 +215,7 @@ class BatchWriter:
     ) -> None:
         """`on_commit` is given each committed batch's files with the bytes written to them
         (a scan's parse can then be made from them, without reading the files back)."""
-        self._pending: list[tuple[Path, Path]] = []
+        self._pending: list[tuple[str, Path]] = []
         self._data: list[bytes] = []
         self._on_commit = on_commit
 
@@ -224,7 +224,9 @@ class BatchWriter:
 
     def add(self, path: Path, data: bytes, mode: int = DOCUMENT) -> None:
         """Write `data` for `path` to a temp file beside it; `path` appears at `commit`."""
-        temp = path.with_name(_temp_name(f".{path.name}{TEMP_MARK}"))
+        # Names as strings: pathlib's parsing was a tenth of a feed entry's file handling.
+        folder, name = os.path.split(os.fspath(path))
+        temp = os.path.join(folder, _temp_name(f".{name}{TEMP_MARK}"))
         self._pending.append((_write_temp(temp, [data], mode, sync=False), path))
         if self._on_commit is not None:
             self._data.append(data)
@@ -242,12 +244,13 @@ class BatchWriter:
         except BaseException:
             _remove(temp for temp, _ in pending)
             raise
-        for folder in dict.fromkeys(path.parent for _, path in pending):
+        for folder in dict.fromkeys(os.path.dirname(temp) for temp, _ in pending):
             fsync_dir(folder)
         paths = [path for _, path in pending]
         if self._on_commit is not None:
             # A path added twice (a file rewritten in one batch) holds the last bytes.
-            self._on_commit(list(dict(zip(paths, data, strict=True)).items()))
+            last = {os.fspath(item[0]): item for item in zip(paths, data, strict=True)}
+            self._on_commit(list(last.values()))
         return paths
 
     def abort(self) -> None:
@@ -293,7 +296,10 @@ _new_temp_tag()
 os.register_at_fork(after_in_child=_new_temp_tag)  # a forked child has a pid of its own
 
 
-def _write_temp(temp: Path, chunks: Iterable[bytes], mode: int, sync: bool) -> Path:
+_P = TypeVar("_P", str, Path)
+
+
+def _write_temp(temp: _P, chunks: Iterable[bytes], mode: int, sync: bool) -> _P:
     """Create `temp` (never an existing file) holding `chunks`; fsync it when `sync`."""
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, mode)
     try:
@@ -329,15 +335,16 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _remove(temps: Iterable[Path]) -> None:
+def _remove(temps: Iterable[str | Path]) -> None:
     for temp in temps:
         with contextlib.suppress(OSError):
             os.unlink(temp)
 
 
-def _flush(temps: list[Path]) -> None:
+def _flush(temps: list[str]) -> None:
     """Make the temp files' data durable: one syncfs where Linux has it, else an fsync each."""
-    if _syncfs() is not None and all(_syncfs_at(folder) for folder in {t.parent for t in temps}):
+    folders = {os.path.dirname(temp) for temp in temps}
+    if _syncfs() is not None and all(_syncfs_at(folder) for folder in folders):
         return
     for temp in temps:
         fd = os.open(temp, os.O_RDONLY | os.O_CLOEXEC)
@@ -347,7 +354,7 @@ def _flush(temps: list[Path]) -> None:
             os.close(fd)
 
 
-def _syncfs_at(folder: Path) -> bool:
+def _syncfs_at(folder: str | Path) -> bool:
     """Flush the file system holding `folder`; False when that failed."""
     syncfs = _syncfs()
     assert syncfs is not None

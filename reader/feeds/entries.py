@@ -83,8 +83,8 @@ class _EntrySaver:
         self.shared = _shared_pages(feed)
         self.linked = LinkedPages(limits)
         self.batch = BatchWriter(self._parse if parsed is not None else None)
-        self.fronts: dict[Path, WrittenFront] = {}
-        """The front matter written in the batch's files, for their parse (`_parse`)."""
+        self.fronts: dict[str, WrittenFront] = {}
+        """The front matter written in the batch's files, by path, for their parse (`_parse`)."""
         # One save time for the feed's entries, as its files are written within moments of
         # it: each draft is made with it, not stamped (copied) again when written.
         self.saved_at = datetime.now(UTC).replace(microsecond=0)
@@ -102,7 +102,7 @@ class _EntrySaver:
             key = page_key
         saved = write_draft(draft, self.folder, key, known=self.known, batch=self.batch)
         if saved.front is not None and self.parsed is not None:
-            self.fronts[saved.path] = saved.front
+            self.fronts[str(saved.path)] = saved.front
         return entry.id, saved.path if saved.created else None
 
     def _parse(self, written: list[tuple[Path, bytes]]) -> None:

@@ -139,15 +139,16 @@ def stat_if_written(path: str | Path, data: bytes) -> os.stat_result | None:
 
 
 def parse_all_written(
-    written: Iterable[tuple[Path, bytes]], fronts: Mapping[Path, WrittenFront] | None = None
+    written: Iterable[tuple[Path, bytes]], fronts: Mapping[str, WrittenFront] | None = None
 ) -> list[tuple[str, Parsed]]:
     """`parse_written` for each file just written; those that parsed, with their paths.
-    `fronts` has the front matter written in some of them (see `parse_written`)."""
+    `fronts` has, by path, the front matter written in some of them (see `parse_written`)."""
     rows = []
     for path, data in written:
-        parsed = parse_written(str(path), data, fronts.get(path) if fronts else None)
+        name = str(path)
+        parsed = parse_written(name, data, fronts.get(name) if fronts else None)
         if parsed is not None:
-            rows.append((str(path), parsed))
+            rows.append((name, parsed))
     return rows
 
 

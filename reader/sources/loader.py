@@ -104,7 +104,7 @@ def _article(parsed: Parsed, path: Path, raw: RawFile) -> Article:
     digest, words = body_digest(parsed.blocks)
     meta = ArticleMeta(
         id=digest,
-        path=os.path.abspath(path),
+        path=_absolute(path),
         title=parsed.title,
         date=parsed.date,
         place=parsed.place,
@@ -124,3 +124,12 @@ def _article(parsed: Parsed, path: Path, raw: RawFile) -> Article:
         content_hash=digest,
         date_saved=parsed.date_saved,
     )
+
+
+def _absolute(path: Path) -> str:
+    """`os.path.abspath` of the path, which is most often absolute and normal already."""
+    text = str(path)
+    # Such a path is left as it is by abspath: no need to pay for its normalising.
+    if os.sep == "/" and text.startswith("/") and "//" not in text and "/." not in text:
+        return text
+    return os.path.abspath(text)

@@ -255,3 +255,18 @@ def test_the_syntax_count_is_the_same_for_ascii_and_other_text(text: str) -> Non
     from reader.sources.markdown import _INLINE_SYNTAX, syntax_count
 
     assert syntax_count(text) == sum(text.count(char) for char in _INLINE_SYNTAX)
+
+
+@given(st.text(alphabet=st.sampled_from("ab 1.-+\n\\`*_[]<>#|~&;é")))
+def test_text_is_escaped_the_same_with_or_without_the_quick_check(text: str) -> None:
+    from reader.sources.md_inline import _ESCAPE, escape_text
+
+    # The quick check for text with nothing to escape gives what the substitution gives.
+    assert escape_text(text) == _ESCAPE.sub(lambda found: "\\" + found.group(0), text)
+
+
+@given(st.text(alphabet=st.sampled_from("ab \t\n\r\x0b\x0c\x1c\x1f\xa0\u2003é")))
+def test_page_text_is_collapsed_the_same_with_or_without_the_quick_check(text: str) -> None:
+    from reader.sources.md_inline import _collapsed
+
+    assert _collapsed(text) == " ".join(text.split())

@@ -107,3 +107,13 @@ def test_any_bytes_as_text(folder: Path, data: bytes) -> None:
 @given(data=ANY_BYTES)
 def test_any_bytes_as_markdown(folder: Path, data: bytes) -> None:
     check_loads_cleanly(folder / "any.md", data)
+
+
+@given(st.lists(st.sampled_from(["a", ".b", ".", "..", "", "c d", "é"]), max_size=6))
+def test_an_articles_path_is_what_abspath_gives(parts: list[str]) -> None:
+    import os
+
+    from reader.sources.loader import _absolute
+
+    for text in ("/" + "/".join(parts), "/".join(parts) or "."):
+        assert _absolute(Path(text)) == os.path.abspath(Path(text))
