@@ -149,6 +149,19 @@ def test_modes_private_for_app_files_and_umask_for_documents(tmp_path: Path) -> 
     assert modes == {"private": 0o600, "shared": 0o644, "entry.md": 0o644}
 
 
+def test_a_batch_hands_over_each_file_once_with_its_last_bytes(tmp_path: Path) -> None:
+    written: list[tuple[Path, bytes]] = []
+    writer = BatchWriter(written.extend)
+    first, second = tmp_path / "a.md", tmp_path / "b.md"
+    writer.add(first, b"one")
+    writer.add(second, b"two")
+    writer.add(first, b"one again")
+    assert writer.commit() == [first, second, first]
+    assert sorted(written) == [(first, b"one again"), (second, b"two")]
+    assert first.read_bytes() == b"one again" and second.read_bytes() == b"two"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md", "b.md"]
+
+
 def test_settings_are_saved_through_the_writer(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     chosen = config.Config(sort="title", measure=80)
