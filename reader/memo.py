@@ -4,34 +4,37 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Protocol, TypeVar, cast
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 
-class ShortMemo(Generic[T]):
+class ShortMemo(Protocol[T_co]):
     """A function of a text whose answers for texts up to `longest` characters are kept
     (the last `size` of them): longer texts are answered afresh, so whatever a feed or an
     export brings, the memory held stays small."""
 
-    def __init__(self, function: Callable[[str], T], longest: int, size: int) -> None:
-        self._function = function
-        self._longest = longest
-        self._kept = functools.lru_cache(maxsize=size)(function)
-        functools.update_wrapper(self, function)
-
-    def __call__(self, text: str) -> T:
-        return self._kept(text) if len(text) <= self._longest else self._function(text)
+    def __call__(self, text: str) -> T_co: ...
 
     def kept(self) -> int:
         """How many answers are kept now."""
-        return self._kept.cache_info().currsize
+        ...
 
 
 def remembered_when_short(longest: int, size: int) -> Callable[[Callable[[str], T]], ShortMemo[T]]:
     """Decorate a function of a text as a `ShortMemo`."""
 
     def decorate(function: Callable[[str], T]) -> ShortMemo[T]:
-        return ShortMemo(function, longest, size)
+        remembered = functools.lru_cache(maxsize=size)(function)
+
+        # A plain function, not an object with a __call__ method: called for each field
+        # of each feed entry, that costs half as much.
+        @functools.wraps(function)
+        def answer(text: str) -> T:
+            return remembered(text) if len(text) <= longest else function(text)
+
+        answer.kept = lambda: remembered.cache_info().currsize  # type: ignore[attr-defined]
+        return cast(ShortMemo[T], answer)
 
     return decorate

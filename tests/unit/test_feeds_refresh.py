@@ -121,6 +121,20 @@ def test_entries_without_text_or_with_a_bare_guid_are_still_articles(registry, t
     assert untitled.blocks[0].text == "This entry has no text of its own."
 
 
+def test_a_feed_whose_own_link_is_no_address_still_saves_its_entries(registry, tmp_path) -> None:
+    feed = tmp_path / "odd.xml"
+    feed.write_text(
+        "<rss version='2.0'><channel><title>Odd</title><link>http://[oops</link>"
+        "<item><guid isPermaLink='false'>x1</guid><description>Hello there.</description>"
+        "</item></channel></rss>",
+        encoding="utf-8",
+    )
+    _, result = subscribe(registry, str(feed))
+    assert result.error is None and result.new == 1
+    [article] = [load_file(path) for path in result.paths]
+    assert article.blocks[0].text == "Hello there."
+
+
 def test_subscribe_to_a_local_file(registry, tmp_path: Path) -> None:
     feed = tmp_path / "orchard.rdf"
     feed.write_bytes(fixture("rss10.rdf"))

@@ -1,7 +1,12 @@
 """Answers remembered to save repeated work hold only short texts, so whatever a feed or an
-export brings, the memory they keep stays small; and a remembered answer is the same."""
+export brings, the memory they keep stays small; and a quick answer is the same answer."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reader.feeds import common, entries
 from reader.memo import ShortMemo
@@ -33,3 +38,17 @@ def test_short_texts_are_remembered_with_the_same_answers() -> None:
         assert common.is_web_url(url) == fresh(common.is_web_url, url) == common.is_web_url(url)
     assert simpleyaml.scalar.kept() > 0
     assert common.is_web_url.kept() > 0
+
+
+@given(
+    st.text(alphabet=st.sampled_from("hH:/.-@[]?#\t\\ 1é"), max_size=30).map(
+        lambda tail: "https://" + tail
+    )
+)
+def test_an_entrys_site_is_the_host_urlsplit_reads(url: str) -> None:
+    # Plain hosts are read without urlsplit: the same answer, whatever the address holds.
+    try:
+        expected = urlsplit(url).hostname
+    except ValueError:
+        expected = None  # not an address at all
+    assert entries._host(url) == expected
