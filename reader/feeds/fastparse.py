@@ -21,11 +21,11 @@ import re
 import time
 from collections.abc import Callable
 
-from feedparser.datetimes import _parse_date
 from feedparser.mixin import _FeedParserMixin
 from feedparser.urls import _urljoin, make_safe_absolute_uri
 from lxml import etree
 
+from reader.feeds.dates import feed_date
 from reader.feeds.fastxml import (
     ATOM,
     HTML_TYPES,
@@ -201,8 +201,7 @@ def _base_step(base: str) -> str:
 
 
 def _date(text: str) -> time.struct_time | None:
-    parsed: time.struct_time | None = _parse_date(text)
-    return parsed
+    return feed_date(text)
 
 
 class _Reader:

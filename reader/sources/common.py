@@ -84,8 +84,16 @@ def title_from_filename(path: Path) -> str:
     return words[:1].upper() + words[1:]
 
 
+_ODD_SPACE_BYTES = bytes([*range(0x09, 0x0E), *range(0x1C, 0x20)])
+"""The ASCII whitespace but the space: `str.split` parts words at these too."""
+
+
 def collapse(text: str) -> str:
     """Text with every run of whitespace turned into one space, trimmed."""
+    if text.isascii() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        data = text.encode("ascii")
+        if len(data.translate(None, _ODD_SPACE_BYTES)) == len(data):
+            return text  # already so: most titles, names and a page's runs of text
     return " ".join(text.split())
 
 

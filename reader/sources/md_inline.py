@@ -7,6 +7,8 @@ import string
 import unicodedata
 from dataclasses import dataclass
 
+from reader.sources.common import collapse
+
 BREAK = "\\\n"
 """A Markdown hard line break (a backslash ending the line)."""
 
@@ -28,20 +30,6 @@ def escape_text(text: str) -> str:
         if len(data.translate(None, _SPECIAL_BYTES)) == len(data):
             return text
     return _ESCAPE.sub(lambda found: "\\" + found.group(0), text)
-
-
-_ODD_SPACE_BYTES = bytes([*range(0x09, 0x0E), *range(0x1C, 0x20)])
-"""The ASCII whitespace but the space: `str.split` parts words at these too."""
-
-
-def _collapsed(raw: str) -> str:
-    """The text's words joined by single spaces."""
-    if raw.isascii() and "  " not in raw and raw[:1] != " " and raw[-1:] != " ":
-        data = raw.encode("ascii")
-        if len(data.translate(None, _ODD_SPACE_BYTES)) == len(data):
-            return raw  # already so: most of a page's text
-    # Split and joined: the same whitespace as `\s`, a few times faster than a regex.
-    return " ".join(raw.split())
 
 
 def escape_line(text: str) -> str:
@@ -92,7 +80,7 @@ class InlineBuilder:
         """Add text from the page: whitespace collapsed, syntax escaped."""
         if not raw:
             return
-        words = _collapsed(raw)
+        words = collapse(raw)
         if raw[0].isspace():
             self.space = True
         trailing = raw[-1].isspace()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -397,3 +398,48 @@ def test_common_well_formed_feeds_are_accepted(data: st.DataObject) -> None:
         for n, t in enumerate(titles)
     )
     check(DECLARED + ATOM.format(entries).encode(), accepted=True)
+
+
+@given(
+    st.datetimes(min_value=datetime(1890, 1, 1), max_value=datetime(9100, 12, 31)),
+    st.integers(min_value=-1439, max_value=1439),
+    st.sampled_from(
+        ["{wd}, {d:02} {mon} {y} {t} {z}", "{d} {mon} {y} {t} GMT", "{wd}, {d} {mon} {y} {t} Z"]
+    ),
+    st.integers(min_value=0, max_value=3),
+)
+def test_feed_dates_read_quickly_are_what_feedparser_reads(
+    moment: datetime, offset: int, form: str, nudge: int
+) -> None:
+    from feedparser.datetimes import _parse_date
+
+    from reader.feeds.dates import feed_date
+
+    sign = "-" if offset < 0 else "+"
+    zone = f"{sign}{abs(offset) // 60:02}{abs(offset) % 60:02}"
+    # Now and then a day or second no calendar has: feedparser's answer all the same.
+    day = moment.day + (3 if nudge == 3 else 0)
+    clock = f"{moment:%H:%M}:{60 if nudge == 2 else moment.second:02}"
+    text = form.format(wd=f"{moment:%a}", d=day, mon=f"{moment:%b}", y=moment.year, t=clock, z=zone)
+    assert feed_date(text) == _parse_date(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tue, 30 Apr 2024 10:00:00 GMT",
+        "Wed, 31 Apr 2024 10:00:00 GMT",
+        "Thu, 29 Feb 2024 10:00:00 +0100",
+        "Wed, 29 Feb 2023 10:00:00 +0100",
+        "Thu, 29 Feb 1900 10:00:00 GMT",
+        "Tue, 29 Feb 2000 10:00:00 GMT",
+        "Wed, 31 Dec 2025 23:59:60 GMT",
+        "Thu, 01 Jan 1970 00:30:00 +0100",
+    ],
+)
+def test_feed_dates_on_the_calendars_edges_are_what_feedparser_reads(text: str) -> None:
+    from feedparser.datetimes import _parse_date
+
+    from reader.feeds.dates import feed_date
+
+    assert feed_date(text) == _parse_date(text)

@@ -266,7 +266,7 @@ def test_text_is_escaped_the_same_with_or_without_the_quick_check(text: str) -> 
 
 
 @given(st.text(alphabet=st.sampled_from("ab \t\n\r\x0b\x0c\x1c\x1f\xa0\u2003é")))
-def test_page_text_is_collapsed_the_same_with_or_without_the_quick_check(text: str) -> None:
-    from reader.sources.md_inline import _collapsed
+def test_text_is_collapsed_the_same_with_or_without_the_quick_check(text: str) -> None:
+    from reader.sources.common import collapse
 
-    assert _collapsed(text) == " ".join(text.split())
+    assert collapse(text) == " ".join(text.split())
