@@ -16,6 +16,8 @@ import json
 import os
 from pathlib import Path
 
+ATTEMPTS = 5
+"""Listings taken before one during which meta.json stayed the same is judged anyway."""
 SEGMENT_ID_LENGTH = 32
 """Segment files are named by a 32-digit hex id and a suffix (`.idx`, `.store`, ...)."""
 
@@ -26,7 +28,7 @@ class FileGuard:
     def __init__(self, directory: Path | None) -> None:
         self._directory = directory
         self._sizes: dict[str, int] = {}
-        self._meta: tuple[tuple[int, int], set[str], set[str]] | None = None
+        self._meta: tuple[tuple[int, int, int], set[str], set[str]] | None = None
         if directory is not None:
             self.sound()
 
@@ -34,12 +36,24 @@ class FileGuard:
         """False when a segment file shrank or went missing, or meta.json is gone or bad."""
         if self._directory is None:
             return True
-        try:
-            segments, deletes = self._segments(self._directory / "meta.json")
-            with os.scandir(self._directory) as entries:
-                listing = {entry.name: entry.stat().st_size for entry in entries}
-        except (OSError, ValueError, TypeError, AttributeError, KeyError):
-            return False
+        meta_file = self._directory / "meta.json"
+        # The writer's background merges replace meta.json and then delete the merged
+        # segments' files: a listing taken across such a change would find files of the
+        # segments meta.json listed gone. Only a listing during which meta.json stayed the
+        # same tells of damage.
+        for _ in range(ATTEMPTS):
+            try:
+                segments, deletes = self._segments(meta_file)
+                listing = _sizes(self._directory)
+                steady = _stamp(meta_file) == self.meta_stamp
+            except (OSError, ValueError, TypeError, AttributeError, KeyError):
+                return False
+            if steady:
+                break
+        return self._matches(listing, segments, deletes)
+
+    def _matches(self, listing: dict[str, int], segments: set[str], deletes: set[str]) -> bool:
+        """Whether the folder's files are whole for the segments meta.json lists."""
         present: set[str] = set()
         for name, size in listing.items():
             stem = name.split(".", 1)[0]
@@ -64,15 +78,15 @@ class FileGuard:
     def _segments(self, meta_file: Path) -> tuple[set[str], set[str]]:
         """meta.json's segments and their current delete files, parsed again only when
         the file changed."""
-        info = meta_file.stat()
-        stamp = (info.st_mtime_ns, info.st_size)
+        stamp = _stamp(meta_file)
         if self._meta is None or self._meta[0] != stamp:
             self._meta = (stamp, *_live_segments(meta_file))
         return self._meta[1], self._meta[2]
 
     @property
-    def meta_stamp(self) -> tuple[int, int] | None:
-        """(mtime_ns, size) of meta.json when last checked: it changes with every commit."""
+    def meta_stamp(self) -> tuple[int, int, int] | None:
+        """(inode, mtime_ns, size) of meta.json when last checked: it changes with every
+        commit (the writer replaces the file)."""
         return self._meta[0] if self._meta is not None else None
 
     def forget(self) -> None:
@@ -80,6 +94,24 @@ class FileGuard:
         self._sizes.clear()
         self._meta = None
         self.sound()
+
+
+def _sizes(directory: Path) -> dict[str, int]:
+    """Each file's size; a file deleted while the folder is read (a merged-away segment's)
+    is left out, as a listing a moment later would."""
+    sizes: dict[str, int] = {}
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            try:
+                sizes[entry.name] = entry.stat().st_size
+            except FileNotFoundError:
+                continue
+    return sizes
+
+
+def _stamp(meta_file: Path) -> tuple[int, int, int]:
+    info = meta_file.stat()
+    return info.st_ino, info.st_mtime_ns, info.st_size
 
 
 def _live_segments(meta_file: Path) -> tuple[set[str], set[str]]:

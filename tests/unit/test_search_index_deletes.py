@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -94,3 +95,35 @@ def test_a_replaced_delete_file_may_go_but_the_current_one_may_not(tmp_path: Pat
     # The current one gone, or any other file of a live segment: not to be read again.
     (tmp_path / f"{SEGMENT}.9.del").unlink()
     assert not guard.sound()
+
+
+def test_background_merges_never_look_like_damage(tmp_path: Path) -> None:
+    # tantivy merges segments in its own threads after each commit: it replaces meta.json,
+    # then deletes the merged segments' files, while a reader may be listing the folder.
+    index = SearchIndex.open(tmp_path / "index")
+    alarms: list[str] = []
+    done = threading.Event()
+
+    def check() -> None:
+        guard = FileGuard(tmp_path / "index")
+        while not done.is_set():
+            if not guard.sound():
+                alarms.append("unsound")
+                guard = FileGuard(tmp_path / "index")
+
+    checker = threading.Thread(target=check)
+    checker.start()
+    try:
+        body = "harbour lights over the quay " * 20
+        for batch in range(150):
+            for number in range(20):
+                fields = ("title", None, None, None, (), body)
+                index.add_fields(f"{batch:08x}{number:08x}", fields, replace=False)
+            index.commit()
+    finally:
+        done.set()
+        checker.join()
+        index.settle()
+        index.close()
+    assert alarms == []
+    assert not index.rebuilt
