@@ -24,7 +24,7 @@ from bench import corpus
 from bench.machine import describe
 from reader.models import Article
 from reader.search import SearchIndex
-from reader.search.index import body_text
+from reader.search.documents import body_text
 from reader.search.query import fold
 from reader.sources import LoadError, is_supported, load_file
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from reader.search.analysis import Marker, Snippet
-from reader.search.index import Hit, SearchIndex, SearchResults
+from reader.search.documents import Hit
+from reader.search.index import SearchIndex, SearchResults
 from reader.search.query import Query, parse
 from reader.search.translate import StateFilters
 

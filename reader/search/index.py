@@ -13,10 +13,16 @@ from typing import TYPE_CHECKING
 import tantivy
 
 from reader.files import atomic_write_text, read_text
-from reader.models import Article, BlockKind, UserText
-from reader.sanitize import valid_unicode
-from reader.search.analysis import FOLDED, STEMMED, Marker, Snippet, make_snippet
+from reader.models import Article, UserText
+from reader.search.analysis import Marker
 from reader.search.analysis import register_tokenizers as _register
+from reader.search.documents import (
+    Hit,
+    article_document,
+    build_schema,
+    fields_document,
+    hit_of,
+)
 from reader.search.guard import FileGuard
 from reader.search.query import Query, parse
 from reader.search.translate import StateFilters, Translator
@@ -39,36 +45,6 @@ NOTICE_NO_FOLDER = "the search index folder cannot be used: searching this sessi
 NOTICE_REBUILDING = "the search index was damaged: it is being rebuilt in the background"
 HINT_FAILED = "that search could not run: try fewer or simpler words"
 HINT_NOTHING = "nothing to search for in that query"
-NOTE_LABEL = "your note: "
-"""Leads a snippet taken from the reader's notes rather than the article."""
-
-
-def build_schema() -> tantivy.Schema:
-    """The index schema: ids, stemmed title and body, folded keyword fields, a day number."""
-    builder = tantivy.SchemaBuilder()
-    builder.add_text_field("id", stored=True, tokenizer_name="raw", index_option="basic")
-    builder.add_text_field("title", stored=True, tokenizer_name=STEMMED)
-    builder.add_text_field("body", stored=True, tokenizer_name=STEMMED)
-    # The reader's own note and highlight notes on the article (see models.UserText).
-    builder.add_text_field("notes", stored=True, tokenizer_name=STEMMED)
-    for name in ("tags", "place", "source"):
-        builder.add_text_field(name, tokenizer_name=FOLDED)
-    # days since 0001-01-01 (date.toordinal): cheap to range over and to sort by
-    builder.add_integer_field("day", stored=True, indexed=True, fast=True)
-    return builder.build()
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One matching article."""
-
-    id: str
-    score: float
-    title: str
-    date: date | None
-    snippet: Snippet
-    in_notes: bool = False
-    """True when the snippet comes from the reader's notes, not the article."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,7 +283,7 @@ class SearchIndex:
             for article in articles:
                 if replace:
                     self._writer.delete_documents_by_term("id", article.id)
-                self._writer.add_document(_document(article, user_texts.get(article.id)))
+                self._writer.add_document(article_document(article, user_texts.get(article.id)))
                 added += 1
             self._dirty = self._dirty or bool(added)
         return added
@@ -321,7 +297,7 @@ class SearchIndex:
             return
         title, when, place, source, tags, body = fields
         day = date.fromisoformat(when).toordinal() if when else None
-        document = _make_document(article_id, title, day, place, source, tags, body, user)
+        document = fields_document(article_id, title, day, place, source, tags, body, user)
         with self._lock:
             if replace:
                 self._writer.delete_documents_by_term("id", article_id)
@@ -433,7 +409,7 @@ class SearchIndex:
             if _is_fatal(error):
                 raise
             return []
-        return [_hit(doc, score, Marker(), snippets=False) for doc, score in found]
+        return [hit_of(doc, score, Marker(), snippets=False) for doc, score in found]
 
     def _search(
         self, parsed: Query, limit: int, order: str, state: StateFilters | None, snippets: bool
@@ -451,78 +427,9 @@ class SearchIndex:
             translated, max(1, limit), count=True, order_by_field=None if ranked else "day"
         )
         hits = tuple(
-            _hit(searcher.doc(address), value if ranked else 0.0, marker, snippets)
+            hit_of(searcher.doc(address), value if ranked else 0.0, marker, snippets)
             for value, address in found.hits[:limit]
         )
         return SearchResults(
             parsed, hits, int(getattr(found, "count", 0) or 0), parsed.hint, marker, ranked
         )
-
-
-def body_text(article: Article) -> str:
-    """The searchable text of an article's body, one paragraph per block."""
-    return "\n\n".join(block.text for block in article.blocks if block.kind is not BlockKind.RULE)
-
-
-def _document(article: Article, user: UserText | None = None) -> tantivy.Document:
-    meta = article.meta
-    day = meta.date.toordinal() if meta.date is not None else None
-    return _make_document(
-        meta.id, meta.title, day, meta.place, meta.source, meta.tags, body_text(article), user
-    )
-
-
-def _make_document(
-    article_id: str,
-    title: str,
-    day: int | None,
-    place: str | None,
-    source: str | None,
-    tags: Iterable[str],
-    body: str,
-    user: UserText | None,
-) -> tantivy.Document:
-    """The index's document of an article; `day` is its date's ordinal."""
-    doc = tantivy.Document()
-    doc.add_text("id", article_id)
-    doc.add_text("title", valid_unicode(title))
-    doc.add_text("body", valid_unicode(body))
-    if user is not None and user.notes:
-        doc.add_text("notes", valid_unicode(user.notes))
-    for tag in dict.fromkeys((*tags, *(user.tags if user else ()))):
-        doc.add_text("tags", valid_unicode(tag))
-    if place:
-        doc.add_text("place", valid_unicode(place))
-    if source:
-        doc.add_text("source", valid_unicode(source))
-    if day is not None:
-        doc.add_integer("day", day)
-    return doc
-
-
-def _hit(doc: tantivy.Document, score: float, marker: Marker, snippets: bool) -> Hit:
-    day = doc.get_first("day")
-    snippet, in_notes = _snippet(doc, marker) if snippets else (Snippet(""), False)
-    return Hit(
-        id=str(doc.get_first("id") or ""),
-        score=float(score),
-        title=str(doc.get_first("title") or ""),
-        date=date.fromordinal(day) if isinstance(day, int) and day > 0 else None,
-        snippet=snippet,
-        in_notes=in_notes,
-    )
-
-
-def _snippet(doc: tantivy.Document, marker: Marker) -> tuple[Snippet, bool]:
-    """The article's snippet, or the notes' when only they hold a match (labelled so)."""
-    body = doc.get_first("body")
-    snippet = make_snippet(str(body), marker) if body else Snippet("")
-    notes = doc.get_first("notes")
-    if snippet.spans or not notes:
-        return snippet, False
-    found = make_snippet(str(notes), marker)
-    if not found.spans:
-        return snippet, False
-    shift = len(NOTE_LABEL)
-    spans = tuple((start + shift, end + shift) for start, end in found.spans)
-    return Snippet(NOTE_LABEL + found.text, spans), True

@@ -75,6 +75,6 @@ class ResultRows:
     def snippet_label(self, index: int) -> str:
         """The label leading a snippet taken from the reader's notes, kept when it is cut."""
         # Imported here: results exist only once the search engine is loaded, after start-up.
-        from reader.search.index import NOTE_LABEL
+        from reader.search.documents import NOTE_LABEL
 
         return NOTE_LABEL if self._hits[index].in_notes else ""

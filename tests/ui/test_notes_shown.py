@@ -10,7 +10,7 @@ from textual.widgets import TextArea
 
 from reader.library import Library
 from reader.search import SearchIndex, Snippet
-from reader.search.index import NOTE_LABEL
+from reader.search.documents import NOTE_LABEL
 from reader.store import Store
 from reader.ui.app import ReaderApp
 from reader.ui.screens.main import MainScreen

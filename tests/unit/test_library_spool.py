@@ -12,7 +12,7 @@ import pytest
 
 from reader.library import Library, parse_pool
 from reader.library.spool import PREFIX, current_spool, parse_once
-from reader.search.index import body_text
+from reader.search.documents import body_text
 from reader.search.sync import open_index, sync_index
 from reader.sources import load_file
 from tests.unit.library_files import write_article

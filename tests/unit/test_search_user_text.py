@@ -11,7 +11,7 @@ from reader.annotations import user_texts
 from reader.library import Library
 from reader.models import UserText
 from reader.search import SearchIndex
-from reader.search.index import NOTE_LABEL
+from reader.search.documents import NOTE_LABEL
 from reader.search.sync import SyncResult, open_index, sync_index
 from reader.store import Store
 from tests.unit.library_files import write_article
