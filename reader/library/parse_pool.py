@@ -97,7 +97,9 @@ def parse(path: str) -> Parsed | str:
     return _parsed_article(article, info)
 
 
-def parse_written(path: str, data: bytes, front: WrittenFront | None = None) -> Parsed | None:
+def parse_written(
+    path: str | Path, data: bytes, front: WrittenFront | None = None
+) -> Parsed | None:
     """What `parse` gives for a file this process has just written with `data`, from those
     bytes rather than by reading the file back; None when the file is no longer those bytes
     or they are not an article. `front` is the front matter written, when the writer knows
@@ -107,7 +109,7 @@ def parse_written(path: str, data: bytes, front: WrittenFront | None = None) -> 
 
 
 def parse_written_article(
-    path: str, data: bytes, front: WrittenFront | None = None
+    path: str | Path, data: bytes, front: WrittenFront | None = None
 ) -> tuple[Article, Parsed] | None:
     """`parse_written`, with the article read (its blocks, for a caller that needs them)."""
     from reader.sources import MAX_BYTES
@@ -122,7 +124,7 @@ def parse_written_article(
         data[:MAX_BYTES] if truncated else data, truncated, info.st_size, info.st_mtime_ns
     )
     try:
-        article = load_raw(Path(path), raw, front)
+        article = load_raw(path if isinstance(path, Path) else Path(path), raw, front)
     except Exception:  # LoadError or worse: a scan reads the file and reports it
         return None
     return article, _parsed_article(article, info)
@@ -146,7 +148,7 @@ def parse_all_written(
     rows = []
     for path, data in written:
         name = str(path)
-        parsed = parse_written(name, data, fronts.get(name) if fronts else None)
+        parsed = parse_written(path, data, fronts.get(name) if fronts else None)
         if parsed is not None:
             rows.append((name, parsed))
     return rows

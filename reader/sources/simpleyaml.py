@@ -91,11 +91,18 @@ def _escape(found: re.Match[str]) -> str:
 def _plain_safe(text: str) -> bool:
     """Whether text can be written bare: it starts with an ASCII letter (so no indicator,
     number or date), is printable, holds no `: ` or ` #`, and is no boolean or null word."""
-    return (
-        _PLAIN.fullmatch(text) is not None
-        and (text.isascii() or text.isprintable())
-        and (len(text) > _LONGEST_RESERVED or text.lower() not in _RESERVED)
-    )
+    if text.isascii():
+        # What the pattern says of ASCII text, without running it over a whole title or URL.
+        plain = (
+            text[:1].isalpha()
+            and text.isprintable()
+            and ": " not in text
+            and " #" not in text
+            and text[-1] not in ": "
+        )
+    else:
+        plain = _PLAIN.fullmatch(text) is not None and text.isprintable()
+    return plain and (len(text) > _LONGEST_RESERVED or text.lower() not in _RESERVED)
 
 
 # Reading -------------------------------------------------------------------------------

@@ -334,3 +334,15 @@ def test_the_keys_written_as_they_are_read_back_as_themselves() -> None:
     header = dump_mapping(data)
     assert header is not None
     assert yaml.safe_load(header) == data
+
+
+@given(st.text(alphabet=st.sampled_from("aZ :#-\t\x7f!9;~é\u2028\x85yesNo"), max_size=10))
+def test_plain_scalars_are_judged_the_same_without_the_pattern(text: str) -> None:
+    from reader.sources import simpleyaml
+
+    by_pattern = (
+        simpleyaml._PLAIN.fullmatch(text) is not None
+        and (text.isascii() or text.isprintable())
+        and (len(text) > 5 or text.lower() not in simpleyaml._RESERVED)
+    )
+    assert simpleyaml._plain_safe(text) == by_pattern
