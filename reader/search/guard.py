@@ -17,7 +17,8 @@ import os
 from pathlib import Path
 
 ATTEMPTS = 5
-"""Listings taken before one during which meta.json stayed the same is judged anyway."""
+"""Listings taken at most, looking for one during which meta.json stayed the same: the last
+one taken is judged in any case."""
 SEGMENT_ID_LENGTH = 32
 """Segment files are named by a 32-digit hex id and a suffix (`.idx`, `.store`, ...)."""
 
