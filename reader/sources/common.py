@@ -90,11 +90,21 @@ _ODD_SPACE_BYTES = bytes([*range(0x09, 0x0E), *range(0x1C, 0x20)])
 
 def collapse(text: str) -> str:
     """Text with every run of whitespace turned into one space, trimmed."""
-    if text.isascii() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        data = text.encode("ascii")
-        if len(data.translate(None, _ODD_SPACE_BYTES)) == len(data):
-            return text  # already so: most titles, names and a page's runs of text
+    plain_ends = text[:1] != " " and text[-1:] != " "
+    if plain_ends and "  " not in text and ascii_without(text, _ODD_SPACE_BYTES):
+        return text  # already so: most titles, names and a page's runs of text
     return " ".join(text.split())
+
+
+def ascii_without(text: str, chars: bytes) -> bool:
+    """Whether the text is ASCII and holds none of the (ASCII) `chars`.
+
+    Deleting bytes through a table is four to six times quicker than a regular expression
+    finding nothing in the same text: the quick answer for most of a feed entry's text."""
+    if not text.isascii():
+        return False
+    data = text.encode("ascii")
+    return len(data.translate(None, chars)) == len(data)
 
 
 def paragraph_texts(body: str) -> list[str]:

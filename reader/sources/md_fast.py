@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from reader.models import Block, BlockKind
+from reader.sources.common import ascii_without
 from reader.sources.md_fast_inline import AUTOLINK, Declined, inline_text
 
 _CONTROL = re.compile(r"[\t\r\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -55,9 +56,7 @@ def _unsafe(markdown: str) -> bool:
     if "&" in markdown and _ENTITY.search(markdown):
         return True
     if markdown.isascii():
-        # Deleting bytes through a table is several times quicker than a regex search.
-        data = markdown.encode("ascii")
-        return len(data.translate(None, _CONTROL_BYTES)) != len(data)
+        return not ascii_without(markdown, _CONTROL_BYTES)
     return _CONTROL.search(markdown) is not None
 
 

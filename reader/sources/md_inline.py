@@ -7,7 +7,7 @@ import string
 import unicodedata
 from dataclasses import dataclass
 
-from reader.sources.common import collapse
+from reader.sources.common import ascii_without, collapse
 
 BREAK = "\\\n"
 """A Markdown hard line break (a backslash ending the line)."""
@@ -23,12 +23,8 @@ _BACKTICKS = re.compile(r"`+")
 
 def escape_text(text: str) -> str:
     """Text with every Markdown-special character backslash-escaped (inline position)."""
-    if text.isascii():
-        # Most text holds none: deleting bytes through a table tells so about five times
-        # quicker than the substitution finding nothing.
-        data = text.encode("ascii")
-        if len(data.translate(None, _SPECIAL_BYTES)) == len(data):
-            return text
+    if ascii_without(text, _SPECIAL_BYTES):
+        return text  # most text holds none, told quicker than the substitution finds nothing
     return _ESCAPE.sub(lambda found: "\\" + found.group(0), text)
 
 
