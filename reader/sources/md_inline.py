@@ -146,6 +146,8 @@ class InlineBuilder:
     def result(self) -> str:
         """The built Markdown, without spaces or breaks at its ends."""
         parts = _trimmed(self.parts)
+        if len(parts) == 1 and isinstance(parts[0], str):
+            return parts[0]  # a run of plain text, as most paragraphs are
         # Most paragraphs have no emphasis at all: nothing to weigh.
         has_pairs = any(isinstance(part, _Delimiter) for part in parts)
         shown = _shown_delimiters(parts) if has_pairs else set()

@@ -270,3 +270,27 @@ def test_text_is_collapsed_the_same_with_or_without_the_quick_check(text: str) -
     from reader.sources.common import collapse
 
     assert collapse(text) == " ".join(text.split())
+
+
+def _digest_by_words(text: str) -> tuple[str, int]:
+    """The content hash as the words of the NFC, casefolded text, one space between."""
+    import hashlib
+    import unicodedata
+
+    words = unicodedata.normalize("NFC", text).casefold().split()
+    normal = " ".join(words).encode("utf-8", errors="surrogatepass")
+    return hashlib.sha256(normal).hexdigest()[:16], len(words)
+
+
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from("aB Z9\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0éÉ\u0301")),
+        max_size=4,
+    )
+)
+def test_a_body_hashes_the_same_with_or_without_the_quick_path(texts: list[str]) -> None:
+    from reader.models import Block, BlockKind
+    from reader.sources.common import body_digest
+
+    blocks = tuple(Block(BlockKind.PARAGRAPH, text) for text in texts)
+    assert body_digest(blocks) == _digest_by_words("\n".join(texts))
