@@ -28,7 +28,9 @@ from reader.library.catalog import encode_tags
 from reader.library.spool import Fields, current_spool
 from reader.library.spool_rows import StampOf
 from reader.models import Article, BlockKind
-from reader.sources import LoadError, load_file
+from reader.sources import MAX_BYTES, LoadError, load_file
+from reader.sources.files import RawFile
+from reader.sources.loader import load_raw
 
 if TYPE_CHECKING:
     from reader.sources.frontmatter import WrittenFront
@@ -112,10 +114,6 @@ def parse_written_article(
     path: str | Path, data: bytes, front: WrittenFront | None = None
 ) -> tuple[Article, Parsed] | None:
     """`parse_written`, with the article read (its blocks, for a caller that needs them)."""
-    from reader.sources import MAX_BYTES
-    from reader.sources.files import RawFile
-    from reader.sources.loader import load_raw
-
     info = stat_if_written(path, data)
     if info is None:
         return None

@@ -443,3 +443,16 @@ def test_feed_dates_on_the_calendars_edges_are_what_feedparser_reads(text: str) 
     from reader.feeds.dates import feed_date
 
     assert feed_date(text) == _parse_date(text)
+
+
+@given(
+    st.sampled_from(["", "http://example.org/a/b", "https://x.org:8080/p?q#f", "ftp://h/"]),
+    st.sampled_from(["", "http:", "http://", "http:///", "h-1.x://", "1a://", "a/b://"]),
+    st.text(alphabet=st.sampled_from("ahtps:/.?#[]%@ 1\\\n"), max_size=30),
+)
+def test_links_resolve_as_feedparser_resolves_them(base: str, start: str, rest: str) -> None:
+    from feedparser.urls import _urljoin
+
+    from reader.feeds.fastparse import resolve_against
+
+    assert resolve_against(base, start + rest) == _urljoin(base, start + rest)
