@@ -60,7 +60,10 @@ _URL_DROPPED = str.maketrans(dict.fromkeys("\t\n\r"))
 
 _BACKTICKS = re.compile(r"`+")
 _QUOTE_TAG = re.compile(rb"<[qQ][\s/>]")
-_NONCHARACTERS = ("\ufffe".encode(), "\uffff".encode())
+_NONCHARACTERS_TEXT = ("\ufffe", "\uffff")
+_NONCHARACTERS = tuple(char.encode() for char in _NONCHARACTERS_TEXT)
+_SIMPLE_PARAGRAPHS = re.compile(r"[ \t\n\r\f]*(?:<p>[^<]*</p>[ \t\n\r\f]*)+")
+_SIMPLE_PARAGRAPH = re.compile(r"<p>([^<]*)</p>")
 
 
 def parse_html(data: bytes) -> HtmlElement | None:
@@ -118,9 +121,13 @@ def _too_deep(parser: HTMLParser) -> bool:
 
 def html_to_markdown(fragment: str, *, base_url: str | None = None) -> str:
     """Convert a whole HTML fragment (a feed entry's content) to Markdown, keeping everything."""
-    data = strip_controls(fragment).encode("utf-8", errors="replace")
+    text = strip_controls(fragment)
+    data = text.encode("utf-8", errors="replace")
     if not data.strip():
         return ""
+    simple = _simple_paragraphs(text if text.isascii() else data.decode("utf-8"))
+    if simple is not None:
+        return simple
     try:
         root = parse_html(data)
         if root is None:
@@ -132,6 +139,26 @@ def html_to_markdown(fragment: str, *, base_url: str | None = None) -> str:
     # is still worth having, as escaped plain paragraphs.
     except (ValueError, RecursionError, etree.LxmlError):
         return _plain(data)
+
+
+def _simple_paragraphs(text: str) -> str | None:
+    """The Markdown for a fragment that is only text, or only `<p>` elements of text (no
+    markup or character references in them), as the parse and the walk would make it;
+    None for any other fragment. Many feeds' entries are such, and this is twice as quick."""
+    if "&" in text or _NONCHARACTERS_TEXT[0] in text or _NONCHARACTERS_TEXT[1] in text:
+        return None
+    if "<" not in text:
+        paragraphs = [text]
+    elif _SIMPLE_PARAGRAPHS.fullmatch(text):
+        paragraphs = _SIMPLE_PARAGRAPH.findall(text)
+    else:
+        return None
+    blocks: list[str] = []
+    for paragraph in paragraphs:
+        line = InlineBuilder()
+        line.text(paragraph)
+        _flush(line, blocks)
+    return "\n\n".join(blocks).strip()
 
 
 def _plain(data: bytes) -> str:

@@ -7,7 +7,8 @@ rules. This module reads exactly that part and gives the same blocks and marks a
 markdown-it reading in `markdown.py`; anything outside it (HTML, reference links, tables,
 setext headings, lazy continuations, entities, tabs, indented code, images, emphasis runs
 of three or more, crossing delimiters...) makes `fast_blocks` return None, and the caller
-falls back to markdown-it. Inline text is read by `md_fast_inline`.
+falls back to markdown-it. Inline text is read by `md_fast_inline`. Text that is only
+one-line paragraphs without any syntax, as most feed entries are, is told at once.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ _MAX_LEVEL = 8
 
 def fast_blocks(markdown: str) -> tuple[Block, ...] | None:
     """The blocks markdown-it would give for this text, or None when not sure of them."""
+    plain = _plain_paragraphs(markdown)
+    if plain is not None:
+        return plain
     if _unsafe(markdown):
         return None
     builder = _Builder()
@@ -43,6 +47,31 @@ def fast_blocks(markdown: str) -> tuple[Block, ...] | None:
     except Declined:
         return None
     return tuple(builder.blocks)
+
+
+_NOT_PLAIN = re.compile(r"[\\`*_~\[\]!<&|\t\r\x00-\x09\x0b-\x1f\x7f-\x9f]")
+_NOT_PLAIN_BYTES = b"\\`*_~[]!<&|" + _CONTROL_BYTES
+"""Every character `_NOT_PLAIN` matches in ASCII text."""
+
+
+def _plain_paragraphs(markdown: str) -> tuple[Block, ...] | None:
+    """The blocks of text that is nothing but one-line paragraphs without any syntax (most
+    of what a feed entry's HTML becomes), told without reading it line by line; None for
+    any other text."""
+    if markdown.isascii():
+        if not ascii_without(markdown, _NOT_PLAIN_BYTES):
+            return None
+    elif _NOT_PLAIN.search(markdown):
+        return None
+    # Empty lines at either end are no part of a block; between paragraphs, one.
+    lines = markdown.strip("\n").split("\n")
+    chunks = lines[::2]
+    if any(lines[1::2]):
+        return None  # a line break inside a paragraph
+    for chunk in chunks:
+        if not chunk or chunk[0] in _BLOCK_FIRST or chunk[0].isspace() or chunk[-1].isspace():
+            return None
+    return tuple(Block(BlockKind.PARAGRAPH, chunk) for chunk in chunks)
 
 
 def _unsafe(markdown: str) -> bool:

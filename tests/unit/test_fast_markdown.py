@@ -341,3 +341,32 @@ def test_autolinks_read_as_links() -> None:
     assert blocks is not None
     assert blocks[1].text == "https://e.com/a?b=1 and more"
     assert blocks[1].marks == (Mark(0, 19, MarkKind.LINK, "https://e.com/a?b=1"),)
+
+
+PLAIN_NOISE = st.lists(
+    st.text(st.sampled_from("ab .,1#>-=:|&*\\\t\r\x0c\u00a0\u2028é"), max_size=12),
+    min_size=1,
+    max_size=4,
+).map(lambda chunks: "\n".join(chunks).replace("\t\t", "\n\n"))
+
+
+@SETTINGS
+@given(PLAIN_NOISE)
+def test_text_taken_for_plain_paragraphs_reads_as_markdown_it_reads_it(markdown: str) -> None:
+    from reader.sources.md_fast import _plain_paragraphs
+
+    plain = _plain_paragraphs(markdown)
+    if plain is not None:
+        assert plain == markdown_it_blocks(markdown), markdown
+
+
+def test_one_line_paragraphs_of_words_take_the_plain_path() -> None:
+    from reader.sources.md_fast import _plain_paragraphs
+
+    text = "\nFirst words, then more.\n\nSecond: naïve café (2 of 3).\n"
+    expected = (
+        Block(BlockKind.PARAGRAPH, "First words, then more."),
+        Block(BlockKind.PARAGRAPH, "Second: naïve café (2 of 3)."),
+    )
+    assert _plain_paragraphs(text) == expected
+    assert _plain_paragraphs(text.replace("more.", "more.\n")) is None  # a blank line's run

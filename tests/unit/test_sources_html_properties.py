@@ -141,3 +141,42 @@ def test_nested_inline_markup_never_leaks_delimiters(pieces: list[tuple[str, str
     text = "".join(text for _, text in pieces)
     blocks = parse_blocks(html_to_markdown(f"<p>{markup}</p>"))
     assert "\n".join(block.text for block in blocks) == collapse(text)
+
+
+SIMPLE_PIECES = st.sampled_from(
+    [*"ab é*#>-_`[]!|\\1.", " ", "\t", "\n", "\r", "\f", "\xa0", "\u2028", "\x85", "\x00"]
+    + ["\x0b", "\x7f", "\x9f", "\ud800", "\ufffe", "<p>", "</p>", "<P>", "<b>", "&", "<"]
+)
+
+
+SIMPLE_TEXT = st.lists(SIMPLE_PIECES.filter(lambda piece: "<" not in piece), max_size=8).map(
+    "".join
+)
+SIMPLE_FRAGMENTS = st.one_of(
+    st.lists(SIMPLE_PIECES, max_size=24).map("".join),
+    SIMPLE_TEXT,
+    st.lists(st.tuples(SIMPLE_TEXT, st.sampled_from(["", "\n", " \r\n", "\xa0", "x"]))).map(
+        lambda pairs: "".join(f"<p>{text}</p>{gap}" for text, gap in pairs)
+    ),
+)
+
+
+@settings(max_examples=400)
+@given(SIMPLE_FRAGMENTS)
+def test_simple_fragments_convert_as_the_parse_and_walk_convert_them(fragment: str) -> None:
+    from reader.sources.decode import strip_controls
+    from reader.sources.html_markdown import markdown_from_tree, parse_html
+
+    data = strip_controls(fragment).encode("utf-8", errors="replace")
+    root = parse_html(data) if data.strip() else None
+    walked = "" if root is None else markdown_from_tree(root)
+    assert html_to_markdown(fragment) == walked
+
+
+def test_paragraphs_of_text_take_the_quick_path() -> None:
+    from reader.sources.html_markdown import _simple_paragraphs
+
+    assert (
+        _simple_paragraphs("<p>One *two*</p>\n<p> 1. three </p>") == "One \\*two\\*\n\n1\\. three"
+    )
+    assert _simple_paragraphs("<p>One <b>two</b></p>") is None
