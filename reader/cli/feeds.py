@@ -159,7 +159,7 @@ def command_import(args: argparse.Namespace) -> int:
 
 def command_list(args: argparse.Namespace) -> int:
     """Print one line per feed: name, URL, tags, entries saved, and its last error."""
-    from reader.feeds.refresh import feed_folder
+    from reader.feeds.registry import feed_folder
 
     with _registry() as registry:
         subs = registry.all()
@@ -239,7 +239,8 @@ def command_export(args: argparse.Namespace) -> int:
 def command_refresh(args: argparse.Namespace) -> int:
     """Fetch every feed (or those named) in parallel, printing each as it finishes."""
     from reader import paths
-    from reader.feeds.refresh import feed_folder, refresh
+    from reader.feeds.refresh import refresh
+    from reader.feeds.registry import feed_folder
     from reader.library.folders import deferring
     from reader.library.spool import parse_once
     from reader.native import one_heap
@@ -321,7 +322,7 @@ def describe(result: FeedResult) -> str:
 
 def command_remove(args: argparse.Namespace) -> int:
     """Unsubscribe from a feed; the articles it brought in stay in the library."""
-    from reader.feeds.refresh import feed_folder
+    from reader.feeds.registry import feed_folder
 
     with _registry() as registry:
         sub = registry.remove(_get(registry, args.name).name)

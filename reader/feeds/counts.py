@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def feeds_root() -> Path:
-    """The folder holding one folder of entries per feed (see `refresh.feed_folder`)."""
+    """The folder holding one folder of entries per feed (see `registry.feed_folder`)."""
     return paths.user_library_dir() / "feeds"
 
 

@@ -13,6 +13,7 @@ from reader.feeds.common import is_web_url
 from reader.feeds.parse import Entry, ParsedFeed
 from reader.files import BatchWriter, sweep
 from reader.memo import remembered_when_short
+from reader.sources.html_markdown import html_to_markdown
 from reader.web.fetch import HTML_ACCEPT, AddressRefused, FetchError, Limits, fetch
 from reader.web.save import Draft, saved_keys, url_key, write_draft
 
@@ -129,8 +130,6 @@ def _draft(
 ) -> tuple[Draft, bool]:
     """The entry's article, and whether it holds its page's whole text (not a summary);
     `saved` is its save time, when already known."""
-    from reader.sources.html import html_to_markdown
-
     link = _link(entry)
     base = link or feed.link
     markdown: str | None = None

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from reader.feeds.common import FeedError, is_web_url
 from reader.feeds.entries import save_entries
 from reader.feeds.parse import Entry, ParsedFeed, parse_feed
+from reader.feeds.registry import feed_folder
 from reader.files import open_regular
 from reader.web.fetch import FEED_ACCEPT, Limits, check_url, fetch
 from reader.web.save import user_path
@@ -75,16 +76,6 @@ class _Download:
     url: str
     etag: str | None = None
     last_modified: str | None = None
-
-
-def feed_folder(name: str) -> Path:
-    """Where a feed's entries are saved: the user library's feeds/<name>/."""
-    from reader import paths
-    from reader.feeds.registry import name_slug
-
-    # Names are slugs already, unless feeds.json was edited by hand: even then, never a
-    # folder outside feeds/ ("../..", "/tmp").
-    return paths.user_library_dir() / "feeds" / (name_slug(name) or "feed")
 
 
 def subscribe(

@@ -279,6 +279,13 @@ def _base_name(title: str, url: str) -> str:
     return _slug(title) or _slug(urlsplit(url).hostname or "") or _slug(Path(url).stem) or "feed"
 
 
+def feed_folder(name: str) -> Path:
+    """Where a feed's entries are saved: the user library's feeds/<name>/."""
+    # Names are slugs already, unless feeds.json was edited by hand: even then, never a
+    # folder outside feeds/ ("../..", "/tmp").
+    return paths.user_library_dir() / "feeds" / (name_slug(name) or "feed")
+
+
 def name_slug(text: str) -> str:
     """Text as a feed name: a-z, 0-9 and single hyphens (empty when nothing is left)."""
     return _slug(text)

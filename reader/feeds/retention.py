@@ -90,7 +90,7 @@ def prune(
     gone is skipped, one that cannot be deleted is left for the next time. `also` protects
     more articles (what an app changed but has not written yet).
     """
-    from reader.feeds.refresh import feed_folder
+    from reader.feeds.registry import feed_folder
 
     kept = [sub for sub in subs if sub.keep]
     if not kept:

@@ -186,8 +186,8 @@ def body_digest(blocks: tuple[Block, ...]) -> tuple[str, int]:
         # are then counted and joined in C without a string object made for each one.
         spaced = body.lower().encode("ascii").translate(_ASCII_SPACES).strip(b" ")
         if b"  " not in spaced:
-            words = spaced.count(b" ") + 1 if spaced else 0
-            return hashlib.sha256(spaced).hexdigest()[:16], words
+            count = spaced.count(b" ") + 1 if spaced else 0
+            return hashlib.sha256(spaced).hexdigest()[:16], count
     if not unicodedata.is_normalized("NFC", body):
         body = unicodedata.normalize("NFC", body)
     # Neither NFC nor casefolding adds or removes whitespace, so these are the body's words.

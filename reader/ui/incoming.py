@@ -218,7 +218,7 @@ class Incoming:
     @staticmethod
     def feed_folder(name: str) -> Path:
         """The folder a feed's entries are saved in."""
-        from reader.feeds.refresh import feed_folder
+        from reader.feeds.registry import feed_folder
 
         return feed_folder(name)
 

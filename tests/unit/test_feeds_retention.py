@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from reader import paths
 from reader.cli import main
 from reader.feeds.common import FeedError
-from reader.feeds.refresh import feed_folder, subscribe
-from reader.feeds.registry import FeedRegistry
+from reader.feeds.refresh import subscribe
+from reader.feeds.registry import FeedRegistry, feed_folder
 from reader.feeds.retention import Keep, expired, parse_keep, prune
 from reader.library import Library
 from reader.models import ArticleMeta
