@@ -116,20 +116,21 @@ def in_range(conn: sqlite3.Connection, low: Any, high: Any, deep: bool) -> Itera
     slash, zero, nul = ("/", "0", "\0") if isinstance(low, str) else (b"/", b"0", b"\0")
     start, size = low, len(low)
     while True:
-        read, path = 0, start
         # Rows stepped one at a time: a subfolder's first row ends the read, and a folder
         # of many subfolders (a feed's each) costs a row for each, not a page of rows.
-        for path, stamp in conn.execute(f"{where} LIMIT ?", (start, high, RANGE_ROWS)):
-            read += 1
+        rows = conn.execute(f"{where} LIMIT ?", (start, high, RANGE_ROWS))
+        last: tuple[int, Any] = (0, start)
+        for read, (path, stamp) in enumerate(rows, start=1):
             cut = path.find(slash, size)
             if cut >= 0:  # in a subfolder: go on after everything under it ("0" follows "/")
                 start = path[:cut] + zero
                 break
             yield path, stamp
+            last = (read, path)
         else:
-            if read < RANGE_ROWS:
+            if last[0] < RANGE_ROWS:
                 return
-            start = path + nul  # the first path after the last one read
+            start = last[1] + nul  # the first path after the last one read
 
 
 def has_generation(conn: sqlite3.Connection) -> bool:
