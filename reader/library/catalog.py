@@ -36,6 +36,7 @@ from reader.library.catalog_schema import (
     ProblemRow,
 )
 from reader.library.order import IdOrder
+from reader.library.order_merge import change_mark, keep_current
 from reader.models import ArticleMeta, Problem
 
 _MARKS = ", ".join("?" * len(ArticleRow._fields))
@@ -243,16 +244,22 @@ class Catalog:
     def transaction(self, *, keeps_orders: bool = False) -> Iterator[sqlite3.Connection]:
         """A write transaction on this thread's connection, committed on success.
 
-        Any write may change the list orders, so the stored ones are dropped in the same
-        transaction (see `refresh_orders`); `keeps_orders` is for creating the schema.
+        Any write may change the list orders: in the same transaction, the stored ones
+        have the rows it added placed in them, or are dropped when it did more (see
+        `order_merge`, and `refresh_orders`); `keeps_orders` is for creating the schema.
         """
         conn = self.connection()
         conn.execute("BEGIN IMMEDIATE")
         try:
+            since = None
             if not keeps_orders:
-                conn.execute("DELETE FROM orders")
+                since = change_mark(conn)
+                if since is None:
+                    conn.execute("DELETE FROM orders")
                 conn.execute("UPDATE generation SET number = number + 1")
             yield conn
+            if since is not None:
+                keep_current(conn, since)
         except BaseException:
             conn.rollback()
             raise
@@ -305,7 +312,7 @@ class Catalog:
             for sort in ORDER_BY:
                 order = IdOrder.of(_read_order(conn, sort))
                 if order is not None:
-                    conn.execute("INSERT INTO orders VALUES (?, ?)", (sort, order.text))
+                    conn.execute("INSERT OR REPLACE INTO orders VALUES (?, ?)", (sort, order.text))
 
     @_repairing
     def metas(self, ids: Sequence[str]) -> dict[str, ArticleMeta]:
