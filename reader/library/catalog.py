@@ -36,13 +36,11 @@ from reader.library.catalog_schema import (
     ProblemRow,
 )
 from reader.library.order import IdOrder
-from reader.library.order_merge import change_mark, keep_current
+from reader.library.order_merge import keep_current, mark_or_drop
 from reader.models import ArticleMeta, Problem
 
 _MARKS = ", ".join("?" * len(ArticleRow._fields))
 _INSERT = f"INSERT OR REPLACE INTO articles VALUES ({_MARKS})"
-
-
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -244,18 +242,15 @@ class Catalog:
     def transaction(self, *, keeps_orders: bool = False) -> Iterator[sqlite3.Connection]:
         """A write transaction on this thread's connection, committed on success.
 
-        Any write may change the list orders: in the same transaction, the stored ones
-        have the rows it added placed in them, or are dropped when it did more (see
-        `order_merge`, and `refresh_orders`); `keeps_orders` is for creating the schema.
+        Any write may change the list orders: the stored ones get the rows it added, or
+        are dropped (see `order_merge`); `keeps_orders` is for creating the schema.
         """
         conn = self.connection()
         conn.execute("BEGIN IMMEDIATE")
         try:
             since = None
             if not keeps_orders:
-                since = change_mark(conn)
-                if since is None:
-                    conn.execute("DELETE FROM orders")
+                since = mark_or_drop(conn)
                 conn.execute("UPDATE generation SET number = number + 1")
             yield conn
             if since is not None:

@@ -34,16 +34,16 @@ _LOOKUP = 500
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-def change_mark(conn: sqlite3.Connection) -> int | None:
-    """The change log's last number, when every order is stored and may be kept current
-    from it (see `keep_current`); None when there are no orders to keep."""
-    try:
-        stored = conn.execute("SELECT count(*) FROM orders").fetchone()[0]
-        if stored != len(ORDER_BY):
-            return None
-        return int(conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0])
-    except sqlite3.Error:
-        return None  # an older file without the change log
+def mark_or_drop(conn: sqlite3.Connection) -> int | None:
+    """At the start of a write: the change log's last number, when every order is stored
+    and may be kept current from it (see `keep_current`); else the orders are dropped."""
+    if conn.execute("SELECT count(*) FROM orders").fetchone()[0] == len(ORDER_BY):
+        try:
+            return int(conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0])
+        except sqlite3.Error:
+            pass  # an older file without the change log
+    conn.execute("DELETE FROM orders")
+    return None
 
 
 def keep_current(conn: sqlite3.Connection, since: int) -> None:
