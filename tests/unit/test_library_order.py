@@ -156,3 +156,16 @@ def test_many_rows_added_at_once_drop_the_orders(tmp_path: Path) -> None:
         assert not catalog.has_orders()
     finally:
         catalog.close()
+
+
+def test_one_row_added_to_a_bigger_library_keeps_the_orders_stored(tmp_path: Path) -> None:
+    rows = [(f"2024-01-{1 + n % 28:02d}", f"Story {n}") for n in range(200)]
+    catalog = _catalog_with(tmp_path, rows)
+    try:
+        with catalog.transaction() as conn:
+            Catalog.put_articles(conn, [_full(_article_row(200, "2024-01-15", "Middle"))])
+        assert catalog.has_orders()  # kept current, not dropped to be read whole
+        for sort in ("date", "title"):
+            assert list(catalog.ordered_ids(sort)) == _read_order(catalog.connection(), sort)
+    finally:
+        catalog.close()
