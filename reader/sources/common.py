@@ -182,12 +182,17 @@ def body_digest(blocks: tuple[Block, ...]) -> tuple[str, int]:
     """The body's content hash and word count, from one pass over its words."""
     body = "\n".join(block.text for block in blocks)
     if body.isascii():
-        # Most bodies: single spaces between words once every space is " ". The words
-        # are then counted and joined in C without a string object made for each one.
-        spaced = body.lower().encode("ascii").translate(_ASCII_SPACES).strip(b" ")
-        if b"  " not in spaced:
+        # NFC and casefolding leave ASCII text ASCII, as `lower` does. Once every space is
+        # " ", most bodies have one between words: counted and hashed as they are, without
+        # an object made for each word; runs of spaces (code, say) are joined again by one.
+        spaced = body.lower().encode("ascii").translate(_ASCII_SPACES)
+        if b"  " in spaced:
+            pieces = spaced.split()
+            spaced, count = b" ".join(pieces), len(pieces)
+        else:
+            spaced = spaced.strip(b" ")
             count = spaced.count(b" ") + 1 if spaced else 0
-            return hashlib.sha256(spaced).hexdigest()[:16], count
+        return hashlib.sha256(spaced).hexdigest()[:16], count
     if not unicodedata.is_normalized("NFC", body):
         body = unicodedata.normalize("NFC", body)
     # Neither NFC nor casefolding adds or removes whitespace, so these are the body's words.
