@@ -17,17 +17,16 @@ tar -x -C TREE`) the runs alternate between TREE and this tree; medians are prin
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.trees import ROOT, run_child
+
 FOLDERS = 200
 
 
@@ -82,14 +81,12 @@ def _run(tree: Path, source: Path, added: int) -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as scratch:
         copy = Path(scratch) / "catalog.sqlite"
         shutil.copy(source, copy)
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tree), str(ROOT)]))
-        command = [sys.executable, "-m", "bench.bench_catalog_add", "--child", str(copy)]
-        command += ["--added", str(added)]
-        done = subprocess.run(command, env=env, cwd=tree, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(done.stderr.strip()[-400:])
-    add, folder = done.stdout.split()
-    return float(add), float(folder)
+        answer = run_child(tree, "bench.bench_catalog_add", [str(copy), "--added", str(added)])
+    try:
+        add, folder = answer.split()
+        return float(add), float(folder)
+    except ValueError:
+        raise SystemExit(answer) from None  # the child's error
 
 
 def main(argv: list[str]) -> int:

@@ -14,12 +14,11 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.trees import ROOT, run_child
 
 
 def measure(feeds: int) -> str:
@@ -49,12 +48,8 @@ def measure(feeds: int) -> str:
 
 
 def _run(tree: Path, feeds: int) -> str:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tree), str(ROOT)]))
     with tempfile.TemporaryDirectory() as home:
-        env["READER_HOME"] = home
-        command = [sys.executable, "-m", "bench.bench_entry_cost", "--child", str(feeds)]
-        done = subprocess.run(command, env=env, cwd=tree, capture_output=True, text=True)
-    return done.stdout.strip() or done.stderr.strip()[-300:]
+        return run_child(tree, "bench.bench_entry_cost", [str(feeds)], home)
 
 
 def main(argv: list[str]) -> int:
