@@ -111,6 +111,11 @@ class Article:
         """The article's title."""
         return self.meta.title
 
+    def body_text(self) -> str:
+        """The searchable text of the body, one paragraph per block (rules left out): what
+        the index keeps, whether it reads the file or a scan's parse of it."""
+        return "\n\n".join(block.text for block in self.blocks if block.kind is not BlockKind.RULE)
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:

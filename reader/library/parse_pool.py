@@ -27,7 +27,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 from reader.library.catalog import encode_tags
 from reader.library.spool import Fields, current_spool
 from reader.library.spool_rows import StampOf
-from reader.models import Article, BlockKind
+from reader.models import Article
 from reader.sources import MAX_BYTES, LoadError, load_file
 from reader.sources.files import RawFile
 from reader.sources.loader import load_raw
@@ -76,11 +76,6 @@ PARALLEL_MIN = 2000
 
 CHUNK = 200
 """Paths sent to a helper at a time."""
-
-
-def body_text(article: Article) -> str:
-    """The searchable text of an article's body, one paragraph per block."""
-    return "\n\n".join(block.text for block in article.blocks if block.kind is not BlockKind.RULE)
 
 
 def parse(path: str) -> Parsed | str:
@@ -169,7 +164,7 @@ def _parsed_article(article: Article, info: os.stat_result | None) -> Parsed:
         article.truncated,
         article.date_saved,
     )
-    fields: Fields = (meta.title, when, meta.place, meta.source, meta.tags, body_text(article))
+    fields: Fields = (meta.title, when, meta.place, meta.source, meta.tags, article.body_text())
     if info is None:
         return Parsed(summary, fields, -1, -1)
     return Parsed(summary, fields, info.st_size, info.st_mtime_ns)

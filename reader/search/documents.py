@@ -8,7 +8,7 @@ from datetime import date
 
 import tantivy
 
-from reader.models import Article, BlockKind, UserText
+from reader.models import Article, UserText
 from reader.sanitize import valid_unicode
 from reader.search.analysis import FOLDED, STEMMED, Marker, Snippet, make_snippet
 
@@ -19,7 +19,6 @@ __all__ = [
     "NOTE_LABEL",
     "Hit",
     "article_document",
-    "body_text",
     "build_schema",
     "fields_document",
     "hit_of",
@@ -54,17 +53,12 @@ class Hit:
     """True when the snippet comes from the reader's notes, not the article."""
 
 
-def body_text(article: Article) -> str:
-    """The searchable text of an article's body, one paragraph per block."""
-    return "\n\n".join(block.text for block in article.blocks if block.kind is not BlockKind.RULE)
-
-
 def article_document(article: Article, user: UserText | None = None) -> tantivy.Document:
     """The index's document of a loaded article, with the reader's texts on it, if any."""
     meta = article.meta
     day = meta.date.toordinal() if meta.date is not None else None
     return fields_document(
-        meta.id, meta.title, day, meta.place, meta.source, meta.tags, body_text(article), user
+        meta.id, meta.title, day, meta.place, meta.source, meta.tags, article.body_text(), user
     )
 
 

@@ -12,7 +12,6 @@ import pytest
 
 from reader.library import Library, parse_pool
 from reader.library.spool import PREFIX, current_spool, parse_once
-from reader.search.documents import body_text
 from reader.search.sync import open_index, sync_index
 from reader.sources import load_file
 from tests.unit.library_files import write_article
@@ -93,7 +92,7 @@ def test_the_fields_kept_are_those_the_index_would_read(folder: Path) -> None:
     parsed = parse_pool.parse(path)
     assert isinstance(parsed, parse_pool.Parsed)
     article = load_file(Path(path))
-    assert parsed.fields[-1] == body_text(article)
+    assert parsed.fields[-1] == article.body_text()
     assert parsed.summary == parse_pool.summarize(path)
 
 
